@@ -117,15 +117,16 @@ internal sealed class LawContext(ScalarFormat format, FormatImplementation impl,
         double twiceX = 2.0 * x, sum = lo + hi;
         bool tie = twiceX == sum, nearerLo = twiceX < sum;
         double smallerMag = Math.Abs(lo) < Math.Abs(hi) ? lo : hi, largerMag = smallerMag == lo ? hi : lo;
+        bool smallerOdd = (format.Encode(smallerMag, _down) & 1) == 1; // "lower candidate" of FORMATS.md: the smaller magnitude
         bool ok = options.Mode switch
         {
-            RoundingMode.NearestEven => tie ? (format.Encode(q, _down) & 1) == 0 : q == (nearerLo ? lo : hi),
+            RoundingMode.NearestEven => tie ? q == (smallerOdd ? largerMag : smallerMag) : q == (nearerLo ? lo : hi),
             RoundingMode.NearestAway => tie ? q == largerMag : q == (nearerLo ? lo : hi),
             RoundingMode.NearestZero => tie ? q == smallerMag : q == (nearerLo ? lo : hi),
             RoundingMode.TowardZero => q == smallerMag,
             RoundingMode.TowardPositive => q == hi,
             RoundingMode.TowardNegative => q == lo,
-            RoundingMode.ToOdd => (format.Encode(q, _down) & 1) == 1,
+            RoundingMode.ToOdd => q == (smallerOdd ? smallerMag : largerMag),
             _ => true, // stochastic: either neighbour (unbiasedness is its own law)
         };
         return ok ? null : $"{where} breaks {options.Mode.Name()}{(tie ? " at a tie" : "")}";
