@@ -103,7 +103,7 @@ public class IntegerFormatTests
                 if (Math.Abs(q) > Math.Abs(x)) ups++;
             }
             double p = Math.Abs(x) - Math.Floor(Math.Abs(x));
-            Assert.True(Math.Abs(ups / (double)n - p) <= 5 * Math.Sqrt(p * (1 - p) / n), $"x={x}: p_up {ups / (double)n} vs {p}");
+            FormatGen.AssertProportion(ups, n, p, $"{f.Name} x={x}");
         }, 30);
     }
 

@@ -74,4 +74,15 @@ public static class FormatGen
     /// <summary>Runs a property with a modest number of cases.</summary>
     public static void Check<T>(Gen<T> gen, Action<T> body, int maxTest = 300) =>
         Prop.ForAll(gen.ToArbitrary(), body).Check(Config.QuickThrowOnFailure.WithMaxTest(maxTest));
+
+    /// <summary>
+    /// Asserts that <paramref name="ups"/> successes in <paramref name="n"/> trials are consistent with probability p: within
+    /// 6 standard deviations plus 4 counts (the slack covers the Poisson tail when n p is small; 6 rather than 5 standard
+    /// deviations because each run makes thousands of such checks with fresh FsCheck seeds).
+    /// </summary>
+    public static void AssertProportion(int ups, int n, double p, string where)
+    {
+        double sd = Math.Sqrt(n * p * (1 - p));
+        Assert.True(Math.Abs(ups - n * p) <= 6 * sd + 4, $"{where}: {ups} of {n} rounded up, expected {n * p:F2} (p = {p}, sd = {sd:F2})");
+    }
 }

@@ -15,17 +15,18 @@ public sealed class ScalarReference
     private ScalarReference(ScalarFormat format)
     {
         Format = format;
-        var values = new SortedSet<double>();
+        var values = new List<double>((int)Math.Min(format.CodeCount, 1UL << 20) + 1);
         for (ulong c = 0; c < format.CodeCount; c++)
         {
             double v = format.Decode((uint)c);
             if (!double.IsFinite(v)) continue;
             if (v == 0) v = 0.0; // -0 and +0 are one value of the grid
             values.Add(v);
-            if (v > 0 && !_positiveCode.ContainsKey(v)) _positiveCode[v] = (uint)c;
+            if (v > 0) _positiveCode.TryAdd(v, (uint)c);
         }
         if (!format.HasZero) values.Add(0.0); // a virtual candidate: zero rounds up to the smallest value (rule 1)
-        Values = values.ToArray();
+        values.Sort();
+        Values = values.Where((v, i) => i == 0 || v != values[i - 1]).ToArray();
         Max = Values[^1];
         Min = Values[0];
         Smallest = format.HasZero || format.IsSigned ? 0.0 : format.MinFinite;
