@@ -12,10 +12,9 @@ public sealed class FormatSpecReaderTests : IDisposable
 
     private static string PresetDir()
     {
-        string golden = GoldenFiles.Root; // <repo>/../shared/golden: the repository root is found the same way
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Emulator.sln"))) return Path.Combine(dir.FullName, "formats-spec", "presets");
-        throw new DirectoryNotFoundException(golden);
+        throw new DirectoryNotFoundException("cannot find the repository root (Emulator.sln) above " + AppContext.BaseDirectory);
     }
 
     private string Write(string fileName, string text)
