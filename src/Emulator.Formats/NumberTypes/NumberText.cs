@@ -18,11 +18,16 @@ internal static class NumberText
             code = 0;
             return false;
         }
-        if (double.IsFinite(d) && TryExactDecimal(s, style, NumberFormatInfo.GetInstance(provider), out BigInteger num, out BigInteger den))
+        // Plain decimal text is a finite value even when double overflows it (1e400).
+        if (TryExactDecimal(s, style, NumberFormatInfo.GetInstance(provider), out BigInteger num, out BigInteger den))
             d = num.IsZero ? d : OddDouble.FromRatio(num, den);
-        code = format.Encode(d, default, 0u);
+        // Named infinities ("Infinity", "∞") are exact infinite values: they keep the type's infinity (or its NaN) as
+        // arithmetic results do; finite text beyond the range follows the preset's default overflow policy.
+        code = format.Encode(d, double.IsFinite(d) ? default : InfiniteValue, 0u);
         return true;
     }
+
+    private static readonly RoundingOptions InfiniteValue = new(RoundingMode.NearestEven, OverflowPolicy.Infinity);
 
     /// <summary>Parses UTF-8 text (see the char overload).</summary>
     public static bool TryParse(ScalarFormat format, ReadOnlySpan<byte> utf8, NumberStyles style, IFormatProvider? provider, out uint code)
@@ -39,21 +44,41 @@ internal static class NumberText
         new($"'{s.ToString()}' is not a valid {typeName} number");
 
     /// <summary>
-    /// Formats a value: null, empty, "G" or "R" give the shortest text that parses back to the same code; any other format
-    /// string formats the exact value as a double does.
+    /// Formats a value: null, empty, "G" or "R" give double's shortest round-trip text of the exact value when it has at
+    /// most max(4, 1 + ceil(p log10 2)) significant digits (p = significand bits), else the shortest decimal that parses
+    /// back to the same code (0.1 for bfloat16's 0.10009765625, 6E-39 for E8M0's 2^-127). Any other format string formats
+    /// the exact value as a double does.
     /// </summary>
-    public static string Format(ScalarFormat format, double value, uint code, string? fmt, IFormatProvider? provider)
+    public static string Format(FloatFormat format, double value, uint code, string? fmt, IFormatProvider? provider)
     {
         if (!string.IsNullOrEmpty(fmt) && fmt is not ("G" or "g" or "R" or "r"))
             return value.ToString(fmt, provider);
-        if (!double.IsFinite(value) || value == 0) return value.ToString(provider);
-        string upper = fmt is "g" or "r" ? "g" : "G";
+        string exact = value.ToString(provider);
+        if (!double.IsFinite(value) || value == 0) return exact;
+        int limit = Math.Max(4, 1 + (int)Math.Ceiling((format.MantissaBits + 1) * Math.Log10(2)));
+        if (SignificantDigits(exact) <= limit) return exact;
         for (int digits = 1; digits < 17; digits++)
         {
-            string text = value.ToString(upper + digits.ToString(CultureInfo.InvariantCulture), provider);
-            if (TryParse(format, text, NumberStyles.Float, provider, out uint back) && back == code) return text;
+            string text = value.ToString("E" + (digits - 1).ToString(CultureInfo.InvariantCulture), provider);
+            if (TryParse(format, text, NumberStyles.Float, provider, out uint back) && back == code)
+                return double.Parse(text, NumberStyles.Float, provider).ToString(provider);
         }
-        return value.ToString("R", provider);
+        return exact;
+    }
+
+    /// <summary>Significant digits of a double's text (digits before any exponent, leading zeros excluded).</summary>
+    private static int SignificantDigits(string text)
+    {
+        int count = 0;
+        bool started = false;
+        foreach (char c in text)
+        {
+            if (c is 'E' or 'e') break;
+            if (!char.IsAsciiDigit(c)) continue;
+            if (c != '0') started = true;
+            if (started) count++;
+        }
+        return count;
     }
 
     /// <summary>Copies formatted text into a char span.</summary>
