@@ -427,6 +427,15 @@ public readonly struct Float4E2M1 : IFloatingPoint<Float4E2M1>, IMinMaxValue<Flo
         return false;
     }
 
+    /// <summary>Converts any number: primitive numbers and the number types of this library round once (nearest-even,
+    /// the preset's default overflow policy); other types are asked to convert themselves.</summary>
+    /// <exception cref="NotSupportedException">Neither type knows the other.</exception>
+    public static Float4E2M1 CreateChecked<TOther>(TOther value) where TOther : INumberBase<TOther>
+    {
+        if (TryConvertFrom(value, out Float4E2M1 result) || TOther.TryConvertToChecked(value, out result)) return result;
+        throw new NotSupportedException($"cannot convert {typeof(TOther).Name} to Float4E2M1");
+    }
+
     /// <inheritdoc />
     static bool INumberBase<Float4E2M1>.TryConvertFromChecked<TOther>(TOther value, out Float4E2M1 result) => TryConvertFrom(value, out result);
 
@@ -434,12 +443,30 @@ public readonly struct Float4E2M1 : IFloatingPoint<Float4E2M1>, IMinMaxValue<Flo
     static bool INumberBase<Float4E2M1>.TryConvertToChecked<TOther>(Float4E2M1 value, [MaybeNullWhen(false)] out TOther result) =>
         NumberTypeConversion.TryFromDoubleChecked(value.V, out result);
 
+    /// <summary>Converts any number: primitive numbers and the number types of this library round once (nearest-even,
+    /// the preset's default overflow policy); other types are asked to convert themselves.</summary>
+    /// <exception cref="NotSupportedException">Neither type knows the other.</exception>
+    public static Float4E2M1 CreateSaturating<TOther>(TOther value) where TOther : INumberBase<TOther>
+    {
+        if (TryConvertFrom(value, out Float4E2M1 result) || TOther.TryConvertToSaturating(value, out result)) return result;
+        throw new NotSupportedException($"cannot convert {typeof(TOther).Name} to Float4E2M1");
+    }
+
     /// <inheritdoc />
     static bool INumberBase<Float4E2M1>.TryConvertFromSaturating<TOther>(TOther value, out Float4E2M1 result) => TryConvertFrom(value, out result);
 
     /// <inheritdoc />
     static bool INumberBase<Float4E2M1>.TryConvertToSaturating<TOther>(Float4E2M1 value, [MaybeNullWhen(false)] out TOther result) =>
         NumberTypeConversion.TryFromDoubleSaturating(value.V, out result);
+
+    /// <summary>Converts any number: primitive numbers and the number types of this library round once (nearest-even,
+    /// the preset's default overflow policy); other types are asked to convert themselves.</summary>
+    /// <exception cref="NotSupportedException">Neither type knows the other.</exception>
+    public static Float4E2M1 CreateTruncating<TOther>(TOther value) where TOther : INumberBase<TOther>
+    {
+        if (TryConvertFrom(value, out Float4E2M1 result) || TOther.TryConvertToTruncating(value, out result)) return result;
+        throw new NotSupportedException($"cannot convert {typeof(TOther).Name} to Float4E2M1");
+    }
 
     /// <inheritdoc />
     static bool INumberBase<Float4E2M1>.TryConvertFromTruncating<TOther>(TOther value, out Float4E2M1 result) => TryConvertFrom(value, out result);

@@ -427,6 +427,15 @@ public readonly struct Float6E3M2 : IFloatingPoint<Float6E3M2>, IMinMaxValue<Flo
         return false;
     }
 
+    /// <summary>Converts any number: primitive numbers and the number types of this library round once (nearest-even,
+    /// the preset's default overflow policy); other types are asked to convert themselves.</summary>
+    /// <exception cref="NotSupportedException">Neither type knows the other.</exception>
+    public static Float6E3M2 CreateChecked<TOther>(TOther value) where TOther : INumberBase<TOther>
+    {
+        if (TryConvertFrom(value, out Float6E3M2 result) || TOther.TryConvertToChecked(value, out result)) return result;
+        throw new NotSupportedException($"cannot convert {typeof(TOther).Name} to Float6E3M2");
+    }
+
     /// <inheritdoc />
     static bool INumberBase<Float6E3M2>.TryConvertFromChecked<TOther>(TOther value, out Float6E3M2 result) => TryConvertFrom(value, out result);
 
@@ -434,12 +443,30 @@ public readonly struct Float6E3M2 : IFloatingPoint<Float6E3M2>, IMinMaxValue<Flo
     static bool INumberBase<Float6E3M2>.TryConvertToChecked<TOther>(Float6E3M2 value, [MaybeNullWhen(false)] out TOther result) =>
         NumberTypeConversion.TryFromDoubleChecked(value.V, out result);
 
+    /// <summary>Converts any number: primitive numbers and the number types of this library round once (nearest-even,
+    /// the preset's default overflow policy); other types are asked to convert themselves.</summary>
+    /// <exception cref="NotSupportedException">Neither type knows the other.</exception>
+    public static Float6E3M2 CreateSaturating<TOther>(TOther value) where TOther : INumberBase<TOther>
+    {
+        if (TryConvertFrom(value, out Float6E3M2 result) || TOther.TryConvertToSaturating(value, out result)) return result;
+        throw new NotSupportedException($"cannot convert {typeof(TOther).Name} to Float6E3M2");
+    }
+
     /// <inheritdoc />
     static bool INumberBase<Float6E3M2>.TryConvertFromSaturating<TOther>(TOther value, out Float6E3M2 result) => TryConvertFrom(value, out result);
 
     /// <inheritdoc />
     static bool INumberBase<Float6E3M2>.TryConvertToSaturating<TOther>(Float6E3M2 value, [MaybeNullWhen(false)] out TOther result) =>
         NumberTypeConversion.TryFromDoubleSaturating(value.V, out result);
+
+    /// <summary>Converts any number: primitive numbers and the number types of this library round once (nearest-even,
+    /// the preset's default overflow policy); other types are asked to convert themselves.</summary>
+    /// <exception cref="NotSupportedException">Neither type knows the other.</exception>
+    public static Float6E3M2 CreateTruncating<TOther>(TOther value) where TOther : INumberBase<TOther>
+    {
+        if (TryConvertFrom(value, out Float6E3M2 result) || TOther.TryConvertToTruncating(value, out result)) return result;
+        throw new NotSupportedException($"cannot convert {typeof(TOther).Name} to Float6E3M2");
+    }
 
     /// <inheritdoc />
     static bool INumberBase<Float6E3M2>.TryConvertFromTruncating<TOther>(TOther value, out Float6E3M2 result) => TryConvertFrom(value, out result);

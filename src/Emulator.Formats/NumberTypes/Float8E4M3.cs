@@ -431,6 +431,15 @@ public readonly struct Float8E4M3 : IFloatingPoint<Float8E4M3>, IMinMaxValue<Flo
         return false;
     }
 
+    /// <summary>Converts any number: primitive numbers and the number types of this library round once (nearest-even,
+    /// the preset's default overflow policy); other types are asked to convert themselves.</summary>
+    /// <exception cref="NotSupportedException">Neither type knows the other.</exception>
+    public static Float8E4M3 CreateChecked<TOther>(TOther value) where TOther : INumberBase<TOther>
+    {
+        if (TryConvertFrom(value, out Float8E4M3 result) || TOther.TryConvertToChecked(value, out result)) return result;
+        throw new NotSupportedException($"cannot convert {typeof(TOther).Name} to Float8E4M3");
+    }
+
     /// <inheritdoc />
     static bool INumberBase<Float8E4M3>.TryConvertFromChecked<TOther>(TOther value, out Float8E4M3 result) => TryConvertFrom(value, out result);
 
@@ -438,12 +447,30 @@ public readonly struct Float8E4M3 : IFloatingPoint<Float8E4M3>, IMinMaxValue<Flo
     static bool INumberBase<Float8E4M3>.TryConvertToChecked<TOther>(Float8E4M3 value, [MaybeNullWhen(false)] out TOther result) =>
         NumberTypeConversion.TryFromDoubleChecked(value.V, out result);
 
+    /// <summary>Converts any number: primitive numbers and the number types of this library round once (nearest-even,
+    /// the preset's default overflow policy); other types are asked to convert themselves.</summary>
+    /// <exception cref="NotSupportedException">Neither type knows the other.</exception>
+    public static Float8E4M3 CreateSaturating<TOther>(TOther value) where TOther : INumberBase<TOther>
+    {
+        if (TryConvertFrom(value, out Float8E4M3 result) || TOther.TryConvertToSaturating(value, out result)) return result;
+        throw new NotSupportedException($"cannot convert {typeof(TOther).Name} to Float8E4M3");
+    }
+
     /// <inheritdoc />
     static bool INumberBase<Float8E4M3>.TryConvertFromSaturating<TOther>(TOther value, out Float8E4M3 result) => TryConvertFrom(value, out result);
 
     /// <inheritdoc />
     static bool INumberBase<Float8E4M3>.TryConvertToSaturating<TOther>(Float8E4M3 value, [MaybeNullWhen(false)] out TOther result) =>
         NumberTypeConversion.TryFromDoubleSaturating(value.V, out result);
+
+    /// <summary>Converts any number: primitive numbers and the number types of this library round once (nearest-even,
+    /// the preset's default overflow policy); other types are asked to convert themselves.</summary>
+    /// <exception cref="NotSupportedException">Neither type knows the other.</exception>
+    public static Float8E4M3 CreateTruncating<TOther>(TOther value) where TOther : INumberBase<TOther>
+    {
+        if (TryConvertFrom(value, out Float8E4M3 result) || TOther.TryConvertToTruncating(value, out result)) return result;
+        throw new NotSupportedException($"cannot convert {typeof(TOther).Name} to Float8E4M3");
+    }
 
     /// <inheritdoc />
     static bool INumberBase<Float8E4M3>.TryConvertFromTruncating<TOther>(TOther value, out Float8E4M3 result) => TryConvertFrom(value, out result);

@@ -428,6 +428,15 @@ public readonly struct Float8E4M3Fnuz : IFloatingPoint<Float8E4M3Fnuz>, IMinMaxV
         return false;
     }
 
+    /// <summary>Converts any number: primitive numbers and the number types of this library round once (nearest-even,
+    /// the preset's default overflow policy); other types are asked to convert themselves.</summary>
+    /// <exception cref="NotSupportedException">Neither type knows the other.</exception>
+    public static Float8E4M3Fnuz CreateChecked<TOther>(TOther value) where TOther : INumberBase<TOther>
+    {
+        if (TryConvertFrom(value, out Float8E4M3Fnuz result) || TOther.TryConvertToChecked(value, out result)) return result;
+        throw new NotSupportedException($"cannot convert {typeof(TOther).Name} to Float8E4M3Fnuz");
+    }
+
     /// <inheritdoc />
     static bool INumberBase<Float8E4M3Fnuz>.TryConvertFromChecked<TOther>(TOther value, out Float8E4M3Fnuz result) => TryConvertFrom(value, out result);
 
@@ -435,12 +444,30 @@ public readonly struct Float8E4M3Fnuz : IFloatingPoint<Float8E4M3Fnuz>, IMinMaxV
     static bool INumberBase<Float8E4M3Fnuz>.TryConvertToChecked<TOther>(Float8E4M3Fnuz value, [MaybeNullWhen(false)] out TOther result) =>
         NumberTypeConversion.TryFromDoubleChecked(value.V, out result);
 
+    /// <summary>Converts any number: primitive numbers and the number types of this library round once (nearest-even,
+    /// the preset's default overflow policy); other types are asked to convert themselves.</summary>
+    /// <exception cref="NotSupportedException">Neither type knows the other.</exception>
+    public static Float8E4M3Fnuz CreateSaturating<TOther>(TOther value) where TOther : INumberBase<TOther>
+    {
+        if (TryConvertFrom(value, out Float8E4M3Fnuz result) || TOther.TryConvertToSaturating(value, out result)) return result;
+        throw new NotSupportedException($"cannot convert {typeof(TOther).Name} to Float8E4M3Fnuz");
+    }
+
     /// <inheritdoc />
     static bool INumberBase<Float8E4M3Fnuz>.TryConvertFromSaturating<TOther>(TOther value, out Float8E4M3Fnuz result) => TryConvertFrom(value, out result);
 
     /// <inheritdoc />
     static bool INumberBase<Float8E4M3Fnuz>.TryConvertToSaturating<TOther>(Float8E4M3Fnuz value, [MaybeNullWhen(false)] out TOther result) =>
         NumberTypeConversion.TryFromDoubleSaturating(value.V, out result);
+
+    /// <summary>Converts any number: primitive numbers and the number types of this library round once (nearest-even,
+    /// the preset's default overflow policy); other types are asked to convert themselves.</summary>
+    /// <exception cref="NotSupportedException">Neither type knows the other.</exception>
+    public static Float8E4M3Fnuz CreateTruncating<TOther>(TOther value) where TOther : INumberBase<TOther>
+    {
+        if (TryConvertFrom(value, out Float8E4M3Fnuz result) || TOther.TryConvertToTruncating(value, out result)) return result;
+        throw new NotSupportedException($"cannot convert {typeof(TOther).Name} to Float8E4M3Fnuz");
+    }
 
     /// <inheritdoc />
     static bool INumberBase<Float8E4M3Fnuz>.TryConvertFromTruncating<TOther>(TOther value, out Float8E4M3Fnuz result) => TryConvertFrom(value, out result);

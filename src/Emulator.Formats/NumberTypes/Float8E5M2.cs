@@ -437,6 +437,15 @@ public readonly struct Float8E5M2 : IFloatingPointIeee754<Float8E5M2>, IMinMaxVa
         return false;
     }
 
+    /// <summary>Converts any number: primitive numbers and the number types of this library round once (nearest-even,
+    /// the preset's default overflow policy); other types are asked to convert themselves.</summary>
+    /// <exception cref="NotSupportedException">Neither type knows the other.</exception>
+    public static Float8E5M2 CreateChecked<TOther>(TOther value) where TOther : INumberBase<TOther>
+    {
+        if (TryConvertFrom(value, out Float8E5M2 result) || TOther.TryConvertToChecked(value, out result)) return result;
+        throw new NotSupportedException($"cannot convert {typeof(TOther).Name} to Float8E5M2");
+    }
+
     /// <inheritdoc />
     static bool INumberBase<Float8E5M2>.TryConvertFromChecked<TOther>(TOther value, out Float8E5M2 result) => TryConvertFrom(value, out result);
 
@@ -444,12 +453,30 @@ public readonly struct Float8E5M2 : IFloatingPointIeee754<Float8E5M2>, IMinMaxVa
     static bool INumberBase<Float8E5M2>.TryConvertToChecked<TOther>(Float8E5M2 value, [MaybeNullWhen(false)] out TOther result) =>
         NumberTypeConversion.TryFromDoubleChecked(value.V, out result);
 
+    /// <summary>Converts any number: primitive numbers and the number types of this library round once (nearest-even,
+    /// the preset's default overflow policy); other types are asked to convert themselves.</summary>
+    /// <exception cref="NotSupportedException">Neither type knows the other.</exception>
+    public static Float8E5M2 CreateSaturating<TOther>(TOther value) where TOther : INumberBase<TOther>
+    {
+        if (TryConvertFrom(value, out Float8E5M2 result) || TOther.TryConvertToSaturating(value, out result)) return result;
+        throw new NotSupportedException($"cannot convert {typeof(TOther).Name} to Float8E5M2");
+    }
+
     /// <inheritdoc />
     static bool INumberBase<Float8E5M2>.TryConvertFromSaturating<TOther>(TOther value, out Float8E5M2 result) => TryConvertFrom(value, out result);
 
     /// <inheritdoc />
     static bool INumberBase<Float8E5M2>.TryConvertToSaturating<TOther>(Float8E5M2 value, [MaybeNullWhen(false)] out TOther result) =>
         NumberTypeConversion.TryFromDoubleSaturating(value.V, out result);
+
+    /// <summary>Converts any number: primitive numbers and the number types of this library round once (nearest-even,
+    /// the preset's default overflow policy); other types are asked to convert themselves.</summary>
+    /// <exception cref="NotSupportedException">Neither type knows the other.</exception>
+    public static Float8E5M2 CreateTruncating<TOther>(TOther value) where TOther : INumberBase<TOther>
+    {
+        if (TryConvertFrom(value, out Float8E5M2 result) || TOther.TryConvertToTruncating(value, out result)) return result;
+        throw new NotSupportedException($"cannot convert {typeof(TOther).Name} to Float8E5M2");
+    }
 
     /// <inheritdoc />
     static bool INumberBase<Float8E5M2>.TryConvertFromTruncating<TOther>(TOther value, out Float8E5M2 result) => TryConvertFrom(value, out result);

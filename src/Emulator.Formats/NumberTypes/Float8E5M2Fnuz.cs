@@ -428,6 +428,15 @@ public readonly struct Float8E5M2Fnuz : IFloatingPoint<Float8E5M2Fnuz>, IMinMaxV
         return false;
     }
 
+    /// <summary>Converts any number: primitive numbers and the number types of this library round once (nearest-even,
+    /// the preset's default overflow policy); other types are asked to convert themselves.</summary>
+    /// <exception cref="NotSupportedException">Neither type knows the other.</exception>
+    public static Float8E5M2Fnuz CreateChecked<TOther>(TOther value) where TOther : INumberBase<TOther>
+    {
+        if (TryConvertFrom(value, out Float8E5M2Fnuz result) || TOther.TryConvertToChecked(value, out result)) return result;
+        throw new NotSupportedException($"cannot convert {typeof(TOther).Name} to Float8E5M2Fnuz");
+    }
+
     /// <inheritdoc />
     static bool INumberBase<Float8E5M2Fnuz>.TryConvertFromChecked<TOther>(TOther value, out Float8E5M2Fnuz result) => TryConvertFrom(value, out result);
 
@@ -435,12 +444,30 @@ public readonly struct Float8E5M2Fnuz : IFloatingPoint<Float8E5M2Fnuz>, IMinMaxV
     static bool INumberBase<Float8E5M2Fnuz>.TryConvertToChecked<TOther>(Float8E5M2Fnuz value, [MaybeNullWhen(false)] out TOther result) =>
         NumberTypeConversion.TryFromDoubleChecked(value.V, out result);
 
+    /// <summary>Converts any number: primitive numbers and the number types of this library round once (nearest-even,
+    /// the preset's default overflow policy); other types are asked to convert themselves.</summary>
+    /// <exception cref="NotSupportedException">Neither type knows the other.</exception>
+    public static Float8E5M2Fnuz CreateSaturating<TOther>(TOther value) where TOther : INumberBase<TOther>
+    {
+        if (TryConvertFrom(value, out Float8E5M2Fnuz result) || TOther.TryConvertToSaturating(value, out result)) return result;
+        throw new NotSupportedException($"cannot convert {typeof(TOther).Name} to Float8E5M2Fnuz");
+    }
+
     /// <inheritdoc />
     static bool INumberBase<Float8E5M2Fnuz>.TryConvertFromSaturating<TOther>(TOther value, out Float8E5M2Fnuz result) => TryConvertFrom(value, out result);
 
     /// <inheritdoc />
     static bool INumberBase<Float8E5M2Fnuz>.TryConvertToSaturating<TOther>(Float8E5M2Fnuz value, [MaybeNullWhen(false)] out TOther result) =>
         NumberTypeConversion.TryFromDoubleSaturating(value.V, out result);
+
+    /// <summary>Converts any number: primitive numbers and the number types of this library round once (nearest-even,
+    /// the preset's default overflow policy); other types are asked to convert themselves.</summary>
+    /// <exception cref="NotSupportedException">Neither type knows the other.</exception>
+    public static Float8E5M2Fnuz CreateTruncating<TOther>(TOther value) where TOther : INumberBase<TOther>
+    {
+        if (TryConvertFrom(value, out Float8E5M2Fnuz result) || TOther.TryConvertToTruncating(value, out result)) return result;
+        throw new NotSupportedException($"cannot convert {typeof(TOther).Name} to Float8E5M2Fnuz");
+    }
 
     /// <inheritdoc />
     static bool INumberBase<Float8E5M2Fnuz>.TryConvertFromTruncating<TOther>(TOther value, out Float8E5M2Fnuz result) => TryConvertFrom(value, out result);

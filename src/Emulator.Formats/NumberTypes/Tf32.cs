@@ -436,6 +436,15 @@ public readonly struct Tf32 : IFloatingPointIeee754<Tf32>, IMinMaxValue<Tf32>, I
         return false;
     }
 
+    /// <summary>Converts any number: primitive numbers and the number types of this library round once (nearest-even,
+    /// the preset's default overflow policy); other types are asked to convert themselves.</summary>
+    /// <exception cref="NotSupportedException">Neither type knows the other.</exception>
+    public static Tf32 CreateChecked<TOther>(TOther value) where TOther : INumberBase<TOther>
+    {
+        if (TryConvertFrom(value, out Tf32 result) || TOther.TryConvertToChecked(value, out result)) return result;
+        throw new NotSupportedException($"cannot convert {typeof(TOther).Name} to Tf32");
+    }
+
     /// <inheritdoc />
     static bool INumberBase<Tf32>.TryConvertFromChecked<TOther>(TOther value, out Tf32 result) => TryConvertFrom(value, out result);
 
@@ -443,12 +452,30 @@ public readonly struct Tf32 : IFloatingPointIeee754<Tf32>, IMinMaxValue<Tf32>, I
     static bool INumberBase<Tf32>.TryConvertToChecked<TOther>(Tf32 value, [MaybeNullWhen(false)] out TOther result) =>
         NumberTypeConversion.TryFromDoubleChecked(value.V, out result);
 
+    /// <summary>Converts any number: primitive numbers and the number types of this library round once (nearest-even,
+    /// the preset's default overflow policy); other types are asked to convert themselves.</summary>
+    /// <exception cref="NotSupportedException">Neither type knows the other.</exception>
+    public static Tf32 CreateSaturating<TOther>(TOther value) where TOther : INumberBase<TOther>
+    {
+        if (TryConvertFrom(value, out Tf32 result) || TOther.TryConvertToSaturating(value, out result)) return result;
+        throw new NotSupportedException($"cannot convert {typeof(TOther).Name} to Tf32");
+    }
+
     /// <inheritdoc />
     static bool INumberBase<Tf32>.TryConvertFromSaturating<TOther>(TOther value, out Tf32 result) => TryConvertFrom(value, out result);
 
     /// <inheritdoc />
     static bool INumberBase<Tf32>.TryConvertToSaturating<TOther>(Tf32 value, [MaybeNullWhen(false)] out TOther result) =>
         NumberTypeConversion.TryFromDoubleSaturating(value.V, out result);
+
+    /// <summary>Converts any number: primitive numbers and the number types of this library round once (nearest-even,
+    /// the preset's default overflow policy); other types are asked to convert themselves.</summary>
+    /// <exception cref="NotSupportedException">Neither type knows the other.</exception>
+    public static Tf32 CreateTruncating<TOther>(TOther value) where TOther : INumberBase<TOther>
+    {
+        if (TryConvertFrom(value, out Tf32 result) || TOther.TryConvertToTruncating(value, out result)) return result;
+        throw new NotSupportedException($"cannot convert {typeof(TOther).Name} to Tf32");
+    }
 
     /// <inheritdoc />
     static bool INumberBase<Tf32>.TryConvertFromTruncating<TOther>(TOther value, out Tf32 result) => TryConvertFrom(value, out result);
