@@ -50,7 +50,7 @@ UNARY_FUNCS = [
     ("Atan", "double.Atan(v)"), ("AtanPi", "double.AtanPi(v)"), ("Cos", "double.Cos(v)"), ("CosPi", "double.CosPi(v)"),
     ("Sin", "double.Sin(v)"), ("SinPi", "double.SinPi(v)"), ("Tan", "double.Tan(v)"), ("TanPi", "double.TanPi(v)"),
     ("DegreesToRadians", "double.DegreesToRadians(v)"), ("RadiansToDegrees", "double.RadiansToDegrees(v)"),
-    ("ReciprocalEstimate", "1.0 / v"), ("ReciprocalSqrtEstimate", "1.0 / double.Sqrt(v)"),
+    ("ReciprocalEstimate", "OddDouble.Quotient(1.0, v)"), ("ReciprocalSqrtEstimate", "1.0 / double.Sqrt(v)"),
 ]
 BINARY_FUNCS = [
     ("Pow", "double.Pow(a, b)", "x", "y"), ("Hypot", "double.Hypot(a, b)", "x", "y"),
@@ -77,7 +77,8 @@ def gen(name, preset, bits, storage, level, table, summary):
                   f"IMultiplyOperators<{name}, {name}, {name}>, IDivisionOperators<{name}, {name}, {name}>, "
                   f"IMultiplicativeIdentity<{name}, {name}>, IEmulatedNumber<{name}>, IExactValue")
     w(HEADER)
-    w("using System.Buffers.Binary;" if number else "")
+    if number:
+        w("using System.Buffers.Binary;")
     w("using System.Diagnostics.CodeAnalysis;")
     w("using System.Globalization;")
     w("using System.Numerics;")
@@ -87,8 +88,9 @@ def gen(name, preset, bits, storage, level, table, summary):
     w("/// <summary>")
     w(f"/// {summary}")
     w("/// Values are the codes of the preset; conversions round once to nearest-even with the preset's default overflow policy,")
-    w("/// and arithmetic computes the exact result and rounds it once (<see cref=\"OddDouble\"/>). An infinite exact result")
-    w("/// (an infinite operand, or division of a nonzero value by zero) is encoded under the 'infinity' policy.")
+    w("/// and arithmetic computes the exact result and rounds it once (through a double rounded to odd, which cannot double-round")
+    w("/// for these precisions). An infinite exact result (an infinite operand, or a nonzero value divided by zero) is encoded")
+    w("/// under the 'infinity' policy: infinity where the type has one, else NaN, else the largest finite value.")
     w("/// </summary>")
     w(f"public readonly struct {name} : {ifaces}")
     w("{")
@@ -127,7 +129,13 @@ def gen(name, preset, bits, storage, level, table, summary):
     w("")
     w(f"    /// <summary>The value with the given {bits}-bit code, like <see cref=\"BitConverter.UInt16BitsToHalf\"/>.</summary>")
     w(f"    /// <exception cref=\"ArgumentOutOfRangeException\">The code has bits above bit {bits - 1}.</exception>")
-    w(f"    public static {name} FromBits({storage} bits) => FromCode(bits);")
+    width = {"byte": 8, "ushort": 16, "uint": 32}[storage]
+    if bits < width:
+        w(f"    public static {name} FromBits({storage} bits) => bits < CodeLimit")
+        w(f"        ? new(bits)")
+        w(f"        : throw new ArgumentOutOfRangeException(nameof(bits), bits, $\"a {name} code must be in 0..{{CodeLimit - 1}}\");")
+    else:
+        w(f"    public static {name} FromBits({storage} bits) => new(bits);")
     w("")
     w(f"    /// <summary>The {bits}-bit code of this value, like <see cref=\"BitConverter.HalfToUInt16Bits\"/>.</summary>")
     w(f"    public {storage} ToBits() => _code;")
@@ -161,7 +169,7 @@ def gen(name, preset, bits, storage, level, table, summary):
     w("    /// <summary>The largest finite value.</summary>")
     w(f"    public static {name} MaxValue => MaxFiniteValue;")
     w("")
-    w("    /// <summary>The smallest (most negative) finite value" + (" (the smallest positive value: the type is unsigned)" if not number else "") + ".</summary>")
+    w("    /// <summary>" + ("The smallest (most negative) finite value." if number else "The smallest value, 2^-127 (the type is unsigned and has no zero).") + "</summary>")
     w(f"    public static {name} MinValue => MinFiniteValue;")
     w("")
     w("    /// <summary>The smallest positive value (smallest subnormal where subnormals exist), as <see cref=\"double.Epsilon\"/>.</summary>")

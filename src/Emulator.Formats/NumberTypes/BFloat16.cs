@@ -10,8 +10,9 @@ namespace Emulator.Formats;
 /// <summary>
 /// bfloat16: 8 exponent and 7 mantissa bits, IEEE special codes (max 0x1.fep127).
 /// Values are the codes of the preset; conversions round once to nearest-even with the preset's default overflow policy,
-/// and arithmetic computes the exact result and rounds it once (<see cref="OddDouble"/>). An infinite exact result
-/// (an infinite operand, or division of a nonzero value by zero) is encoded under the 'infinity' policy.
+/// and arithmetic computes the exact result and rounds it once (through a double rounded to odd, which cannot double-round
+/// for these precisions). An infinite exact result (an infinite operand, or a nonzero value divided by zero) is encoded
+/// under the 'infinity' policy: infinity where the type has one, else NaN, else the largest finite value.
 /// </summary>
 public readonly struct BFloat16 : IFloatingPointIeee754<BFloat16>, IMinMaxValue<BFloat16>, IUtf8SpanFormattable, IEmulatedNumber<BFloat16>, IExactValue
 {
@@ -46,7 +47,7 @@ public readonly struct BFloat16 : IFloatingPointIeee754<BFloat16>, IMinMaxValue<
 
     /// <summary>The value with the given 16-bit code, like <see cref="BitConverter.UInt16BitsToHalf"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The code has bits above bit 15.</exception>
-    public static BFloat16 FromBits(ushort bits) => FromCode(bits);
+    public static BFloat16 FromBits(ushort bits) => new(bits);
 
     /// <summary>The 16-bit code of this value, like <see cref="BitConverter.HalfToUInt16Bits"/>.</summary>
     public ushort ToBits() => _code;
@@ -778,7 +779,7 @@ public readonly struct BFloat16 : IFloatingPointIeee754<BFloat16>, IMinMaxValue<
     public static BFloat16 ReciprocalEstimate(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(1.0 / v);
+        return FromResult(OddDouble.Quotient(1.0, v));
     }
 
     /// <summary>ReciprocalSqrtEstimate, evaluated in double, rounded once.</summary>

@@ -10,8 +10,9 @@ namespace Emulator.Formats;
 /// <summary>
 /// OCP MX FP6 E3M2 (6-bit code in a byte): no NaN or infinity, max 28; conversions saturate (preset 'e3m2').
 /// Values are the codes of the preset; conversions round once to nearest-even with the preset's default overflow policy,
-/// and arithmetic computes the exact result and rounds it once (<see cref="OddDouble"/>). An infinite exact result
-/// (an infinite operand, or division of a nonzero value by zero) is encoded under the 'infinity' policy.
+/// and arithmetic computes the exact result and rounds it once (through a double rounded to odd, which cannot double-round
+/// for these precisions). An infinite exact result (an infinite operand, or a nonzero value divided by zero) is encoded
+/// under the 'infinity' policy: infinity where the type has one, else NaN, else the largest finite value.
 /// </summary>
 public readonly struct Float6E3M2 : IFloatingPoint<Float6E3M2>, IMinMaxValue<Float6E3M2>, IUtf8SpanFormattable, IEmulatedNumber<Float6E3M2>, IExactValue
 {
@@ -45,7 +46,9 @@ public readonly struct Float6E3M2 : IFloatingPoint<Float6E3M2>, IMinMaxValue<Flo
 
     /// <summary>The value with the given 6-bit code, like <see cref="BitConverter.UInt16BitsToHalf"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The code has bits above bit 5.</exception>
-    public static Float6E3M2 FromBits(byte bits) => FromCode(bits);
+    public static Float6E3M2 FromBits(byte bits) => bits < CodeLimit
+        ? new(bits)
+        : throw new ArgumentOutOfRangeException(nameof(bits), bits, $"a Float6E3M2 code must be in 0..{CodeLimit - 1}");
 
     /// <summary>The 6-bit code of this value, like <see cref="BitConverter.HalfToUInt16Bits"/>.</summary>
     public byte ToBits() => _code;

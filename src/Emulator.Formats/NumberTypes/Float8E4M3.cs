@@ -10,8 +10,9 @@ namespace Emulator.Formats;
 /// <summary>
 /// OCP FP8 E4M3 (E4M3FN): no infinities, NaN only S.1111.111, max 448; conversions saturate by default (preset 'e4m3').
 /// Values are the codes of the preset; conversions round once to nearest-even with the preset's default overflow policy,
-/// and arithmetic computes the exact result and rounds it once (<see cref="OddDouble"/>). An infinite exact result
-/// (an infinite operand, or division of a nonzero value by zero) is encoded under the 'infinity' policy.
+/// and arithmetic computes the exact result and rounds it once (through a double rounded to odd, which cannot double-round
+/// for these precisions). An infinite exact result (an infinite operand, or a nonzero value divided by zero) is encoded
+/// under the 'infinity' policy: infinity where the type has one, else NaN, else the largest finite value.
 /// </summary>
 public readonly struct Float8E4M3 : IFloatingPoint<Float8E4M3>, IMinMaxValue<Float8E4M3>, IUtf8SpanFormattable, IEmulatedNumber<Float8E4M3>, IExactValue
 {
@@ -46,7 +47,7 @@ public readonly struct Float8E4M3 : IFloatingPoint<Float8E4M3>, IMinMaxValue<Flo
 
     /// <summary>The value with the given 8-bit code, like <see cref="BitConverter.UInt16BitsToHalf"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The code has bits above bit 7.</exception>
-    public static Float8E4M3 FromBits(byte bits) => FromCode(bits);
+    public static Float8E4M3 FromBits(byte bits) => new(bits);
 
     /// <summary>The 8-bit code of this value, like <see cref="BitConverter.HalfToUInt16Bits"/>.</summary>
     public byte ToBits() => _code;

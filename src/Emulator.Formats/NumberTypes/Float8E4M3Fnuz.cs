@@ -10,8 +10,9 @@ namespace Emulator.Formats;
 /// <summary>
 /// FP8 E4M3FNUZ (bias 8): no infinities, no -0, NaN is 0x80, max 240; overflow gives NaN by default (preset 'e4m3fnuz').
 /// Values are the codes of the preset; conversions round once to nearest-even with the preset's default overflow policy,
-/// and arithmetic computes the exact result and rounds it once (<see cref="OddDouble"/>). An infinite exact result
-/// (an infinite operand, or division of a nonzero value by zero) is encoded under the 'infinity' policy.
+/// and arithmetic computes the exact result and rounds it once (through a double rounded to odd, which cannot double-round
+/// for these precisions). An infinite exact result (an infinite operand, or a nonzero value divided by zero) is encoded
+/// under the 'infinity' policy: infinity where the type has one, else NaN, else the largest finite value.
 /// </summary>
 public readonly struct Float8E4M3Fnuz : IFloatingPoint<Float8E4M3Fnuz>, IMinMaxValue<Float8E4M3Fnuz>, IUtf8SpanFormattable, IEmulatedNumber<Float8E4M3Fnuz>, IExactValue
 {
@@ -46,7 +47,7 @@ public readonly struct Float8E4M3Fnuz : IFloatingPoint<Float8E4M3Fnuz>, IMinMaxV
 
     /// <summary>The value with the given 8-bit code, like <see cref="BitConverter.UInt16BitsToHalf"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The code has bits above bit 7.</exception>
-    public static Float8E4M3Fnuz FromBits(byte bits) => FromCode(bits);
+    public static Float8E4M3Fnuz FromBits(byte bits) => new(bits);
 
     /// <summary>The 8-bit code of this value, like <see cref="BitConverter.HalfToUInt16Bits"/>.</summary>
     public byte ToBits() => _code;

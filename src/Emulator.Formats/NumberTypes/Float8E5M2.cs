@@ -10,8 +10,9 @@ namespace Emulator.Formats;
 /// <summary>
 /// OCP FP8 E5M2: IEEE special codes, max 57344; conversions saturate by default (preset 'e5m2'), infinite inputs included.
 /// Values are the codes of the preset; conversions round once to nearest-even with the preset's default overflow policy,
-/// and arithmetic computes the exact result and rounds it once (<see cref="OddDouble"/>). An infinite exact result
-/// (an infinite operand, or division of a nonzero value by zero) is encoded under the 'infinity' policy.
+/// and arithmetic computes the exact result and rounds it once (through a double rounded to odd, which cannot double-round
+/// for these precisions). An infinite exact result (an infinite operand, or a nonzero value divided by zero) is encoded
+/// under the 'infinity' policy: infinity where the type has one, else NaN, else the largest finite value.
 /// </summary>
 public readonly struct Float8E5M2 : IFloatingPointIeee754<Float8E5M2>, IMinMaxValue<Float8E5M2>, IUtf8SpanFormattable, IEmulatedNumber<Float8E5M2>, IExactValue
 {
@@ -46,7 +47,7 @@ public readonly struct Float8E5M2 : IFloatingPointIeee754<Float8E5M2>, IMinMaxVa
 
     /// <summary>The value with the given 8-bit code, like <see cref="BitConverter.UInt16BitsToHalf"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The code has bits above bit 7.</exception>
-    public static Float8E5M2 FromBits(byte bits) => FromCode(bits);
+    public static Float8E5M2 FromBits(byte bits) => new(bits);
 
     /// <summary>The 8-bit code of this value, like <see cref="BitConverter.HalfToUInt16Bits"/>.</summary>
     public byte ToBits() => _code;
@@ -778,7 +779,7 @@ public readonly struct Float8E5M2 : IFloatingPointIeee754<Float8E5M2>, IMinMaxVa
     public static Float8E5M2 ReciprocalEstimate(Float8E5M2 x)
     {
         double v = x.V;
-        return FromResult(1.0 / v);
+        return FromResult(OddDouble.Quotient(1.0, v));
     }
 
     /// <summary>ReciprocalSqrtEstimate, evaluated in double, rounded once.</summary>

@@ -10,8 +10,9 @@ namespace Emulator.Formats;
 /// <summary>
 /// NVIDIA TensorFloat-32: 8 exponent and 10 mantissa bits in a 19-bit code (sign, exponent, mantissa; held in a uint), IEEE special codes. Conversions round to nearest-even; NVIDIA's cvt.rna.tf32.f32 rounds ties away (use Create with RoundingMode.NearestAway).
 /// Values are the codes of the preset; conversions round once to nearest-even with the preset's default overflow policy,
-/// and arithmetic computes the exact result and rounds it once (<see cref="OddDouble"/>). An infinite exact result
-/// (an infinite operand, or division of a nonzero value by zero) is encoded under the 'infinity' policy.
+/// and arithmetic computes the exact result and rounds it once (through a double rounded to odd, which cannot double-round
+/// for these precisions). An infinite exact result (an infinite operand, or a nonzero value divided by zero) is encoded
+/// under the 'infinity' policy: infinity where the type has one, else NaN, else the largest finite value.
 /// </summary>
 public readonly struct Tf32 : IFloatingPointIeee754<Tf32>, IMinMaxValue<Tf32>, IUtf8SpanFormattable, IEmulatedNumber<Tf32>, IExactValue
 {
@@ -45,7 +46,9 @@ public readonly struct Tf32 : IFloatingPointIeee754<Tf32>, IMinMaxValue<Tf32>, I
 
     /// <summary>The value with the given 19-bit code, like <see cref="BitConverter.UInt16BitsToHalf"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The code has bits above bit 18.</exception>
-    public static Tf32 FromBits(uint bits) => FromCode(bits);
+    public static Tf32 FromBits(uint bits) => bits < CodeLimit
+        ? new(bits)
+        : throw new ArgumentOutOfRangeException(nameof(bits), bits, $"a Tf32 code must be in 0..{CodeLimit - 1}");
 
     /// <summary>The 19-bit code of this value, like <see cref="BitConverter.HalfToUInt16Bits"/>.</summary>
     public uint ToBits() => _code;
@@ -777,7 +780,7 @@ public readonly struct Tf32 : IFloatingPointIeee754<Tf32>, IMinMaxValue<Tf32>, I
     public static Tf32 ReciprocalEstimate(Tf32 x)
     {
         double v = x.V;
-        return FromResult(1.0 / v);
+        return FromResult(OddDouble.Quotient(1.0, v));
     }
 
     /// <summary>ReciprocalSqrtEstimate, evaluated in double, rounded once.</summary>
