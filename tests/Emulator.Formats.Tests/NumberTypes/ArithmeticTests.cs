@@ -140,4 +140,35 @@ public class ArithmeticTests
             Assert.Equal(want, (uint)BFloat16.FusedMultiplyAdd(a, b, c).ToBits());
         }
     }
+
+    /// <summary>Remainder, negation, increment and decrement of every E4M3 code (and pair, for %).</summary>
+    [Fact]
+    public void Remainder_negation_increment_exhaustive()
+    {
+        var f = Float8E4M3.Format;
+        var reference = new ExactReference(f);
+        for (uint a = 0; a < 256; a++)
+        {
+            var x = Float8E4M3.FromCode(a);
+            double v = x.ToDouble();
+            if (double.IsNaN(v))
+            {
+                Assert.True(Float8E4M3.IsNaN(-x) && Float8E4M3.IsNaN(x + Float8E4M3.One));
+                continue;
+            }
+            Assert.Equal(a ^ 0x80, (-x).Code); // sign-magnitude with -0: negation flips the sign bit
+            Assert.Equal(reference.Expected(v, 1.0, '+'), (++x).Code);
+            x = Float8E4M3.FromCode(a);
+            Assert.Equal(reference.Expected(v, 1.0, '-'), (--x).Code);
+            for (uint b = 0; b < 256; b++)
+            {
+                double w = f.Decode(b);
+                double r = v % w; // fmod is exact
+                uint want = double.IsNaN(r) ? f.NaNCode(false) : f.Encode(r, default, 0u);
+                uint got = (Float8E4M3.FromCode(a) % Float8E4M3.FromCode(b)).Code;
+                Assert.True(got == want || f.IsNaNCode(got) && f.IsNaNCode(want), $"{v} % {w}");
+                if (double.IsFinite(r) && r != 0) Assert.Equal(r, f.Decode(got)); // the remainder is a value of the type
+            }
+        }
+    }
 }
