@@ -1,0 +1,83 @@
+using System.Diagnostics;
+
+namespace Emulator.Kernels.Gemm;
+
+/// <summary>One measured kernel: GFLOP/s (GOPS for integer kernels, 2 ops per multiply-add) and the ratio to SGEMM at the same size.</summary>
+public sealed record GemmBenchRecord(string Kernel, int M, int N, int K, int Threads, double Gflops, double RatioToSgemm)
+{
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"{Kernel,-22} m={M,5} n={N,5} k={K,5} threads={Threads} gflops={Gflops,8:F1} ratioToSgemm={RatioToSgemm,6:F2}";
+}
+
+/// <summary>
+/// The GEMM speed table behind <c>emu bench gemm</c>: every kernel at each size, warmed up first (tiered JIT), the median of
+/// several timed runs, and the ratio to our SGEMM measured in the same run.
+/// </summary>
+public static class GemmBench
+{
+    private sealed record Kernel(string Name, Func<int, int, Action> Prepare);
+
+    /// <summary>Measures every kernel at n = m = k = each size, with the given thread count.</summary>
+    /// <param name="threads">Worker threads (1..1024).</param>
+    /// <param name="sizes">Square sizes, each 1..8192 (default 256, 1024, 2048).</param>
+    /// <param name="progress">Optional progress sink (one line per record).</param>
+    public static IReadOnlyList<GemmBenchRecord> Run(int threads, IReadOnlyList<int>? sizes = null, Action<string>? progress = null)
+    {
+        GemmChecks.Threads(threads);
+        sizes ??= [256, 1024, 2048];
+        foreach (int s in sizes)
+            if (s is < 1 or > 8192) throw new ArgumentOutOfRangeException(nameof(sizes), s, "each size must be in 1..8192");
+        var records = new List<GemmBenchRecord>();
+        foreach (int size in sizes)
+        {
+            double sgemm = 0;
+            foreach (var kernel in Kernels())
+            {
+                Action run = kernel.Prepare(size, threads);
+                double seconds = MedianSeconds(run, size);
+                double gflops = 2.0 * size * size * (double)size / seconds / 1e9;
+                if (kernel.Name == "sgemm") sgemm = gflops;
+                var rec = new GemmBenchRecord(kernel.Name, size, size, size, threads, gflops, sgemm > 0 ? gflops / sgemm : double.NaN);
+                records.Add(rec);
+                progress?.Invoke(rec.ToString());
+            }
+        }
+        return records;
+    }
+
+    private static double MedianSeconds(Action run, int size)
+    {
+        // Warm-up: enough calls for tier-1 code of the hot loops, then timed runs (fewer for large sizes).
+        double flops = 2.0 * size * size * size;
+        int warm = flops < 1e8 ? 30 : 3;
+        for (int i = 0; i < warm; i++) run();
+        int reps = flops < 1e8 ? 31 : flops < 4e9 ? 9 : 5;
+        var times = new double[reps];
+        for (int i = 0; i < reps; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            run();
+            times[i] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        }
+        Array.Sort(times);
+        return times[reps / 2];
+    }
+
+    private static float[] RandomFloats(int count, int seed)
+    {
+        var rng = new Random(seed);
+        var x = new float[count];
+        for (int i = 0; i < count; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
+        return x;
+    }
+
+    private static IEnumerable<Kernel> Kernels()
+    {
+        yield return new Kernel("sgemm", (s, t) =>
+        {
+            float[] a = RandomFloats(s * s, 1), b = RandomFloats(s * s, 2), c = new float[s * s];
+            return () => Sgemm.Multiply(a, b, c, s, s, s, t);
+        });
+    }
+}
