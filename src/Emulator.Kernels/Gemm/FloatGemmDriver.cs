@@ -22,28 +22,11 @@ internal static unsafe class FloatGemmDriver
                     c[(long)i * ldc + j] = beta == 0f ? 0f : beta * c[(long)i * ldc + j];
             return;
         }
-        var parts = Partition(m, n, threads);
+        var parts = GemmPartition.Split(m, n, threads, MR, NR);
         if (parts.Length == 1) { Worker(a, b, 0, m, 0, n, k, alpha, beta, c, ldc); return; }
         nint cp = (nint)c;
         Parallel.For(0, parts.Length, new ParallelOptions { MaxDegreeOfParallelism = parts.Length },
             t => Worker(a, b, parts[t].R0, parts[t].R1, parts[t].C0, parts[t].C1, k, alpha, beta, (float*)cp, ldc));
-    }
-
-    /// <summary>Splits C into at most <paramref name="threads"/> row bands (multiples of MR) or column bands (multiples of NR).</summary>
-    internal static (int R0, int R1, int C0, int C1)[] Partition(int m, int n, int threads)
-    {
-        int rowTiles = (m + MR - 1) / MR, colTiles = (n + NR - 1) / NR;
-        bool byRows = rowTiles >= colTiles || rowTiles >= 2 * threads;
-        int tiles = byRows ? rowTiles : colTiles, tile = byRows ? MR : NR, extent = byRows ? m : n;
-        int parts = Math.Max(1, Math.Min(threads, tiles));
-        var result = new (int, int, int, int)[parts];
-        for (int t = 0; t < parts; t++)
-        {
-            int lo = Math.Min(extent, (int)((long)tiles * t / parts) * tile);
-            int hi = Math.Min(extent, (int)((long)tiles * (t + 1) / parts) * tile);
-            result[t] = byRows ? (lo, hi, 0, n) : (0, m, lo, hi);
-        }
-        return result;
     }
 
     private static void Worker<TA, TB>(TA a, TB b, int r0, int r1, int c0, int c1, int k, float alpha, float beta, float* c, int ldc)

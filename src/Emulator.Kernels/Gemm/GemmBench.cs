@@ -79,5 +79,12 @@ public static class GemmBench
             float[] a = RandomFloats(s * s, 1), b = RandomFloats(s * s, 2), c = new float[s * s];
             return () => Sgemm.Multiply(a, b, c, s, s, s, t);
         });
+        yield return new Kernel("int8", (s, t) =>
+        {
+            var rng = new Random(3);
+            var a = new sbyte[s * s]; var b = new sbyte[s * s]; var c = new int[s * s];
+            for (int i = 0; i < a.Length; i++) { a[i] = (sbyte)rng.Next(-128, 128); b[i] = (sbyte)rng.Next(-128, 128); }
+            return () => IntegerGemm.Multiply(a, b, c, s, s, s, t);
+        });
     }
 }
