@@ -72,6 +72,16 @@ public static class GemmBench
         return x;
     }
 
+    private static Kernel CodeInput(string format) => new($"{format}-input", (s, t) =>
+    {
+        var f = Emulator.Formats.FormatRegistry.Default.GetScalar(format);
+        var rng = new Random(4);
+        byte RandomCode() { byte c; do c = (byte)rng.Next(256); while (!double.IsFinite(f.Decode(c))); return c; }
+        var a = new byte[s * s]; var b = new byte[s * s]; var c = new float[s * s];
+        for (int i = 0; i < a.Length; i++) { a[i] = RandomCode(); b[i] = RandomCode(); }
+        return () => LowPrecisionGemm.Multiply(f, a, f, b, c, s, s, s, t);
+    });
+
     private static IEnumerable<Kernel> Kernels()
     {
         yield return new Kernel("sgemm", (s, t) =>
@@ -86,5 +96,7 @@ public static class GemmBench
             for (int i = 0; i < a.Length; i++) { a[i] = (sbyte)rng.Next(-128, 128); b[i] = (sbyte)rng.Next(-128, 128); }
             return () => IntegerGemm.Multiply(a, b, c, s, s, s, t);
         });
+        yield return CodeInput("e4m3");
+        yield return CodeInput("e5m2");
     }
 }
