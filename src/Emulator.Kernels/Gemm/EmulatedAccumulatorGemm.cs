@@ -78,10 +78,23 @@ public static class EmulatedAccumulatorGemm
         int r0, int r1, int c0, int c1)
     {
         Span<uint> words = stackalloc uint[Rows * Lanes];
+        var fast = order.Kind != AccumulationOrderKind.Pairwise ? Float32LaneRounding.TryCreate(adder) : null;
         var tree = order.Kind == AccumulationOrderKind.Pairwise ? new Vector512<double>[Rows * Math.Max(1, k)] : null;
         for (int i0 = r0; i0 < r1; i0 += Rows)
         {
             int j0 = c0;
+            if (fast is not null)
+                for (; j0 + 16 <= c1; j0 += 16)
+                {
+                    int i1 = Math.Min(i0 + 1, m - 1), i2 = Math.Min(i0 + 2, m - 1), i3 = Math.Min(i0 + 3, m - 1);
+                    var (s0, s1, s2, s3) = order.Kind == AccumulationOrderKind.Sequential
+                        ? FastSequential(a, b, n, k, fast, i0, i1, i2, i3, j0)
+                        : FastChunked(a, b, n, k, fast, order.ChunkSize, i0, i1, i2, i3, j0);
+                    s0.CopyTo(c, i0 * n + j0);
+                    if (i0 + 1 < r1) s1.CopyTo(c, (i0 + 1) * n + j0);
+                    if (i0 + 2 < r1) s2.CopyTo(c, (i0 + 2) * n + j0);
+                    if (i0 + 3 < r1) s3.CopyTo(c, (i0 + 3) * n + j0);
+                }
             for (; j0 + Lanes <= c1; j0 += Lanes)
             {
                 Span<int> rows = [Math.Min(i0, m - 1), Math.Min(i0 + 1, m - 1), Math.Min(i0 + 2, m - 1), Math.Min(i0 + 3, m - 1)];
@@ -92,6 +105,42 @@ public static class EmulatedAccumulatorGemm
             for (int i = i0; i < Math.Min(r1, i0 + Rows); i++)
                 for (int j = j0; j < c1; j++) c[i * n + j] = (float)ReferenceElement(a, b, n, k, i, j, adder, order);
         }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static (Vector512<float>, Vector512<float>, Vector512<float>, Vector512<float>) FastSequential(float[] a, float[] b,
+        int n, int k, Float32LaneRounding fast, int i0, int i1, int i2, int i3, int j0)
+    {
+        Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
+        for (int t = 0; t < k; t++)
+        {
+            Vector512<float> bv = Vector512.Create(b, t * n + j0);
+            s0 = fast.MultiplyAdd(s0, a[i0 * k + t], bv);
+            s1 = fast.MultiplyAdd(s1, a[i1 * k + t], bv);
+            s2 = fast.MultiplyAdd(s2, a[i2 * k + t], bv);
+            s3 = fast.MultiplyAdd(s3, a[i3 * k + t], bv);
+        }
+        return (s0, s1, s2, s3);
+    }
+
+    private static (Vector512<float>, Vector512<float>, Vector512<float>, Vector512<float>) FastChunked(float[] a, float[] b,
+        int n, int k, Float32LaneRounding fast, int chunk, int i0, int i1, int i2, int i3, int j0)
+    {
+        Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
+        for (int t0 = 0; t0 < k; t0 += chunk)
+        {
+            Vector512<float> p0 = default, p1 = default, p2 = default, p3 = default;
+            for (int t = t0; t < Math.Min(k, t0 + chunk); t++)
+            {
+                Vector512<float> bv = Vector512.Create(b, t * n + j0);
+                p0 = Vector512.FusedMultiplyAdd(Vector512.Create(a[i0 * k + t]), bv, p0);
+                p1 = Vector512.FusedMultiplyAdd(Vector512.Create(a[i1 * k + t]), bv, p1);
+                p2 = Vector512.FusedMultiplyAdd(Vector512.Create(a[i2 * k + t]), bv, p2);
+                p3 = Vector512.FusedMultiplyAdd(Vector512.Create(a[i3 * k + t]), bv, p3);
+            }
+            s0 = fast.Add(s0, p0); s1 = fast.Add(s1, p1); s2 = fast.Add(s2, p2); s3 = fast.Add(s3, p3);
+        }
+        return (s0, s1, s2, s3);
     }
 
     private static void FillWords(LowPrecisionAdder adder, Span<uint> words, ReadOnlySpan<int> rows, int n, int k, int j0, int t)

@@ -72,6 +72,22 @@ public static class GemmBench
         return x;
     }
 
+    private static byte[] RandomCodes(int count, int codes, int seed)
+    {
+        var rng = new Random(seed);
+        var x = new byte[count];
+        for (int i = 0; i < count; i++) x[i] = (byte)rng.Next(codes);
+        return x;
+    }
+
+    private static byte[] RandomScales(int count, int lo, int hi, int seed)
+    {
+        var rng = new Random(seed);
+        var x = new byte[count];
+        for (int i = 0; i < count; i++) x[i] = (byte)rng.Next(lo, hi);
+        return x;
+    }
+
     private static Kernel CodeInput(string format) => new($"{format}-input", (s, t) =>
     {
         var f = Emulator.Formats.FormatRegistry.Default.GetScalar(format);
@@ -98,5 +114,26 @@ public static class GemmBench
         });
         yield return CodeInput("e4m3");
         yield return CodeInput("e5m2");
+        yield return new Kernel("mxfp4", (s, t) =>
+        {
+            var e2m1 = Emulator.Formats.FormatRegistry.Default.GetScalar("e2m1");
+            var a = BlockScaledMatrix.Mx(e2m1, s, s, RandomCodes(s * s, 16, 5), RandomScales(s * ((s + 31) / 32), 120, 135, 6));
+            var b = BlockScaledMatrix.Mx(e2m1, s, s, RandomCodes(s * s, 16, 7), RandomScales(s * ((s + 31) / 32), 120, 135, 8));
+            var c = new float[s * s];
+            return () => BlockScaledGemm.Multiply(a, b, c, t);
+        });
+        yield return new Kernel("nvfp4", (s, t) =>
+        {
+            var a = BlockScaledMatrix.Nvfp4(s, s, RandomCodes(s * s, 16, 9), RandomScales(s * ((s + 15) / 16), 40, 70, 10), 0.01f);
+            var b = BlockScaledMatrix.Nvfp4(s, s, RandomCodes(s * s, 16, 11), RandomScales(s * ((s + 15) / 16), 40, 70, 12), 0.02f);
+            var c = new float[s * s];
+            return () => BlockScaledGemm.Multiply(a, b, c, t);
+        });
+        yield return new Kernel("binary16-accumulator", (s, t) =>
+        {
+            float[] a = RandomFloats(s * s, 13), b = RandomFloats(s * s, 14), c = new float[s * s];
+            var adder = new LowPrecisionAdder((Emulator.Formats.FloatFormat)Emulator.Formats.FormatRegistry.Default.GetScalar("binary16"), default);
+            return () => EmulatedAccumulatorGemm.Multiply(a, b, c, s, s, s, adder, AccumulationOrder.Sequential, t);
+        });
     }
 }

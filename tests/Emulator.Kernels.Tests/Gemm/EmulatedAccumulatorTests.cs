@@ -49,6 +49,36 @@ public class EmulatedAccumulatorTests
             }
     }
 
+    [Theory]
+    [InlineData("binary16", "sequential")]
+    [InlineData("binary16", "chunked:5")]
+    [InlineData("bfloat16", "sequential")]
+    public void Float32LanePathHandlesTiesSubnormalsAndOverflow(string format, string orderText)
+    {
+        // Integer inputs make exact ties frequent once |acc| > 2^11 (binary16) or 2^8 (bfloat16); tiny rows stay in the
+        // subnormal range; a huge row overflows.
+        const int m = 9, n = 35, k = 300;
+        var rng = new Random(3);
+        var a = new float[m * k];
+        var b = new float[k * n];
+        for (int i = 0; i < a.Length; i++) a[i] = rng.Next(-9, 10);
+        // The 2^-16 parts are lost in the float32 sum once |acc| is large: float32 then lands on binary16 midpoints that the
+        // exact sum is not on (the double-rounding case the exact adder must catch).
+        for (int i = 0; i < b.Length; i++) b[i] = rng.Next(0, 9) + 0.5f * rng.Next(2) + MathF.ScaleB(1, -16) * rng.Next(-1, 2);
+        for (int t = 0; t < k; t++) { a[1 * k + t] *= 1e-7f; a[2 * k + t] = 3e-9f * rng.Next(-3, 4); a[3 * k + t] *= 4000f; }
+        var adder = new LowPrecisionAdder(Format(format), default);
+        var order = AccumulationOrder.Parse(orderText);
+        var c = new float[m * n];
+        EmulatedAccumulatorGemm.Multiply(a, b, c, m, n, k, adder, order, threads: 2);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                float expected = (float)EmulatedAccumulatorGemm.ReferenceElement(a, b, n, k, i, j, adder, order);
+                Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(c[i * n + j]),
+                    $"({i},{j}) expected {expected:R} got {c[i * n + j]:R}");
+            }
+    }
+
     [Fact]
     public void OverflowAndNaNLanesFollowTheFormat()
     {
