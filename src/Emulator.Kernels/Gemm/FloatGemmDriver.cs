@@ -45,12 +45,12 @@ internal static unsafe class FloatGemmDriver
                     int kc = Math.Min(KC, k - pc);
                     bool first = pc == 0;
                     for (int jr = 0; jr < nc; jr += NR)
-                        FloatPacking.PackB(b, packB + jr * kc, pc, kc, jc + jr, Math.Min(NR, nc - jr));
+                        b.PackB(packB + jr * kc, pc, kc, jc + jr, Math.Min(NR, nc - jr));
                     for (int ic = r0; ic < r1; ic += MC)
                     {
                         int mc = Math.Min(MC, r1 - ic);
                         for (int ir = 0; ir < mc; ir += MR)
-                            FloatPacking.PackA(a, packA + ir * kc, ic + ir, Math.Min(MR, mc - ir), pc, kc);
+                            a.PackA(packA + ir * kc, ic + ir, Math.Min(MR, mc - ir), pc, kc);
                         for (int jr = 0; jr < nc; jr += NR)
                             for (int ir = 0; ir < mc; ir += MR)
                                 SgemmMicroKernel.Run(kc, packA + ir * kc, packB + jr * kc, c + (long)(ic + ir) * ldc + jc + jr, ldc,

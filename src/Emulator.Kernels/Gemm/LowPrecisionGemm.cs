@@ -12,6 +12,10 @@ internal readonly unsafe struct CodeOperand<TCode>(TCode* codes, int ld, float* 
         TCode code = codes[(long)row * ld + col];
         return typeof(TCode) == typeof(byte) ? table[Unsafe.As<TCode, byte>(ref code)] : table[Unsafe.As<TCode, ushort>(ref code)];
     }
+
+    public void PackA(float* dst, int i0, int rows, int p0, int kc) => FloatPacking.PackA(this, dst, i0, rows, p0, kc);
+
+    public void PackB(float* dst, int p0, int kc, int j0, int cols) => FloatPacking.PackB(this, dst, p0, kc, j0, cols);
 }
 
 /// <summary>
