@@ -80,21 +80,31 @@ public static class EmulatedAccumulatorGemm
         Span<uint> words = stackalloc uint[Rows * Lanes];
         var fast = order.Kind != AccumulationOrderKind.Pairwise ? Float32LaneRounding.TryCreate(adder) : null;
         var tree = order.Kind == AccumulationOrderKind.Pairwise ? new Vector512<double>[Rows * Math.Max(1, k)] : null;
-        for (int i0 = r0; i0 < r1; i0 += Rows)
+        int fastEnd = c0;
+        if (fast is not null)
         {
-            int j0 = c0;
-            if (fast is not null)
-                for (; j0 + 16 <= c1; j0 += 16)
+            // 16-column panels of B packed contiguously (k x 16) and reused by every row group: B's row stride would
+            // otherwise map each step to the same cache sets.
+            var panel = new float[Math.Max(1, k) * 16];
+            for (; fastEnd + 16 <= c1; fastEnd += 16)
+            {
+                for (int t = 0; t < k; t++) Array.Copy(b, t * n + fastEnd, panel, t * 16, 16);
+                for (int i0 = r0; i0 < r1; i0 += Rows)
                 {
                     int i1 = Math.Min(i0 + 1, m - 1), i2 = Math.Min(i0 + 2, m - 1), i3 = Math.Min(i0 + 3, m - 1);
                     var (s0, s1, s2, s3) = order.Kind == AccumulationOrderKind.Sequential
-                        ? FastSequential(a, b, n, k, fast, i0, i1, i2, i3, j0)
-                        : FastChunked(a, b, n, k, fast, order.ChunkSize, i0, i1, i2, i3, j0);
-                    s0.CopyTo(c, i0 * n + j0);
-                    if (i0 + 1 < r1) s1.CopyTo(c, (i0 + 1) * n + j0);
-                    if (i0 + 2 < r1) s2.CopyTo(c, (i0 + 2) * n + j0);
-                    if (i0 + 3 < r1) s3.CopyTo(c, (i0 + 3) * n + j0);
+                        ? FastSequential(a, panel, k, fast, i0, i1, i2, i3)
+                        : FastChunked(a, panel, k, fast, order.ChunkSize, i0, i1, i2, i3);
+                    s0.CopyTo(c, i0 * n + fastEnd);
+                    if (i0 + 1 < r1) s1.CopyTo(c, (i0 + 1) * n + fastEnd);
+                    if (i0 + 2 < r1) s2.CopyTo(c, (i0 + 2) * n + fastEnd);
+                    if (i0 + 3 < r1) s3.CopyTo(c, (i0 + 3) * n + fastEnd);
                 }
+            }
+        }
+        for (int i0 = r0; i0 < r1; i0 += Rows)
+        {
+            int j0 = fastEnd;
             for (; j0 + Lanes <= c1; j0 += Lanes)
             {
                 Span<int> rows = [Math.Min(i0, m - 1), Math.Min(i0 + 1, m - 1), Math.Min(i0 + 2, m - 1), Math.Min(i0 + 3, m - 1)];
@@ -108,23 +118,41 @@ public static class EmulatedAccumulatorGemm
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static (Vector512<float>, Vector512<float>, Vector512<float>, Vector512<float>) FastSequential(float[] a, float[] b,
-        int n, int k, Float32LaneRounding fast, int i0, int i1, int i2, int i3, int j0)
+    private static unsafe (Vector512<float>, Vector512<float>, Vector512<float>, Vector512<float>) FastSequential(float[] a, float[] panel,
+        int k, Float32LaneRounding fast, int i0, int i1, int i2, int i3)
     {
         Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
-        for (int t = 0; t < k; t++)
+        fixed (float* pa = a, pp = panel)
         {
-            Vector512<float> bv = Vector512.Create(b, t * n + j0);
-            s0 = fast.MultiplyAdd(s0, a[i0 * k + t], bv);
-            s1 = fast.MultiplyAdd(s1, a[i1 * k + t], bv);
-            s2 = fast.MultiplyAdd(s2, a[i2 * k + t], bv);
-            s3 = fast.MultiplyAdd(s3, a[i3 * k + t], bv);
+            float* a0 = pa + (long)i0 * k, a1 = pa + (long)i1 * k, a2 = pa + (long)i2 * k, a3 = pa + (long)i3 * k;
+            int t = 0;
+            while (true)
+            {
+                // Call-free inner loop; it stops at the first step with a lane that needs the exact adder.
+                for (; t < k; t++)
+                {
+                    Vector512<float> bv = Vector512.Load(pp + t * 16);
+                    Vector512<float> n0 = fast.TryMultiplyAdd(s0, a0[t], bv, out var m0);
+                    Vector512<float> n1 = fast.TryMultiplyAdd(s1, a1[t], bv, out var m1);
+                    Vector512<float> n2 = fast.TryMultiplyAdd(s2, a2[t], bv, out var m2);
+                    Vector512<float> n3 = fast.TryMultiplyAdd(s3, a3[t], bv, out var m3);
+                    if (((m0 | m1) | (m2 | m3)) != Vector512<uint>.Zero) break;
+                    s0 = n0; s1 = n1; s2 = n2; s3 = n3;
+                }
+                if (t >= k) break;
+                Vector512<float> b1 = Vector512.Load(pp + t * 16);
+                s0 = fast.MultiplyAdd(s0, a0[t], b1);
+                s1 = fast.MultiplyAdd(s1, a1[t], b1);
+                s2 = fast.MultiplyAdd(s2, a2[t], b1);
+                s3 = fast.MultiplyAdd(s3, a3[t], b1);
+                t++;
+            }
         }
         return (s0, s1, s2, s3);
     }
 
-    private static (Vector512<float>, Vector512<float>, Vector512<float>, Vector512<float>) FastChunked(float[] a, float[] b,
-        int n, int k, Float32LaneRounding fast, int chunk, int i0, int i1, int i2, int i3, int j0)
+    private static (Vector512<float>, Vector512<float>, Vector512<float>, Vector512<float>) FastChunked(float[] a, float[] panel,
+        int k, Float32LaneRounding fast, int chunk, int i0, int i1, int i2, int i3)
     {
         Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
         for (int t0 = 0; t0 < k; t0 += chunk)
@@ -132,7 +160,7 @@ public static class EmulatedAccumulatorGemm
             Vector512<float> p0 = default, p1 = default, p2 = default, p3 = default;
             for (int t = t0; t < Math.Min(k, t0 + chunk); t++)
             {
-                Vector512<float> bv = Vector512.Create(b, t * n + j0);
+                Vector512<float> bv = Vector512.Create(panel, t * 16);
                 p0 = Vector512.FusedMultiplyAdd(Vector512.Create(a[i0 * k + t]), bv, p0);
                 p1 = Vector512.FusedMultiplyAdd(Vector512.Create(a[i1 * k + t]), bv, p1);
                 p2 = Vector512.FusedMultiplyAdd(Vector512.Create(a[i2 * k + t]), bv, p2);

@@ -59,6 +59,12 @@ internal sealed class Float32LaneRounding
         return r;
     }
 
+    /// <summary>The fast rounding of s = fma(a, b, acc); lanes set in <paramref name="special"/> must be redone exactly
+    /// (<see cref="MultiplyAdd"/>). Free of calls, so hot loops keep their accumulators in registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector512<float> TryMultiplyAdd(Vector512<float> acc, float a, Vector512<float> b, out Vector512<uint> special) =>
+        Round(Vector512.FusedMultiplyAdd(Vector512.Create(a), b, acc), out special);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Vector512<float> Round(Vector512<float> s, out Vector512<uint> special)
     {
