@@ -126,16 +126,17 @@ public static class EmulatedAccumulatorGemm
         {
             float* a0 = pa + (long)i0 * k, a1 = pa + (long)i1 * k, a2 = pa + (long)i2 * k, a3 = pa + (long)i3 * k;
             int t = 0;
+            var lc = fast.LaneConstants;
             while (true)
             {
                 // Call-free inner loop; it stops at the first step with a lane that needs the exact adder.
                 for (; t < k; t++)
                 {
                     Vector512<float> bv = Vector512.Load(pp + t * 16);
-                    Vector512<float> n0 = fast.TryMultiplyAdd(s0, a0[t], bv, out var m0);
-                    Vector512<float> n1 = fast.TryMultiplyAdd(s1, a1[t], bv, out var m1);
-                    Vector512<float> n2 = fast.TryMultiplyAdd(s2, a2[t], bv, out var m2);
-                    Vector512<float> n3 = fast.TryMultiplyAdd(s3, a3[t], bv, out var m3);
+                    Vector512<float> n0 = Float32LaneRounding.Round(Vector512.FusedMultiplyAdd(Vector512.Create(a0[t]), bv, s0), lc, out var m0);
+                    Vector512<float> n1 = Float32LaneRounding.Round(Vector512.FusedMultiplyAdd(Vector512.Create(a1[t]), bv, s1), lc, out var m1);
+                    Vector512<float> n2 = Float32LaneRounding.Round(Vector512.FusedMultiplyAdd(Vector512.Create(a2[t]), bv, s2), lc, out var m2);
+                    Vector512<float> n3 = Float32LaneRounding.Round(Vector512.FusedMultiplyAdd(Vector512.Create(a3[t]), bv, s3), lc, out var m3);
                     if (((m0 | m1) | (m2 | m3)) != Vector512<uint>.Zero) break;
                     s0 = n0; s1 = n1; s2 = n2; s3 = n3;
                 }

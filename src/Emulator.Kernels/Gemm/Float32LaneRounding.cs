@@ -59,6 +59,30 @@ internal sealed class Float32LaneRounding
         return r;
     }
 
+    /// <summary>The constants of <see cref="Round(Vector512{float}, in Constants, out Vector512{uint})"/>, held in registers by hot loops.</summary>
+    public readonly struct Constants(Float32LaneRounding f)
+    {
+        public readonly Vector512<uint> LowMask = Vector512.Create(f._lowMask), Half = Vector512.Create(f._half),
+            HalfMinusOne = Vector512.Create(f._half - 1), Max = Vector512.Create(f._maxBits), MinNormalMinusOne = Vector512.Create(f._minNormalBits - 1);
+        public readonly int Shift = (int)f._d;
+    }
+
+    /// <summary>The constants for hot loops.</summary>
+    public Constants LaneConstants => new(this);
+
+    /// <summary>Fast rounding of s with the constants in registers; lanes in <paramref name="special"/> need the exact adder.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Round(Vector512<float> s, in Constants c, out Vector512<uint> special)
+    {
+        Vector512<uint> bits = s.AsUInt32();
+        Vector512<uint> mag = bits & Vector512.Create(0x7FFF_FFFFu);
+        Vector512<uint> odd = Vector512.ShiftRightLogical(mag, c.Shift) & Vector512<uint>.One;
+        Vector512<uint> r = Vector512.AndNot(mag + c.HalfMinusOne + odd, c.LowMask);
+        special = Vector512.Equals(mag & c.LowMask, c.Half) | Vector512.GreaterThan(r, c.Max)
+            | Vector512.LessThan(mag - Vector512<uint>.One, c.MinNormalMinusOne);
+        return (r | (bits & Vector512.Create(0x8000_0000u))).AsSingle();
+    }
+
     /// <summary>The fast rounding of s = fma(a, b, acc); lanes set in <paramref name="special"/> must be redone exactly
     /// (<see cref="MultiplyAdd"/>). Free of calls, so hot loops keep their accumulators in registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -75,7 +99,7 @@ internal sealed class Float32LaneRounding
         Vector512<uint> r = (mag + Vector512.Create(_half - 1) + odd) & ~Vector512.Create(_lowMask);
         special = Vector512.Equals(low, Vector512.Create(_half))
             | Vector512.GreaterThan(r, Vector512.Create(_maxBits))
-            | (Vector512.LessThan(mag, Vector512.Create(_minNormalBits)) & ~Vector512.Equals(mag, Vector512<uint>.Zero));
+            | Vector512.LessThan(mag - Vector512<uint>.One, Vector512.Create(_minNormalBits - 1)); // 0 < |s| < min normal
         return (r | (bits & Vector512.Create(0x8000_0000u))).AsSingle();
     }
 
