@@ -4,13 +4,15 @@ namespace Emulator.Kernels.Gemm;
 
 /// <summary>
 /// One measured kernel: median GFLOP/s (GOPS for integer kernels, 2 ops per multiply-add), the ratio of medians to SGEMM at
-/// the same size in the same run, and the best (fastest) run's GFLOP/s.
+/// the same size in the same run, the best (fastest) run's GFLOP/s, and the process CPU time over (wall time x threads) of
+/// the median run: on a shared machine Gflops / CpuShare estimates the speed with the cores to ourselves.
 /// </summary>
-public sealed record GemmBenchRecord(string Kernel, int M, int N, int K, int Threads, double Gflops, double RatioToSgemm, double BestGflops)
+public sealed record GemmBenchRecord(string Kernel, int M, int N, int K, int Threads, double Gflops, double RatioToSgemm, double BestGflops,
+    double CpuShare)
 {
     /// <inheritdoc />
     public override string ToString() =>
-        $"{Kernel,-22} m={M,5} n={N,5} k={K,5} threads={Threads} gflops={Gflops,8:F1} ratioToSgemm={RatioToSgemm,6:F2} best={BestGflops,8:F1}";
+        $"{Kernel,-22} m={M,5} n={N,5} k={K,5} threads={Threads} gflops={Gflops,8:F1} ratioToSgemm={RatioToSgemm,6:F2} best={BestGflops,8:F1} cpuShare={CpuShare,5:F2} gflopsPerCpu={Gflops / CpuShare,8:F1}";
 }
 
 /// <summary>
@@ -43,20 +45,29 @@ public static class GemmBench
             // Timed rounds interleave the kernels, so a burst of load from other processes hits all of them alike.
             int reps = flops < 1e8 ? 21 : flops < 4e9 ? 7 : 5;
             var times = runs.Select(_ => new double[reps]).ToList();
+            var shares = runs.Select(_ => new double[reps]).ToList();
+            using var process = Process.GetCurrentProcess();
             for (int rep = 0; rep < reps; rep++)
                 for (int j = 0; j < runs.Count; j++)
                 {
+                    process.Refresh();
+                    TimeSpan cpu0 = process.TotalProcessorTime;
                     long t0 = Stopwatch.GetTimestamp();
                     runs[j]();
                     times[j][rep] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                    process.Refresh();
+                    shares[j][rep] = (process.TotalProcessorTime - cpu0).TotalSeconds / (times[j][rep] * threads);
                 }
             double sgemm = 0;
             for (int j = 0; j < runs.Count; j++)
             {
+                double[] order = times[j].ToArray();
+                Array.Sort(order, shares[j]);
                 Array.Sort(times[j]);
+                double share = Math.Clamp(shares[j][reps / 2], 0.01, 1.0);
                 double gflops = flops / times[j][reps / 2] / 1e9, best = flops / times[j][0] / 1e9;
                 if (kernels[j].Name == "sgemm") sgemm = gflops;
-                var rec = new GemmBenchRecord(kernels[j].Name, size, size, size, threads, gflops, gflops / sgemm, best);
+                var rec = new GemmBenchRecord(kernels[j].Name, size, size, size, threads, gflops, gflops / sgemm, best, share);
                 records.Add(rec);
                 progress?.Invoke(rec.ToString());
             }
