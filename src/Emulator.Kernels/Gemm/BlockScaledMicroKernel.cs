@@ -63,23 +63,20 @@ internal static unsafe class BlockScaledMicroKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Vnni(int blocks, int groups, byte* a, float* sa, byte* safeA, sbyte* b, int* corr, float* sb, byte* safeB, bool floatExact, float tensorScale, float* c, int ldc)
     {
-        Vector256<float> f00 = default, f01 = default;
-        Vector256<float> f10 = default, f11 = default;
-        Vector256<float> f20 = default, f21 = default;
-        Vector256<float> f30 = default, f31 = default;
-        Vector256<float> f40 = default, f41 = default;
-        Vector256<float> f50 = default, f51 = default;
+        // The float accumulators live in an L1-resident tile: vpdpbusd is VEX-encoded (ymm0-15 only), and the twelve int
+        // accumulators plus the B vectors and the broadcast already need fifteen of those registers.
+        float* f = stackalloc float[MR * NR];
+        for (int i = 0; i < MR * NR; i++) f[i] = 0f;
         int* spill = stackalloc int[MR * NR];
-        float* t = stackalloc float[MR * NR];
         for (int blk = 0; blk < blocks; blk++)
         {
-            Vector256<int> k0 = Vector256.Load(corr + blk * NR), k1 = Vector256.Load(corr + blk * NR + 8);
-            Vector256<int> c00 = k0, c01 = k1;
-            Vector256<int> c10 = k0, c11 = k1;
-            Vector256<int> c20 = k0, c21 = k1;
-            Vector256<int> c30 = k0, c31 = k1;
-            Vector256<int> c40 = k0, c41 = k1;
-            Vector256<int> c50 = k0, c51 = k1;
+            int* kb = corr + blk * NR;
+            Vector256<int> c00 = Vector256.Load(kb), c01 = Vector256.Load(kb + 8);
+            Vector256<int> c10 = Vector256.Load(kb), c11 = Vector256.Load(kb + 8);
+            Vector256<int> c20 = Vector256.Load(kb), c21 = Vector256.Load(kb + 8);
+            Vector256<int> c30 = Vector256.Load(kb), c31 = Vector256.Load(kb + 8);
+            Vector256<int> c40 = Vector256.Load(kb), c41 = Vector256.Load(kb + 8);
+            Vector256<int> c50 = Vector256.Load(kb), c51 = Vector256.Load(kb + 8);
             for (int g = 0; g < groups; g++, a += MR * 4, b += NR * 4)
             {
                 Vector256<sbyte> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 32);
@@ -94,12 +91,12 @@ internal static unsafe class BlockScaledMicroKernel
             if (floatExact && safeA[blk] != 0 && safeB[blk] != 0)
             {
                 Vector256<float> s0 = Vector256.Load(sb + blk * NR), s1 = Vector256.Load(sb + blk * NR + 8);
-                { var x = Vector256.Create(sar[0]); f00 += Vector256.ConvertToSingle(c00) * x * s0; f01 += Vector256.ConvertToSingle(c01) * x * s1; }
-                { var x = Vector256.Create(sar[1]); f10 += Vector256.ConvertToSingle(c10) * x * s0; f11 += Vector256.ConvertToSingle(c11) * x * s1; }
-                { var x = Vector256.Create(sar[2]); f20 += Vector256.ConvertToSingle(c20) * x * s0; f21 += Vector256.ConvertToSingle(c21) * x * s1; }
-                { var x = Vector256.Create(sar[3]); f30 += Vector256.ConvertToSingle(c30) * x * s0; f31 += Vector256.ConvertToSingle(c31) * x * s1; }
-                { var x = Vector256.Create(sar[4]); f40 += Vector256.ConvertToSingle(c40) * x * s0; f41 += Vector256.ConvertToSingle(c41) * x * s1; }
-                { var x = Vector256.Create(sar[5]); f50 += Vector256.ConvertToSingle(c50) * x * s0; f51 += Vector256.ConvertToSingle(c51) * x * s1; }
+                { var x = Vector256.Create(sar[0]); float* fr = f + 0; (Vector256.Load(fr) + Vector256.ConvertToSingle(c00) * x * s0).Store(fr); (Vector256.Load(fr + 8) + Vector256.ConvertToSingle(c01) * x * s1).Store(fr + 8); }
+                { var x = Vector256.Create(sar[1]); float* fr = f + 16; (Vector256.Load(fr) + Vector256.ConvertToSingle(c10) * x * s0).Store(fr); (Vector256.Load(fr + 8) + Vector256.ConvertToSingle(c11) * x * s1).Store(fr + 8); }
+                { var x = Vector256.Create(sar[2]); float* fr = f + 32; (Vector256.Load(fr) + Vector256.ConvertToSingle(c20) * x * s0).Store(fr); (Vector256.Load(fr + 8) + Vector256.ConvertToSingle(c21) * x * s1).Store(fr + 8); }
+                { var x = Vector256.Create(sar[3]); float* fr = f + 48; (Vector256.Load(fr) + Vector256.ConvertToSingle(c30) * x * s0).Store(fr); (Vector256.Load(fr + 8) + Vector256.ConvertToSingle(c31) * x * s1).Store(fr + 8); }
+                { var x = Vector256.Create(sar[4]); float* fr = f + 64; (Vector256.Load(fr) + Vector256.ConvertToSingle(c40) * x * s0).Store(fr); (Vector256.Load(fr + 8) + Vector256.ConvertToSingle(c41) * x * s1).Store(fr + 8); }
+                { var x = Vector256.Create(sar[5]); float* fr = f + 80; (Vector256.Load(fr) + Vector256.ConvertToSingle(c50) * x * s0).Store(fr); (Vector256.Load(fr + 8) + Vector256.ConvertToSingle(c51) * x * s1).Store(fr + 8); }
             }
             else
             {
@@ -110,21 +107,14 @@ internal static unsafe class BlockScaledMicroKernel
                 c40.Store(spill + 64); c41.Store(spill + 72);
                 c50.Store(spill + 80); c51.Store(spill + 88);
                 for (int r = 0; r < MR; r++)
-                    for (int j = 0; j < NR; j++) t[r * NR + j] = Term(spill[r * NR + j], sar[r], sb[blk * NR + j], false);
-                f00 += Vector256.Load(t + 0); f01 += Vector256.Load(t + 8);
-                f10 += Vector256.Load(t + 16); f11 += Vector256.Load(t + 24);
-                f20 += Vector256.Load(t + 32); f21 += Vector256.Load(t + 40);
-                f30 += Vector256.Load(t + 48); f31 += Vector256.Load(t + 56);
-                f40 += Vector256.Load(t + 64); f41 += Vector256.Load(t + 72);
-                f50 += Vector256.Load(t + 80); f51 += Vector256.Load(t + 88);
+                    for (int j = 0; j < NR; j++) f[r * NR + j] += Term(spill[r * NR + j], sar[r], sb[blk * NR + j], false);
             }
         }
         var ts = Vector256.Create(tensorScale);
-        (f00 * ts).Store(c + 0L * ldc); (f01 * ts).Store(c + 0L * ldc + 8);
-        (f10 * ts).Store(c + 1L * ldc); (f11 * ts).Store(c + 1L * ldc + 8);
-        (f20 * ts).Store(c + 2L * ldc); (f21 * ts).Store(c + 2L * ldc + 8);
-        (f30 * ts).Store(c + 3L * ldc); (f31 * ts).Store(c + 3L * ldc + 8);
-        (f40 * ts).Store(c + 4L * ldc); (f41 * ts).Store(c + 4L * ldc + 8);
-        (f50 * ts).Store(c + 5L * ldc); (f51 * ts).Store(c + 5L * ldc + 8);
+        for (int r = 0; r < MR; r++)
+        {
+            (Vector256.Load(f + r * NR) * ts).Store(c + (long)r * ldc);
+            (Vector256.Load(f + r * NR + 8) * ts).Store(c + (long)r * ldc + 8);
+        }
     }
 }
