@@ -42,8 +42,7 @@ internal sealed class Float32LaneRounding
     public Vector512<float> MultiplyAdd(Vector512<float> acc, float a, Vector512<float> b)
     {
         Vector512<float> s = Vector512.FusedMultiplyAdd(Vector512.Create(a), b, acc);
-        Vector512<uint> special;
-        Vector512<float> r = Round(s, out special);
+        Vector512<float> r = Round(s, new Constants(this), out Vector512<uint> special);
         if (special != Vector512<uint>.Zero) r = Exact(r, special, acc, a, b);
         return r;
     }
@@ -53,8 +52,7 @@ internal sealed class Float32LaneRounding
     public Vector512<float> Add(Vector512<float> acc, Vector512<float> x)
     {
         Vector512<float> s = acc + x;
-        Vector512<uint> special;
-        Vector512<float> r = Round(s, out special);
+        Vector512<float> r = Round(s, new Constants(this), out Vector512<uint> special);
         if (special != Vector512<uint>.Zero) r = Exact(r, special, acc, 1f, x);
         return r;
     }
@@ -80,26 +78,6 @@ internal sealed class Float32LaneRounding
         Vector512<uint> r = Vector512.AndNot(mag + c.HalfMinusOne + odd, c.LowMask);
         special = Vector512.Equals(mag & c.LowMask, c.Half) | Vector512.GreaterThan(r, c.Max)
             | Vector512.LessThan(mag - Vector512<uint>.One, c.MinNormalMinusOne);
-        return (r | (bits & Vector512.Create(0x8000_0000u))).AsSingle();
-    }
-
-    /// <summary>The fast rounding of s = fma(a, b, acc); lanes set in <paramref name="special"/> must be redone exactly
-    /// (<see cref="MultiplyAdd"/>). Free of calls, so hot loops keep their accumulators in registers.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector512<float> TryMultiplyAdd(Vector512<float> acc, float a, Vector512<float> b, out Vector512<uint> special) =>
-        Round(Vector512.FusedMultiplyAdd(Vector512.Create(a), b, acc), out special);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Vector512<float> Round(Vector512<float> s, out Vector512<uint> special)
-    {
-        Vector512<uint> bits = s.AsUInt32();
-        Vector512<uint> mag = bits & Vector512.Create(0x7FFF_FFFFu);
-        Vector512<uint> low = mag & Vector512.Create(_lowMask);
-        Vector512<uint> odd = Vector512.ShiftRightLogical(mag, (int)_d) & Vector512<uint>.One;
-        Vector512<uint> r = (mag + Vector512.Create(_half - 1) + odd) & ~Vector512.Create(_lowMask);
-        special = Vector512.Equals(low, Vector512.Create(_half))
-            | Vector512.GreaterThan(r, Vector512.Create(_maxBits))
-            | Vector512.LessThan(mag - Vector512<uint>.One, Vector512.Create(_minNormalBits - 1)); // 0 < |s| < min normal
         return (r | (bits & Vector512.Create(0x8000_0000u))).AsSingle();
     }
 
