@@ -1,4 +1,5 @@
 using Emulator.Kernels.Gemm;
+using FsCheck.Xunit;
 
 namespace Emulator.Kernels.Tests.Gemm;
 
@@ -43,6 +44,18 @@ public class IntegerGemmTests
             IntegerGemm.Multiply(a, b, c, m, n, k, threads);
             for (int i = 0; i < c.Length; i++) Assert.Equal(expected[i], c[i]);
         }
+    }
+
+    [Property(MaxTest = 40)]
+    public bool ExactForAnyShapeAndThreadCount(byte m0, byte n0, byte k0, int seed)
+    {
+        int m = m0 % 23 + 1, n = n0 % 37 + 1, k = k0 % 70 + 1;
+        sbyte[] a = Int8(m * k, seed), b = Int8(k * n, seed + 1);
+        long[] expected = Reference(a, b, m, n, k);
+        var c = new int[m * n];
+        IntegerGemm.Multiply(a, b, c, m, n, k, threads: 1 + (seed & 1));
+        for (int i = 0; i < c.Length; i++) if (c[i] != expected[i]) return false;
+        return true;
     }
 
     [Fact]

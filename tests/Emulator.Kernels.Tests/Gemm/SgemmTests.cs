@@ -1,4 +1,5 @@
 using Emulator.Kernels.Gemm;
+using FsCheck.Xunit;
 
 namespace Emulator.Kernels.Tests.Gemm;
 
@@ -79,6 +80,17 @@ public class SgemmTests
         // Padding columns of C are untouched.
         for (int i = 0; i < m; i++)
             for (int j = n; j < ldc; j++) Assert.Equal(c0[i * ldc + j], cd[i * ldc + j]);
+    }
+
+    [Property(MaxTest = 30)]
+    public bool BitsDoNotDependOnThreadCount(byte m0, byte n0, short k0, int seed)
+    {
+        int m = m0 % 40 + 1, n = n0 % 70 + 1, k = Math.Abs(k0 % 600) + 1;
+        float[] a = GemmTestData.Floats(m * k, seed), b = GemmTestData.Floats(k * n, seed + 1);
+        float[] c1 = new float[m * n], c2 = new float[m * n];
+        Sgemm.Multiply(a, b, c1, m, n, k, 1);
+        Sgemm.Multiply(a, b, c2, m, n, k, 2);
+        return System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(c1).SequenceEqual(System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(c2));
     }
 
     [Fact]
