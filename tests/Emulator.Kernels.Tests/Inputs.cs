@@ -26,7 +26,7 @@ public static class Inputs
     }
 
     /// <summary>Every code's value (or a spread sample of codes for wide formats), the midpoints between neighbouring
-    /// values, one and two float32 ulps either side of each, both signs; then specials and random patterns.</summary>
+    /// values, one float32 ulp either side of each, both signs; then specials and random patterns.</summary>
     public static float[] ForFormat(ScalarFormat format, int seed, int maxCodes = 512, int randomCount = 600)
     {
         var values = new SortedSet<double>();
@@ -67,11 +67,8 @@ public static class Inputs
         float f = (float)v;
         list.Add(f);
         float up = f, down = f;
-        for (int k = 0; k < 2; k++)
-        {
-            up = MathF.BitIncrement(up); down = MathF.BitDecrement(down);
-            list.Add(up); list.Add(down);
-        }
+        up = MathF.BitIncrement(up); down = MathF.BitDecrement(down);
+        list.Add(up); list.Add(down);
     }
 
     /// <summary>Rounding options for a mode; stochastic modes get a seed, a stream and (for some) fewer random bits.</summary>

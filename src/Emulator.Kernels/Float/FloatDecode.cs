@@ -8,7 +8,8 @@ namespace Emulator.Kernels.Float;
 internal readonly struct FloatDecodePlan
 {
     public readonly int M, D;
-    public readonly uint MagMask, SignBit, Rebias, SmallScale, ImplicitSmall;
+    public readonly uint MagMask, SignBit, Rebias, SmallScale, ImplicitSmall, BinadeOneScale;
+    public readonly bool BinadeOneIsSmall;
     public readonly uint NaNMagLo, NaNMagHi, PlusNaNCode, InfMag;
     public readonly bool Signed;
 
@@ -22,6 +23,9 @@ internal readonly struct FloatDecodePlan
         Rebias = unchecked((uint)((127 - f.Bias) << M));
         SmallScale = f.Subnormals || f.ExponentZeroIsNormal ? BitConverter.SingleToUInt32Bits(MathF.ScaleB(1f, f.MinExponent - M)) : 0u;
         ImplicitSmall = f.ExponentZeroIsNormal ? 1u << M : 0u;
+        // Exponent field 1 at 2^-127 is a float32 subnormal binade: decode it by scaling like field 0.
+        BinadeOneIsSmall = !f.ExponentZeroIsNormal && f.MinExponent == -127;
+        BinadeOneScale = BitConverter.SingleToUInt32Bits(MathF.ScaleB(1f, f.MinExponent - M));
         Signed = f.Signed;
         uint expAllOnes = (uint)((1 << f.ExponentBits) - 1) << M;
         (NaNMagLo, NaNMagHi, PlusNaNCode, InfMag) = f.Specials switch
@@ -44,13 +48,16 @@ internal static class FloatDecodeKernel
         TV zero = TV.Create(0);
         TV mag = code & TV.Create(p.MagMask);
         TV sign = TV.GreaterThan(code & TV.Create(p.SignBit), zero) & TV.Create(0x8000_0000);
-        TV small = TV.Equal(TV.ShiftRightLogical(mag, p.M), zero);
+        TV field = TV.ShiftRightLogical(mag, p.M);
+        TV small = TV.Equal(field, zero);
         TV value = TV.ShiftLeft(mag + TV.Create(p.Rebias), p.D);
         if (TV.Any(small))
         {
             TV mant = mag | TV.Create(p.ImplicitSmall);
             value = TV.Select(small, TV.MultiplyF(TV.Int32ToSingle(mant), TV.Create(p.SmallScale)), value);
         }
+        if (p.BinadeOneIsSmall)
+            value = TV.Select(TV.Equal(field, TV.Create(1)), TV.MultiplyF(TV.Int32ToSingle(mag), TV.Create(p.BinadeOneScale)), value);
         value |= sign;
         TV nanSigned = TV.AndNot(TV.GreaterThan(mag, TV.Create(p.NaNMagLo - 1)), TV.GreaterThan(mag, TV.Create(p.NaNMagHi)));
         value = TV.Select(nanSigned, sign | TV.Create(0x7FC0_0000), value);
