@@ -1,4 +1,30 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
+using Emulator.Formats;
+using Emulator.Kernels.Bench;
 
-// Run: dotnet run -c Release --project perf/Emulator.Benchmarks -- --filter '*'  (add --job short for a quick look)
+// Quick table (the library entry the CLI's `emu bench quantize` calls):
+//   dotnet run -c Release --project perf/Emulator.Benchmarks -- quick [--threads N] [--formats a,b] [--modes m,n] [--sizes 4096,16777216]
+// BenchmarkDotNet: dotnet run -c Release --project perf/Emulator.Benchmarks -- --filter '*'  (add --job short for a quick look)
+if (args.Length > 0 && args[0] == "quick")
+{
+    var o = new QuantizeBenchOptions();
+    for (int i = 1; i + 1 < args.Length; i += 2)
+    {
+        string v = args[i + 1];
+        o = args[i] switch
+        {
+            "--threads" => o with { Threads = int.Parse(v, CultureInfo.InvariantCulture) },
+            "--formats" => o with { Formats = v.Split(',') },
+            "--modes" => o with { Modes = v.Split(',').Select(RoundingNames.ParseMode).ToArray() },
+            "--sizes" => o with { Sizes = v.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray() },
+            "--seconds" => o with { SecondsPerLine = double.Parse(v, CultureInfo.InvariantCulture) },
+            _ => throw new ArgumentException($"unknown option '{args[i]}'"),
+        };
+    }
+    Console.WriteLine($"{"kernel",-20} {"format",-12} {"rounding",-16} {"elements",10} {"thr",3} {"Gelem/s",8} {"copy",7} {"ratio",6}");
+    QuantizeBench.Run(o, r => Console.WriteLine(
+        $"{(r.Kernel.Length > 20 ? r.Kernel[..20] : r.Kernel),-20} {r.Format,-12} {r.Rounding,-16} {r.Elements,10} {r.Threads,3} {r.GelemPerSec,8:F3} {r.CopyGelemPerSec,7:F3} {r.RatioToCopy,6:F2}"));
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
