@@ -1,4 +1,5 @@
 using Emulator.Formats;
+using Emulator.Kernels.Rounding;
 
 namespace Emulator.Kernels.Float;
 
@@ -11,6 +12,7 @@ namespace Emulator.Kernels.Float;
 internal readonly struct FloatPlan
 {
     public readonly int D, M, StochasticShift;
+    public readonly PatternConstants Pattern;
     public readonly uint LowMask, Half, Step, Flip, Boundary, Rebias;
     public readonly uint Scale1, Scale2, Pow2Q0;
     public readonly bool Subnormals, ExponentZeroIsNormal, Signed, HasNegativeZero, HasNaN;
@@ -54,6 +56,7 @@ internal readonly struct FloatPlan
         MaxFiniteBits = Bits((float)f.MaxFinite);
         CodeSignBit = f.SignBit;
         StochasticShift = 32 - options.StochasticBits;
+        Pattern = new PatternConstants(D, Flip, options.StochasticBits);
 
         OverflowPolicy policy = options.OverflowOr(f.DefaultOverflow);
         OverflowPosCode = OverflowCode(f, policy, options.Mode, negative: false);
