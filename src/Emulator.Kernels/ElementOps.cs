@@ -9,12 +9,20 @@ namespace Emulator.Kernels;
 internal struct FloatQuantizeOp : IElementOp<FloatPlan>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ApplyFast<TV, TRule>(TV input, TV random, in FloatPlan plan, out TV rare) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule =>
+        FloatKernel.Fast<TV, TRule>(input, random, plan, codes: false, out rare);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Apply<TV, TRule>(TV input, TV random, in FloatPlan plan) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule =>
         FloatKernel.Convert<TV, TRule>(input, random, plan, codes: false);
 }
 
 internal struct FloatEncodeOp : IElementOp<FloatPlan>
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ApplyFast<TV, TRule>(TV input, TV random, in FloatPlan plan, out TV rare) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule =>
+        FloatKernel.Fast<TV, TRule>(input, random, plan, codes: true, out rare);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Apply<TV, TRule>(TV input, TV random, in FloatPlan plan) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule =>
         FloatKernel.Convert<TV, TRule>(input, random, plan, codes: true);
@@ -23,12 +31,26 @@ internal struct FloatEncodeOp : IElementOp<FloatPlan>
 internal struct FloatDecodeOp : IElementOp<FloatDecodePlan>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ApplyFast<TV, TRule>(TV input, TV random, in FloatDecodePlan plan, out TV rare) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule
+    {
+        rare = TV.Create(0);
+        return Apply<TV, TRule>(input, random, plan);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Apply<TV, TRule>(TV input, TV random, in FloatDecodePlan plan) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule =>
         FloatDecodeKernel.Decode(input, plan);
 }
 
 internal struct IntegerQuantizeOp : IElementOp<IntegerPlan>
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ApplyFast<TV, TRule>(TV input, TV random, in IntegerPlan plan, out TV rare) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule
+    {
+        rare = TV.Create(0);
+        return Apply<TV, TRule>(input, random, plan);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Apply<TV, TRule>(TV input, TV random, in IntegerPlan plan) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule =>
         IntegerKernel.Convert<TV, TRule>(input, random, plan, codes: false);
@@ -37,12 +59,26 @@ internal struct IntegerQuantizeOp : IElementOp<IntegerPlan>
 internal struct IntegerEncodeOp : IElementOp<IntegerPlan>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ApplyFast<TV, TRule>(TV input, TV random, in IntegerPlan plan, out TV rare) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule
+    {
+        rare = TV.Create(0);
+        return Apply<TV, TRule>(input, random, plan);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Apply<TV, TRule>(TV input, TV random, in IntegerPlan plan) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule =>
         IntegerKernel.Convert<TV, TRule>(input, random, plan, codes: true);
 }
 
 internal struct IntegerDecodeOp : IElementOp<IntegerPlan>
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ApplyFast<TV, TRule>(TV input, TV random, in IntegerPlan plan, out TV rare) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule
+    {
+        rare = TV.Create(0);
+        return Apply<TV, TRule>(input, random, plan);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Apply<TV, TRule>(TV input, TV random, in IntegerPlan plan) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule =>
         IntegerKernel.Decode(input, plan);

@@ -44,6 +44,22 @@ internal static class FloatKernel
         return result;
     }
 
+    /// <summary>The pattern path and the sign only; <paramref name="rare"/> marks lanes that need <see cref="Convert"/>
+    /// (below the boundary, overflow, Inf, NaN, negative inputs of unsigned formats).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Fast<TV, TRule>(TV x, TV random, in FloatPlan p, bool codes, out TV rare)
+        where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule
+    {
+        TV a = x & TV.Create(0x7FFF_FFFF);
+        TV neg = TV.ShiftRightArithmetic(x, 31);
+        TV rounded = TV.AndNot(a + TRule.PatternIncrement(a, neg, random, p.Pattern), TV.Create(p.LowMask));
+        TV mag = codes ? TV.ShiftRightLogical(rounded, p.D) - TV.Create(p.Rebias) : rounded;
+        rare = TV.GreaterThan(TV.Create(p.Boundary), a) | TV.GreaterThan(mag, TV.Create(codes ? p.MaxMagCode : p.MaxFiniteBits));
+        if (!p.Signed) { rare |= neg; return mag; } // any negative input of an unsigned format is rare
+        // Zero magnitudes are rare for formats without -0 (their sign must go); the pattern path never yields them.
+        return mag | (neg & TV.Create(codes ? p.CodeSignBit : 0x8000_0000u));
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static TV Special<TV>(TV a, TV neg, TV result, TV special, in FloatPlan p, bool codes) where TV : struct, ILanes<TV>
     {

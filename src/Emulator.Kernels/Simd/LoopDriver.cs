@@ -8,6 +8,11 @@ namespace Emulator.Kernels.Simd;
 /// <summary>An element-wise kernel as an operator struct: one register in, one register out.</summary>
 internal interface IElementOp<TPlan> where TPlan : struct
 {
+    /// <summary>The common case; lanes set in <paramref name="rare"/> are wrong and the driver recomputes the register with
+    /// <see cref="Apply"/> (out of line, so the hot loop keeps its registers).</summary>
+    static abstract TV ApplyFast<TV, TRule>(TV input, TV random, in TPlan plan, out TV rare)
+        where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule;
+    /// <summary>Every case.</summary>
     static abstract TV Apply<TV, TRule>(TV input, TV random, in TPlan plan)
         where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule;
 }
@@ -109,8 +114,20 @@ internal static class LoopDriver
         {
             TV x = TInIo.Load<TV>(ref source, i);
             TV r = TRule.IsStochastic ? TV.Load(ref random, i) : default;
-            TOutIo.Store(TOp.Apply<TV, TRule>(x, r, plan), ref destination, i);
+            TV y = TOp.ApplyFast<TV, TRule>(x, r, plan, out TV rare);
+            if (TV.Any(rare)) Full<TV, TOp, TPlan, TRule, TIn, TInIo, TOut, TOutIo>(ref source, ref destination, i, ref random, plan);
+            else TOutIo.Store(y, ref destination, i);
         }
         return i;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Full<TV, TOp, TPlan, TRule, TIn, TInIo, TOut, TOutIo>(ref TIn source, ref TOut destination, nuint i, ref uint random, in TPlan plan)
+        where TV : struct, ILanes<TV> where TOp : struct, IElementOp<TPlan> where TPlan : struct where TRule : struct, IRoundingRule
+        where TIn : unmanaged where TInIo : struct, ILaneIo<TIn> where TOut : unmanaged where TOutIo : struct, ILaneIo<TOut>
+    {
+        TV x = TInIo.Load<TV>(ref source, i);
+        TV r = TRule.IsStochastic ? TV.Load(ref random, i) : default;
+        TOutIo.Store(TOp.Apply<TV, TRule>(x, r, plan), ref destination, i);
     }
 }
