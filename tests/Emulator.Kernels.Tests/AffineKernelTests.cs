@@ -56,11 +56,14 @@ public class AffineKernelTests
             var ro = Inputs.Options(mode, null, 1);
             q.Encode(x, shape, expectedCodes, ro, 500);
             q.Quantize(x, shape, expectedValues, ro, 500);
-            var ko = new KernelOptions { IndexOffset = 500 };
-            AffineKernels.Encode(x, shape, codes, q, ro, ko);
-            Differential.Compare(format, ro, 0, $"affine-encode {granularity}", x, expectedCodes, codes);
-            AffineKernels.Quantize(x, shape, values, q, ro, ko);
-            Differential.Compare(format, ro, 0, $"affine-quantize {granularity}", x, expectedValues.Select(Inputs.B).ToArray(), values.Select(Inputs.B).ToArray());
+            foreach (int lanes in Inputs.Widths)
+            {
+                var ko = new KernelOptions { IndexOffset = 500, MaxLanes = lanes };
+                AffineKernels.Encode(x, shape, codes, q, ro, ko);
+                Differential.Compare(format, ro, lanes, $"affine-encode {granularity}", x, expectedCodes, codes);
+                AffineKernels.Quantize(x, shape, values, q, ro, ko);
+                Differential.Compare(format, ro, lanes, $"affine-quantize {granularity}", x, expectedValues.Select(Inputs.B).ToArray(), values.Select(Inputs.B).ToArray());
+            }
         }
     }
 

@@ -70,8 +70,16 @@ public static class AffineKernels
                 _ => Math.Min((start % last / q.GroupSize + 1) * q.GroupSize, last) - start % last,
             };
             int p = q.ParameterIndex(start, shape);
-            var segment = new Segment(q, p, rounding, options.IndexOffset + start, codes);
-            segment.Run(x.Slice(start, run), output.Slice(start, run));
+            var plan = new AffinePlan(q, p, rounding);
+            if (!rounding.IsStochastic && plan.FastOk)
+            {
+                // Deterministic modes: float32 fast path with a proof per lane, scalar reference for the rest.
+                var ko = options with { IndexOffset = options.IndexOffset + start, Threads = 1 };
+                var src = MemoryMarshal.Cast<float, uint>(x.Slice(start, run));
+                if (codes) RuleDispatch.Run<AffineEncodeOp, AffinePlan, uint, Io32, uint, Io32>(rounding.Mode, src, output.Slice(start, run), plan, rounding, ko);
+                else RuleDispatch.Run<AffineQuantizeOp, AffinePlan, uint, Io32, uint, Io32>(rounding.Mode, src, output.Slice(start, run), plan, rounding, ko);
+            }
+            else new Segment(q, p, rounding, options.IndexOffset + start, codes).Run(x.Slice(start, run), output.Slice(start, run));
             start += run;
         }
     }
@@ -142,6 +150,15 @@ public static class AffineKernels
                 for (; i < len; i++) Unsafe.Add(ref dst, i) = Scalar(Unsafe.Add(ref src, i), _first + t + i);
             }
         }
+    }
+
+    /// <summary>One Vector&lt;float&gt; of elements in place (float bits in, codes or float bits out), exactly.</summary>
+    internal static void ConvertExact<TRule>(Span<uint> x, ReadOnlySpan<uint> random, AffineQuantizer q, int p, in RoundingOptions rounding, bool codes)
+        where TRule : struct, IRoundingRule
+    {
+        var c = new Constants(q, p, rounding);
+        var v = Vector.AsVectorSingle(new Vector<uint>(x));
+        Convert<TRule>(v, new Vector<uint>(random), c, codes).CopyTo(x);
     }
 
     private readonly struct Constants

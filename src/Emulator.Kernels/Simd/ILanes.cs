@@ -54,4 +54,6 @@ internal interface ILanes<TSelf> where TSelf : struct, ILanes<TSelf>
     static abstract TSelf Int32ToSingle(TSelf a);
     /// <summary>uint32 to float32, rounded to nearest even.</summary>
     static abstract TSelf UInt32ToSingle(TSelf a);
+    /// <summary>float32((double)m * s) of int32 lanes m: the product rounded to float64, then to float32.</summary>
+    static abstract TSelf Int32TimesDoubleToSingle(TSelf m, double s);
 }

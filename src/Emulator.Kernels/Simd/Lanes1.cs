@@ -44,4 +44,5 @@ internal readonly struct Lanes1 : ILanes<Lanes1>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 TruncateToUInt32(Lanes1 a) => new((uint)F(a));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 Int32ToSingle(Lanes1 a) => Of((int)a.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 UInt32ToSingle(Lanes1 a) => Of(a.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 Int32TimesDoubleToSingle(Lanes1 m, double s) => Of((float)((int)m.V * s));
 }

@@ -57,4 +57,12 @@ internal readonly struct Lanes128 : ILanes<Lanes128>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 TruncateToUInt32(Lanes128 a) => new(Vector128.ConvertToUInt32(a.V.AsSingle()));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 Int32ToSingle(Lanes128 a) => new(Vector128.ConvertToSingle(a.V.AsInt32()).AsUInt32());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 UInt32ToSingle(Lanes128 a) => new(Vector128.ConvertToSingle(a.V).AsUInt32());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128 Int32TimesDoubleToSingle(Lanes128 m, double s)
+    {
+        var scale = Vector128.Create(s);
+        var lo = Vector128.ConvertToDouble(Vector128.WidenLower(m.V.AsInt32())) * scale;
+        var hi = Vector128.ConvertToDouble(Vector128.WidenUpper(m.V.AsInt32())) * scale;
+        return new(Vector128.Narrow(lo, hi).AsUInt32());
+    }
 }

@@ -60,4 +60,12 @@ internal readonly struct Lanes256 : ILanes<Lanes256>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 TruncateToUInt32(Lanes256 a) => new(Vector256.ConvertToUInt32(a.V.AsSingle()));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Int32ToSingle(Lanes256 a) => new(Vector256.ConvertToSingle(a.V.AsInt32()).AsUInt32());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 UInt32ToSingle(Lanes256 a) => new(Vector256.ConvertToSingle(a.V).AsUInt32());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 Int32TimesDoubleToSingle(Lanes256 m, double s)
+    {
+        var scale = Vector256.Create(s);
+        var lo = Vector256.ConvertToDouble(Vector256.WidenLower(m.V.AsInt32())) * scale;
+        var hi = Vector256.ConvertToDouble(Vector256.WidenUpper(m.V.AsInt32())) * scale;
+        return new(Vector256.Narrow(lo, hi).AsUInt32());
+    }
 }

@@ -62,4 +62,12 @@ internal readonly struct Lanes512 : ILanes<Lanes512>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 TruncateToUInt32(Lanes512 a) => new(Vector512.ConvertToUInt32(a.V.AsSingle()));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Int32ToSingle(Lanes512 a) => new(Vector512.ConvertToSingle(a.V.AsInt32()).AsUInt32());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 UInt32ToSingle(Lanes512 a) => new(Vector512.ConvertToSingle(a.V).AsUInt32());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 Int32TimesDoubleToSingle(Lanes512 m, double s)
+    {
+        var scale = Vector512.Create(s);
+        var lo = Vector512.ConvertToDouble(Vector512.WidenLower(m.V.AsInt32())) * scale;
+        var hi = Vector512.ConvertToDouble(Vector512.WidenUpper(m.V.AsInt32())) * scale;
+        return new(Vector512.Narrow(lo, hi).AsUInt32());
+    }
 }

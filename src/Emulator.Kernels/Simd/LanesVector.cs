@@ -53,4 +53,10 @@ internal readonly struct LanesVector : ILanes<LanesVector>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static LanesVector TruncateToUInt32(LanesVector a) => new(Vector.ConvertToUInt32(Vector.AsVectorSingle(a.V)));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static LanesVector Int32ToSingle(LanesVector a) => new(Vector.AsVectorUInt32(Vector.ConvertToSingle(Vector.AsVectorInt32(a.V))));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static LanesVector UInt32ToSingle(LanesVector a) => new(Vector.AsVectorUInt32(Vector.ConvertToSingle(a.V)));
+    public static LanesVector Int32TimesDoubleToSingle(LanesVector m, double s)
+    {
+        Vector.Widen(Vector.AsVectorInt32(m.V), out Vector<long> lo, out Vector<long> hi);
+        var scale = new Vector<double>(s);
+        return new(Vector.AsVectorUInt32(Vector.Narrow(Vector.ConvertToDouble(lo) * scale, Vector.ConvertToDouble(hi) * scale)));
+    }
 }
