@@ -43,46 +43,40 @@ public static class PhiloxBatch
         for (; k < n; k++) words[k] = Philox4x32.Word(seed, stream, (long)(index + (ulong)k));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MulHiLo(Vector512<uint> c, Vector512<uint> m, Vector512<uint> oddLanes, out Vector512<uint> hi, out Vector512<uint> lo)
-    {
-        Vector512<uint> even = Avx512F.Multiply(c, m).AsUInt32();
-        Vector512<uint> odd = Avx512F.Multiply(Avx512F.ShiftRightLogical(c.AsUInt64(), 32).AsUInt32(), m).AsUInt32();
-        hi = Vector512.ConditionalSelect(oddLanes, odd, Avx512F.ShiftRightLogical(even.AsUInt64(), 32).AsUInt32());
-        lo = Vector512.ConditionalSelect(oddLanes, Avx512F.ShiftLeftLogical(odd.AsUInt64(), 32).AsUInt32(), even);
-    }
-
+    /// <summary>
+    /// 16 blocks as two groups of 8, one block per 64-bit lane: vpmuludq multiplies the low 32 bits of each lane into a
+    /// full 64-bit product, so hi is one shift away and lo is the product itself (its upper half is ignored by the next
+    /// multiply and cut off at the end).
+    /// </summary>
     private static void Blocks16(ulong q, uint stream, uint k0, uint k1, ref uint destination)
     {
-        Vector512<uint> iota = Vector512.Create(0u, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-        Vector512<uint> oddLanes = Vector512.Create(0u, ~0u, 0, ~0u, 0, ~0u, 0, ~0u, 0, ~0u, 0, ~0u, 0, ~0u, 0, ~0u);
+        Vector512<ulong> iota = Vector512.Create(0ul, 1, 2, 3, 4, 5, 6, 7);
         Vector512<uint> m0 = Vector512.Create(M0), m1 = Vector512.Create(M1);
-        Vector512<uint> c0 = Vector512.Create((uint)q) + iota;
-        Vector512<uint> c1 = Vector512.Create((uint)(q >> 32));
-        Vector512<uint> c2 = Vector512.Create(stream);
-        Vector512<uint> c3 = Vector512<uint>.Zero;
+        Vector512<ulong> a0 = Vector512.Create((ulong)(uint)q) + iota, b0 = a0 + Vector512.Create(8ul);
+        Vector512<ulong> a1 = Vector512.Create((ulong)(uint)(q >> 32)), b1 = a1;
+        Vector512<ulong> a2 = Vector512.Create((ulong)stream), b2 = a2;
+        Vector512<ulong> a3 = Vector512<ulong>.Zero, b3 = a3;
         for (int round = 0; round < 10; round++)
         {
-            MulHiLo(c0, m0, oddLanes, out var hi0, out var lo0);
-            MulHiLo(c2, m1, oddLanes, out var hi1, out var lo1);
-            Vector512<uint> key0 = Vector512.Create(k0), key1 = Vector512.Create(k1);
-            c0 = hi1 ^ c1 ^ key0;
-            c1 = lo1;
-            c2 = hi0 ^ c3 ^ key1;
-            c3 = lo0;
+            Vector512<ulong> key0 = Vector512.Create((ulong)k0), key1 = Vector512.Create((ulong)k1);
+            Vector512<ulong> pa0 = Avx512F.Multiply(a0.AsUInt32(), m0), pa1 = Avx512F.Multiply(a2.AsUInt32(), m1);
+            Vector512<ulong> pb0 = Avx512F.Multiply(b0.AsUInt32(), m0), pb1 = Avx512F.Multiply(b2.AsUInt32(), m1);
+            a0 = Avx512F.ShiftRightLogical(pa1, 32) ^ a1 ^ key0; a1 = pa1;
+            a2 = Avx512F.ShiftRightLogical(pa0, 32) ^ a3 ^ key1; a3 = pa0;
+            b0 = Avx512F.ShiftRightLogical(pb1, 32) ^ b1 ^ key0; b1 = pb1;
+            b2 = Avx512F.ShiftRightLogical(pb0, 32) ^ b3 ^ key1; b3 = pb0;
             k0 += W0; k1 += W1;
         }
-        // Transpose: element 4j + w is word w of block j.
-        Vector512<uint> lo01Index = Vector512.Create(0u, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-        Vector512<uint> hi01Index = Vector512.Create(8u, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
-        Vector512<ulong> t01lo = Avx512F.PermuteVar16x32x2(c0, lo01Index, c1).AsUInt64();
-        Vector512<ulong> t01hi = Avx512F.PermuteVar16x32x2(c0, hi01Index, c1).AsUInt64();
-        Vector512<ulong> t23lo = Avx512F.PermuteVar16x32x2(c2, lo01Index, c3).AsUInt64();
-        Vector512<ulong> t23hi = Avx512F.PermuteVar16x32x2(c2, hi01Index, c3).AsUInt64();
+        // Element 4j + w is word w of block j: pair the low dwords of (w0, w1) and (w2, w3), then interleave the pairs.
+        Vector512<uint> lowDwords = Vector512.Create(0u, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
         Vector512<ulong> first = Vector512.Create(0ul, 8, 1, 9, 2, 10, 3, 11), second = Vector512.Create(4ul, 12, 5, 13, 6, 14, 7, 15);
-        Avx512F.PermuteVar8x64x2(t01lo, first, t23lo).AsUInt32().StoreUnsafe(ref destination, 0);
-        Avx512F.PermuteVar8x64x2(t01lo, second, t23lo).AsUInt32().StoreUnsafe(ref destination, 16);
-        Avx512F.PermuteVar8x64x2(t01hi, first, t23hi).AsUInt32().StoreUnsafe(ref destination, 32);
-        Avx512F.PermuteVar8x64x2(t01hi, second, t23hi).AsUInt32().StoreUnsafe(ref destination, 48);
+        Vector512<ulong> a01 = Avx512F.PermuteVar16x32x2(a0.AsUInt32(), lowDwords, a1.AsUInt32()).AsUInt64();
+        Vector512<ulong> a23 = Avx512F.PermuteVar16x32x2(a2.AsUInt32(), lowDwords, a3.AsUInt32()).AsUInt64();
+        Vector512<ulong> b01 = Avx512F.PermuteVar16x32x2(b0.AsUInt32(), lowDwords, b1.AsUInt32()).AsUInt64();
+        Vector512<ulong> b23 = Avx512F.PermuteVar16x32x2(b2.AsUInt32(), lowDwords, b3.AsUInt32()).AsUInt64();
+        Avx512F.PermuteVar8x64x2(a01, first, a23).AsUInt32().StoreUnsafe(ref destination, 0);
+        Avx512F.PermuteVar8x64x2(a01, second, a23).AsUInt32().StoreUnsafe(ref destination, 16);
+        Avx512F.PermuteVar8x64x2(b01, first, b23).AsUInt32().StoreUnsafe(ref destination, 32);
+        Avx512F.PermuteVar8x64x2(b01, second, b23).AsUInt32().StoreUnsafe(ref destination, 48);
     }
 }
