@@ -44,8 +44,9 @@ internal static class FloatKernel
         return result;
     }
 
-    /// <summary>The pattern path and the sign only; <paramref name="rare"/> marks lanes that need <see cref="Convert"/>
-    /// (below the boundary, overflow, Inf, NaN, negative inputs of unsigned formats).</summary>
+    /// <summary>The pattern path and the sign (plus, for formats whose subnormal range is wide such as fp4/fp6, the scaled
+    /// path inline); <paramref name="rare"/> marks lanes that need <see cref="Convert"/> (overflow, Inf, NaN, negative
+    /// inputs of unsigned formats, and otherwise lanes below the boundary).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Fast<TV, TRule>(TV x, TV random, in FloatPlan p, bool codes, out TV rare)
         where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule
@@ -54,10 +55,16 @@ internal static class FloatKernel
         TV neg = TV.ShiftRightArithmetic(x, 31);
         TV rounded = TV.AndNot(a + TRule.PatternIncrement(a, neg, random, p.Pattern), TV.Create(p.LowMask));
         TV mag = codes ? TV.ShiftRightLogical(rounded, p.D) - TV.Create(p.Rebias) : rounded;
-        rare = TV.GreaterThan(TV.Create(p.Boundary), a) | TV.GreaterThan(mag, TV.Create(codes ? p.MaxMagCode : p.MaxFiniteBits));
+        TV small = TV.GreaterThan(TV.Create(p.Boundary), a);
+        if (p.InlineSmall)
+        {
+            if (TV.Any(small)) mag = TV.Select(small, SmallCore<TV, TRule>(a, neg, random, p, codes), mag);
+            rare = TV.GreaterThan(mag, TV.Create(codes ? p.MaxMagCode : p.MaxFiniteBits));
+        }
+        else rare = small | TV.GreaterThan(mag, TV.Create(codes ? p.MaxMagCode : p.MaxFiniteBits));
         if (!p.Signed) { rare |= neg; return mag; } // any negative input of an unsigned format is rare
-        // Zero magnitudes are rare for formats without -0 (their sign must go); the pattern path never yields them.
-        return mag | (neg & TV.Create(codes ? p.CodeSignBit : 0x8000_0000u));
+        TV signMask = p.HasNegativeZero ? neg : TV.AndNot(neg, TV.Equal(mag, TV.Create(0)));
+        return mag | (signMask & TV.Create(codes ? p.CodeSignBit : 0x8000_0000u));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -78,6 +85,10 @@ internal static class FloatKernel
     /// <summary>Magnitude code or float32 bits of lanes below the boundary, where the step is the fixed 2^Q0.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static TV Small<TV, TRule>(TV a, TV neg, TV random, in FloatPlan p, bool codes)
+        where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule => SmallCore<TV, TRule>(a, neg, random, p, codes);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV SmallCore<TV, TRule>(TV a, TV neg, TV random, in FloatPlan p, bool codes)
         where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule
     {
         TV zero = TV.Create(0), one = TV.Create(1);

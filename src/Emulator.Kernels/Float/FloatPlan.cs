@@ -15,7 +15,7 @@ internal readonly struct FloatPlan
     public readonly PatternConstants Pattern;
     public readonly uint LowMask, Half, Step, Flip, Boundary, Rebias;
     public readonly uint Scale1, Scale2, Pow2Q0;
-    public readonly bool Subnormals, ExponentZeroIsNormal, Signed, HasNegativeZero, HasNaN;
+    public readonly bool InlineSmall, Subnormals, ExponentZeroIsNormal, Signed, HasNegativeZero, HasNaN;
     public readonly uint MaxMagCode, MaxFiniteBits, CodeSignBit;
     public readonly uint OverflowPosCode, OverflowNegCode, InfPosCode, InfNegCode, NaNPosCode, NaNNegCode, NegativeCode;
     public readonly uint OverflowPosValue, OverflowNegValue, InfPosValue, InfNegValue, NaNPosValue, NaNNegValue, NegativeValue;
@@ -47,6 +47,8 @@ internal readonly struct FloatPlan
         Scale1 = Bits(MathF.ScaleB(1f, s1));
         Scale2 = Bits(MathF.ScaleB(1f, up - s1));
         Pow2Q0 = Bits(MathF.ScaleB(1f, q0));
+        // Formats whose smallest normal is large (fp4, fp6, e3m4) see many inputs below it: keep that path in the loop.
+        InlineSmall = f.MinExponent >= -3;
         Subnormals = f.Subnormals;
         ExponentZeroIsNormal = f.ExponentZeroIsNormal;
         Signed = f.Signed;
