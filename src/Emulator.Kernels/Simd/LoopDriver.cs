@@ -53,7 +53,7 @@ internal static class LoopDriver
     public const int Tile = 2048;
     public const int ParallelChunk = 1 << 16;
 
-    public static unsafe void Run<TOp, TPlan, TRule, TIn, TInIo, TOut, TOutIo>(
+    public static void Run<TOp, TPlan, TRule, TIn, TInIo, TOut, TOutIo>(
         ReadOnlySpan<TIn> source, Span<TOut> destination, in TPlan plan, ulong seed, uint stream, long firstIndex, int maxLanes, int threads)
         where TOp : struct, IElementOp<TPlan> where TPlan : struct where TRule : struct, IRoundingRule
         where TIn : unmanaged where TInIo : struct, ILaneIo<TIn> where TOut : unmanaged where TOutIo : struct, ILaneIo<TOut>
@@ -65,8 +65,17 @@ internal static class LoopDriver
                 (nuint)n, plan, seed, stream, firstIndex, maxLanes);
             return;
         }
+        RunParallel<TOp, TPlan, TRule, TIn, TInIo, TOut, TOutIo>(source, destination, plan, seed, stream, firstIndex, maxLanes, threads);
+    }
+
+    // Separate from Run so that the closure (which captures the arguments) is only allocated on the parallel path.
+    private static unsafe void RunParallel<TOp, TPlan, TRule, TIn, TInIo, TOut, TOutIo>(
+        ReadOnlySpan<TIn> source, Span<TOut> destination, TPlan plan, ulong seed, uint stream, long firstIndex, int maxLanes, int threads)
+        where TOp : struct, IElementOp<TPlan> where TPlan : struct where TRule : struct, IRoundingRule
+        where TIn : unmanaged where TInIo : struct, ILaneIo<TIn> where TOut : unmanaged where TOutIo : struct, ILaneIo<TOut>
+    {
+        int n = source.Length;
         int chunks = (n + ParallelChunk - 1) / ParallelChunk;
-        TPlan p = plan;
         fixed (TIn* src = source)
         fixed (TOut* dst = destination)
         {
@@ -75,7 +84,7 @@ internal static class LoopDriver
             {
                 int start = c * ParallelChunk, len = Math.Min(ParallelChunk, n - start);
                 RunSerial<TOp, TPlan, TRule, TIn, TInIo, TOut, TOutIo>(ref ((TIn*)s)[start], ref ((TOut*)d)[start],
-                    (nuint)len, p, seed, stream, firstIndex + start, maxLanes);
+                    (nuint)len, plan, seed, stream, firstIndex + start, maxLanes);
             });
         }
     }
