@@ -52,8 +52,9 @@ public class AffineKernelTests
         var codes = new uint[n];
         var values = new float[n];
         foreach (RoundingMode mode in Inputs.Modes)
+        foreach (int variant in mode == RoundingMode.Stochastic ? new[] { 0, 1, 8 } : [1])
         {
-            var ro = Inputs.Options(mode, null, 1);
+            var ro = Inputs.Options(mode, null, variant);
             q.Encode(x, shape, expectedCodes, ro, 500);
             q.Quantize(x, shape, expectedValues, ro, 500);
             foreach (int lanes in Inputs.Widths)

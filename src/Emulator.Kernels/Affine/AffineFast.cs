@@ -6,7 +6,7 @@ using Emulator.Kernels.Simd;
 namespace Emulator.Kernels;
 
 /// <summary>
-/// Constants of the float32 fast path of one (s, z) run of an affine quantizer (deterministic modes). The quotient
+/// Constants of the float32 fast path of one (s, z) run of an affine quantizer. The quotient
 /// t = |x| * float32(1/s) is within t * 2^-22 of |x| / s; a lane whose t lies within t * 2^-20 of an integer or a
 /// half-integer (or is huge, zero from underflow, or NaN) is rare: its register is recomputed exactly in float64 lanes.
 /// </summary>
@@ -17,6 +17,8 @@ internal readonly struct AffinePlan
     public readonly RoundingOptions Options;
     public readonly uint Inverse, ZeroPoint, MinBiased, MaxBiased, CodeMask;
     public readonly double Scale;
+    public readonly int StochasticShift;
+    public readonly uint TwoToMinusN;
     public readonly bool FastOk;
 
     public AffinePlan(AffineQuantizer q, int p, in RoundingOptions options)
@@ -24,6 +26,8 @@ internal readonly struct AffinePlan
         Quantizer = q; Parameter = p; Options = options;
         double s = q.Scales[p];
         Scale = s;
+        StochasticShift = 32 - options.StochasticBits;
+        TwoToMinusN = BitConverter.SingleToUInt32Bits(MathF.ScaleB(1f, -options.StochasticBits));
         float inv = (float)(1.0 / s);
         Inverse = BitConverter.SingleToUInt32Bits(inv);
         FastOk = float.IsNormal(inv) && inv < 1e30f && inv > 1e-30f && q.Format.Bits <= 31;
@@ -46,7 +50,7 @@ internal readonly struct AffinePlan
 internal static class AffineFastKernel
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV Fast<TV, TRule>(TV x, in AffinePlan p, bool codes, out TV rare) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule
+    public static TV Fast<TV, TRule>(TV x, TV random, in AffinePlan p, bool codes, out TV rare) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule
     {
         TV zero = TV.Create(0), one = TV.Create(1);
         TV a = x & TV.Create(0x7FFF_FFFF);
@@ -69,7 +73,23 @@ internal static class AffineFastKernel
             Inexact = TV.AndNot(TV.Create(uint.MaxValue), TV.EqualF(frac, zero)),
             LowerOdd = TV.Equal(floorT & one, one),
         };
-        TV n = floorT - TRule.RoundsUp(r, 0);
+        TV up;
+        if (typeof(TRule) == typeof(StochasticRule))
+        {
+            // floor(nu 2^N) + R_N >= 2^N  <=>  nu >= theta = 1 - R_N 2^-N: a threshold test, decided here unless frac is
+            // within err (plus the float32 rounding of theta, below 2^-23) of theta.
+            TV theta = TV.SubtractF(TV.Create(0x3F80_0000), TV.MultiplyF(TV.UInt32ToSingle(TV.ShiftRightLogical(random, p.StochasticShift)), TV.Create(p.TwoToMinusN)));
+            TV margin = TV.MultiplyF(t, TV.Create(0x3480_0000)); // t * 2^-22
+            TV distance = TV.SubtractF(frac, theta) & TV.Create(0x7FFF_FFFF);
+            rare |= TV.GreaterThanF(TV.Create(0x3500_0000), distance) | TV.GreaterThanF(margin, distance); // 2^-21 covers theta's rounding
+            up = TV.GreaterThanOrEqualF(frac, theta);
+        }
+        else
+        {
+            r.Random = random;
+            up = TRule.RoundsUp(r, p.StochasticShift);
+        }
+        TV n = floorT - up;
         TV k = TV.Select(neg, zero - n, n) + TV.Create(p.ZeroPoint);
         TV bias = TV.Create(0x8000_0000u);
         TV q = TV.Min(TV.Max(k ^ bias, TV.Create(p.MinBiased)), TV.Create(p.MaxBiased)) ^ bias;
@@ -96,7 +116,7 @@ internal struct AffineQuantizeOp : IElementOp<AffinePlan>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV ApplyFast<TV, TRule>(TV input, TV random, in AffinePlan plan, out TV rare) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule =>
-        AffineFastKernel.Fast<TV, TRule>(input, plan, codes: false, out rare);
+        AffineFastKernel.Fast<TV, TRule>(input, random, plan, codes: false, out rare);
     public static TV Apply<TV, TRule>(TV input, TV random, in AffinePlan plan) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule =>
         AffineFastKernel.Exact<TV, TRule>(input, random, plan, codes: false);
 }
@@ -105,7 +125,7 @@ internal struct AffineEncodeOp : IElementOp<AffinePlan>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV ApplyFast<TV, TRule>(TV input, TV random, in AffinePlan plan, out TV rare) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule =>
-        AffineFastKernel.Fast<TV, TRule>(input, plan, codes: true, out rare);
+        AffineFastKernel.Fast<TV, TRule>(input, random, plan, codes: true, out rare);
     public static TV Apply<TV, TRule>(TV input, TV random, in AffinePlan plan) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule =>
         AffineFastKernel.Exact<TV, TRule>(input, random, plan, codes: true);
 }

@@ -71,9 +71,9 @@ public static class AffineKernels
             };
             int p = q.ParameterIndex(start, shape);
             var plan = new AffinePlan(q, p, rounding);
-            if (!rounding.IsStochastic && plan.FastOk)
+            if (plan.FastOk)
             {
-                // Deterministic modes: float32 fast path with a proof per lane, scalar reference for the rest.
+                // float32 fast path with a proof per lane; exact float64 registers for the rest.
                 var ko = options with { IndexOffset = options.IndexOffset + start, Threads = 1 };
                 var src = MemoryMarshal.Cast<float, uint>(x.Slice(start, run));
                 if (codes) RuleDispatch.Run<AffineEncodeOp, AffinePlan, uint, Io32, uint, Io32>(rounding.Mode, src, output.Slice(start, run), plan, rounding, ko);
