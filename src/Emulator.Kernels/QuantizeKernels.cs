@@ -37,7 +37,7 @@ public static class QuantizeKernels
         switch (format)
         {
             case FloatFormat f when FloatPlan.Supports(f):
-                RuleDispatch.Run<FloatQuantizeOp, FloatPlan, uint, Io32, uint, Io32>(rounding.Mode, src, dst, new FloatPlan(f, rounding), rounding, options);
+                RuleDispatch.Run<FloatQuantizeOp, FloatPlan, uint, Io32, uint, Io32>(rounding.Mode, src, dst, PlanFor(f, rounding), rounding, options);
                 break;
             case IntegerFormat i:
                 RuleDispatch.Run<IntegerQuantizeOp, IntegerPlan, uint, Io32, uint, Io32>(rounding.Mode, src, dst, new IntegerPlan(i, rounding), rounding, options);
@@ -72,6 +72,23 @@ public static class QuantizeKernels
     public static void Decode(ReadOnlySpan<uint> codes, Span<float> y, ScalarFormat format, in KernelOptions options = default) =>
         Decode<uint, Io32>(codes, y, format, options, 32);
 
+    // The last plan built on this thread: repeated calls with the same format and options (small arrays in a loop) skip
+    // rebuilding it. Plans are immutable values, so a stale entry is never used for a different (format, options).
+    [ThreadStatic] private static FloatFormat? t_floatFormat;
+    [ThreadStatic] private static RoundingOptions t_floatOptions;
+    [ThreadStatic] private static FloatPlan t_floatPlan;
+
+    private static ref readonly FloatPlan PlanFor(FloatFormat f, in RoundingOptions rounding)
+    {
+        if (!ReferenceEquals(t_floatFormat, f) || !t_floatOptions.Equals(rounding))
+        {
+            t_floatPlan = new FloatPlan(f, rounding);
+            t_floatFormat = f;
+            t_floatOptions = rounding;
+        }
+        return ref t_floatPlan;
+    }
+
     private static int Encode<T, TIo>(ReadOnlySpan<float> x, Span<T> codes, ScalarFormat format, in RoundingOptions rounding, in KernelOptions options, int storageBits)
         where T : unmanaged, IUnsignedNumber<T>, IBinaryInteger<T> where TIo : struct, ILaneIo<T>
     {
@@ -84,7 +101,7 @@ public static class QuantizeKernels
         switch (format)
         {
             case FloatFormat f when FloatPlan.Supports(f):
-                RuleDispatch.Run<FloatEncodeOp, FloatPlan, uint, Io32, T, TIo>(rounding.Mode, src, dst, new FloatPlan(f, rounding), rounding, options);
+                RuleDispatch.Run<FloatEncodeOp, FloatPlan, uint, Io32, T, TIo>(rounding.Mode, src, dst, PlanFor(f, rounding), rounding, options);
                 break;
             case IntegerFormat i:
                 RuleDispatch.Run<IntegerEncodeOp, IntegerPlan, uint, Io32, T, TIo>(rounding.Mode, src, dst, new IntegerPlan(i, rounding), rounding, options);
