@@ -45,8 +45,8 @@ internal static class FloatKernel
     }
 
     /// <summary>The pattern path and the sign (plus, for formats whose subnormal range is wide such as fp4/fp6, the scaled
-    /// path inline); <paramref name="rare"/> marks lanes that need <see cref="Convert"/> (overflow, Inf, NaN, negative
-    /// inputs of unsigned formats, and otherwise lanes below the boundary).</summary>
+    /// path inline); <paramref name="rare"/> marks lanes that need <see cref="Convert"/> (overflow, Inf, NaN, and otherwise
+    /// lanes below the boundary).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Fast<TV, TRule>(TV x, TV random, in FloatPlan p, bool codes, out TV rare)
         where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule
@@ -62,7 +62,8 @@ internal static class FloatKernel
             rare = TV.GreaterThan(mag, TV.Create(codes ? p.MaxMagCode : p.MaxFiniteBits));
         }
         else rare = small | TV.GreaterThan(mag, TV.Create(codes ? p.MaxMagCode : p.MaxFiniteBits));
-        if (!p.Signed) { rare |= neg; return mag; } // any negative input of an unsigned format is rare
+        // Unsigned formats: every negative input has one answer (NaN or the smallest value); -0, NaN and -Inf are rare above.
+        if (!p.Signed) return TV.Select(TV.AndNot(neg, TV.Equal(a, TV.Create(0))), TV.Create(codes ? p.NegativeCode : p.NegativeValue), mag);
         TV signMask = p.HasNegativeZero ? neg : TV.AndNot(neg, TV.Equal(mag, TV.Create(0)));
         return mag | (signMask & TV.Create(codes ? p.CodeSignBit : 0x8000_0000u));
     }

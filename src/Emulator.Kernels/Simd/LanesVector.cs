@@ -16,13 +16,13 @@ internal readonly struct LanesVector : ILanes<LanesVector>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(LanesVector value, ref uint destination, nuint index) => value.V.StoreUnsafe(ref destination, index);
     public static LanesVector LoadWiden(ref ushort source, nuint index)
     {
-        var r = new uint[Count];
+        Span<uint> r = stackalloc uint[Count];
         for (int k = 0; k < Count; k++) r[k] = Unsafe.Add(ref source, index + (nuint)k);
         return new(new Vector<uint>(r));
     }
     public static LanesVector LoadWiden(ref byte source, nuint index)
     {
-        var r = new uint[Count];
+        Span<uint> r = stackalloc uint[Count];
         for (int k = 0; k < Count; k++) r[k] = Unsafe.Add(ref source, index + (nuint)k);
         return new(new Vector<uint>(r));
     }
