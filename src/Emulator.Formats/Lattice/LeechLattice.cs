@@ -62,6 +62,9 @@ public static class LeechLattice
         Span<double> e = stackalloc double[48];
         Span<double> d = stackalloc double[48];
         Span<byte> p = stackalloc byte[48];
+        Span<double> nibErr = stackalloc double[32];
+        Span<double> nibRep = stackalloc double[32];
+        Span<byte> nibPar = stackalloc byte[32];
         ReadOnlySpan<uint> words = GolayCode.Codewords;
         double best = double.PositiveInfinity;
         int bestM = 0, bestWord = 0;
@@ -74,27 +77,67 @@ public static class LeechLattice
                     e[i * 2 + b] = ei; d[i * 2 + b] = di; p[i * 2 + b] = (byte)(z & 1);
                 }
             for (int blk = 0; blk < 3; blk++)
+            {
+                // Each byte pattern is a low and a high nibble: tabulate the 2 x 16 nibbles, then combine.
+                for (int half = 0; half < 2; half++)
+                    for (int nib = 0; nib < 16; nib++)
+                    {
+                        double s = 0, r = double.PositiveInfinity;
+                        int par = 0;
+                        for (int k = 0; k < 4; k++)
+                        {
+                            int j = (blk * 8 + half * 4 + k) * 2 + (nib >> k & 1);
+                            s += e[j]; par ^= p[j]; r = Math.Min(r, d[j]);
+                        }
+                        nibErr[half * 16 + nib] = s; nibPar[half * 16 + nib] = (byte)par; nibRep[half * 16 + nib] = r;
+                    }
                 for (int pattern = 0; pattern < 256; pattern++)
                 {
-                    double s = 0, r = double.PositiveInfinity;
-                    int par = 0;
-                    for (int k = 0; k < 8; k++)
-                    {
-                        int j = (blk * 8 + k) * 2 + (pattern >> k & 1);
-                        s += e[j]; par ^= p[j]; r = Math.Min(r, d[j]);
-                    }
-                    err[blk * 256 + pattern] = s; parity[blk * 256 + pattern] = (byte)par; repair[blk * 256 + pattern] = r;
+                    int lo = pattern & 15, hi = 16 + (pattern >> 4);
+                    err[blk * 256 + pattern] = nibErr[lo] + nibErr[hi];
+                    parity[blk * 256 + pattern] = (byte)(nibPar[lo] ^ nibPar[hi]);
+                    repair[blk * 256 + pattern] = Math.Min(nibRep[lo], nibRep[hi]);
                 }
-            for (int c = 0; c < GolayCode.Count; c++)
-            {
-                uint w = words[c];
-                int b0 = (int)(w & 255), b1 = 256 + (int)(w >> 8 & 255), b2 = 512 + (int)(w >> 16);
-                double dist = err[b0] + err[b1] + err[b2];
-                if ((parity[b0] ^ parity[b1] ^ parity[b2]) != m) dist += Math.Min(repair[b0], Math.Min(repair[b1], repair[b2]));
-                if (dist < best) { best = dist; bestM = m; bestWord = c; }
             }
+            (int Word, double Dist) found = BestCoset(err, repair, parity, m);
+            if (found.Dist < best) { best = found.Dist; bestM = m; bestWord = found.Word; }
         }
         return Reconstruct(x, bestM, words[bestWord], y);
+    }
+
+    private static readonly Lazy<int[]> ByteOffsets = new(() =>
+    {
+        var o = new int[3 * GolayCode.Count];
+        for (int c = 0; c < GolayCode.Count; c++)
+        {
+            uint w = GolayCode.Codewords[c];
+            o[3 * c] = (int)(w & 255); o[3 * c + 1] = 256 + (int)(w >> 8 & 255); o[3 * c + 2] = 512 + (int)(w >> 16);
+        }
+        return o;
+    });
+
+    /// <summary>The first codeword of least distance for parity m, from the per-byte tables.</summary>
+    private static unsafe (int Word, double Dist) BestCoset(ReadOnlySpan<double> err, ReadOnlySpan<double> repair, ReadOnlySpan<byte> parity, int m)
+    {
+        double best = double.PositiveInfinity;
+        int bestWord = 0;
+        fixed (double* e = err, r = repair)
+        fixed (byte* p = parity)
+        fixed (int* o = ByteOffsets.Value)
+        {
+            for (int c = 0; c < GolayCode.Count; c++)
+            {
+                int b0 = o[3 * c], b1 = o[3 * c + 1], b2 = o[3 * c + 2];
+                double dist = e[b0] + e[b1] + e[b2];
+                if ((p[b0] ^ p[b1] ^ p[b2]) != m)
+                {
+                    double fix = r[b0] < r[b1] ? r[b0] : r[b1];
+                    dist += fix < r[b2] ? fix : r[b2];
+                }
+                if (dist < best) { best = dist; bestWord = c; }
+            }
+        }
+        return (bestWord, best);
     }
 
     private static (long Z, double Error, double Repair) RoundCoordinate(double xi, int s)
