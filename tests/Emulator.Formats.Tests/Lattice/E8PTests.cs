@@ -77,7 +77,7 @@ public class E8PTests
     {
         var rng = new Random(2024);
         var x = new double[8];
-        for (int t = 0; t < 1500; t++)
+        for (int t = 0; t < 450; t++)
         {
             for (int k = 0; k < 8; k++)
                 x[k] = (t % 3) switch

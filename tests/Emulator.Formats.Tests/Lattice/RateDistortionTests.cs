@@ -29,7 +29,7 @@ public class RateDistortionTests(ITestOutputHelper output)
         output.WriteLine("|---|---|---|---|");
         foreach (var (name, codec) in codecs)
         {
-            var r = LatticeMatrixQuantizer.Quantize(codec, w, rows, cols, new LatticeQuantizationOptions { ScaleSearchSteps = 32, RefineSteps = 8 });
+            var r = LatticeMatrixQuantizer.Quantize(codec, w, rows, cols, new LatticeQuantizationOptions { ScaleSearchSteps = 16, RefineSteps = 8, MinScaleFactor = 0.5, MaxScaleFactor = 2 });
             mse[name] = r.MeanSquaredError;
             output.WriteLine($"| {name} | {codec.BitsPerValue:F3} | {r.BitsPerWeight:F3} | {r.MeanSquaredError:F4} |");
         }
