@@ -7,7 +7,7 @@ namespace Emulator.Formats;
 /// Nearest codeword, exactly: each input coordinate is first rounded to the fixed-point grid 2^-32 (ties away from zero)
 /// after clamping to ±2^20; squared distances to codewords are then compared exactly in integers, and among equally near
 /// codewords the smallest index wins. <see cref="EncodeExhaustive"/> is the reference (all 65,536 codewords);
-/// <see cref="EncodeUnscaled"/> uses a structured search that returns the same index: for each of the 256 base vectors and
+/// <see cref="VectorCodec.EncodeUnscaled"/> uses a structured search that returns the same index: for each of the 256 base vectors and
 /// both shifts the best sign pattern is the sign of each coordinate with one parity repair (cost 2·a_i·|y_i|, least first).
 /// </summary>
 public sealed class E8PCodec : VectorCodec

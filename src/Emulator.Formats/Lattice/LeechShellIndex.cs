@@ -48,7 +48,7 @@ public sealed class LeechShellIndex
                 starts[q] = acc;
                 int m = q / GolayCode.Count;
                 int w = LeechLattice.Weight(words[q % GolayCode.Count]);
-                acc = checked(acc + Count(m, 24 - w, w, 8 * _shells[j], m));
+                acc = checked(acc + CountOf(m, 24 - w, w, 8 * _shells[j], m));
             }
             starts[^1] = acc;
             _cosetStart[j] = starts;
@@ -80,7 +80,7 @@ public sealed class LeechShellIndex
     private int Slot(int m, int k0, int k1, int norm, int parity) =>
         ((((m * 25 + k0) * 25 + k1) * (_maxNorm8 + 1)) + norm) * 2 + parity;
 
-    private ulong Count(int m, int k0, int k1, int norm, int parity) =>
+    private ulong CountOf(int m, int k0, int k1, int norm, int parity) =>
         norm < 0 || norm > _maxNorm8 ? 0 : _table[Slot(m, k0, k1, norm, parity)];
 
     private ulong[] BuildTable()
@@ -138,7 +138,7 @@ public sealed class LeechShellIndex
             {
                 int zp = ((v - s) / 4) & 1;
                 if (v == y[i]) { normLeft -= v * v; parLeft ^= zp; break; }
-                rank += Count(m, k0, k1, normLeft - v * v, parLeft ^ zp);
+                rank += CountOf(m, k0, k1, normLeft - v * v, parLeft ^ zp);
             }
         }
         return _shellStart[j] + _cosetStart[j][m * GolayCode.Count + c] + rank;
@@ -172,7 +172,7 @@ public sealed class LeechShellIndex
             foreach (int v in _values[s])
             {
                 int zp = ((v - s) / 4) & 1;
-                ulong c = Count(m, k0, k1, normLeft - v * v, parLeft ^ zp);
+                ulong c = CountOf(m, k0, k1, normLeft - v * v, parLeft ^ zp);
                 if (rest < c) { y[i] = v; normLeft -= v * v; parLeft ^= zp; break; }
                 rest -= c;
             }
