@@ -75,7 +75,7 @@ public class E8PTests
     [Fact]
     public void FastSearchEqualsExhaustiveOnRandomAndTiedPoints()
     {
-        var rng = new Random(2024);
+        var rng = new System.Random(2024);
         var x = new double[8];
         for (int t = 0; t < 450; t++)
         {
@@ -98,7 +98,7 @@ public class E8PTests
         Assert.Equal(1UL, Codec.EncodeUnscaled(new double[8]));
     }
 
-    internal static double Gaussian(Random rng)
+    internal static double Gaussian(System.Random rng)
     {
         double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
         return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);

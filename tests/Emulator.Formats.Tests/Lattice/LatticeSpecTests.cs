@@ -44,7 +44,7 @@ public class LatticeSpecTests
     [Fact]
     public void PackedIndicesRoundTrip()
     {
-        var rng = new Random(6);
+        var rng = new System.Random(6);
         foreach (int bits in new[] { 1, 13, 16, 47, 48, 64 })
         {
             ulong[] indices = Enumerable.Range(0, 37).Select(_ => bits == 64 ? (ulong)rng.NextInt64() * 2 + 1 : (ulong)rng.NextInt64(1L << Math.Min(bits, 62)) & ((1UL << bits) - 1)).ToArray();

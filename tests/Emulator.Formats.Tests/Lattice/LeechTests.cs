@@ -21,7 +21,7 @@ public class LeechTests
         Assert.Equal(1, weights[24]);
         Assert.Equal(4096, weights[0] + weights[8] + weights[12] + weights[16] + weights[24]);
         // Linear: closed under XOR.
-        var rng = new Random(1);
+        var rng = new System.Random(1);
         for (int t = 0; t < 1000; t++)
             Assert.True(GolayCode.IsCodeword(GolayCode.Codewords[rng.Next(4096)] ^ GolayCode.Codewords[rng.Next(4096)]));
     }
@@ -124,7 +124,7 @@ public class LeechTests
     public void RandomIndicesOfLargerShellsRoundTrip()
     {
         var index = Shells468.Value;
-        var rng = new Random(3);
+        var rng = new System.Random(3);
         var y = new long[24];
         for (int t = 0; t < 20000; t++)
         {
@@ -140,7 +140,7 @@ public class LeechTests
     public void MembershipRejectsPerturbedPoints()
     {
         var index = Shells468.Value;
-        var rng = new Random(5);
+        var rng = new System.Random(5);
         var y = new long[24];
         for (int t = 0; t < 2000; t++)
         {
@@ -197,7 +197,7 @@ public class LeechTests
     public void DecoderIsNearestByBruteForceWithinTheCoveringRadius()
     {
         // The covering radius of √8·Λ24 is √16 = 4: the nearest point is within squared distance 16.
-        var rng = new Random(11);
+        var rng = new System.Random(11);
         var y = new long[24];
         for (int t = 0; t < 4; t++)
         {
@@ -215,7 +215,7 @@ public class LeechTests
     public void DecoderErrorHasNoImprovingVoronoiRelevantVector()
     {
         // x - y is in the Voronoi cell of 0 when 2<x - y, v> <= |v|² for every Voronoi-relevant v (norms 32 and 48 here).
-        var rng = new Random(13);
+        var rng = new System.Random(13);
         var minimal = new LeechShellIndex([4]);
         var shell6 = new LeechShellIndex([6]);
         var all4 = new long[196560 * 24];

@@ -5,7 +5,7 @@ public class RateDistortionTests(ITestOutputHelper output)
 {
     private static float[] GaussianWeights(int count, int seed)
     {
-        var rng = new Random(seed);
+        var rng = new System.Random(seed);
         var w = new float[count];
         for (int i = 0; i < count; i++) w[i] = (float)E8PTests.Gaussian(rng);
         return w;
@@ -47,7 +47,7 @@ public class RateDistortionTests(ITestOutputHelper output)
     public void RotationIsReversibleAndSeeded()
     {
         var h = new RandomHadamard(64, 9);
-        var rng = new Random(4);
+        var rng = new System.Random(4);
         double[] x = Enumerable.Range(0, 64).Select(_ => rng.NextDouble() - 0.5).ToArray();
         double[] y = (double[])x.Clone();
         h.Forward(y);

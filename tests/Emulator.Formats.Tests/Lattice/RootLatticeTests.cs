@@ -90,7 +90,7 @@ public class RootLatticeTests
     [Fact]
     public void DecodersReturnMembersThatAreNearestByBruteForce()
     {
-        var rng = new Random(12345);
+        var rng = new System.Random(12345);
         for (int trial = 0; trial < 100; trial++)
         {
             double[] x8 = Enumerable.Range(0, 8).Select(_ => rng.NextDouble() * 8 - 4).ToArray();
@@ -219,7 +219,7 @@ public class RootLatticeTests
     [Fact]
     public void BoxedEncodeIsNearestCodewordByExhaustiveSearch()
     {
-        var rng = new Random(7);
+        var rng = new System.Random(7);
         foreach (var (lattice, n) in new[] { (RootLattice.Checkerboard, 4), (RootLattice.Gosset, 8) })
         {
             var codec = new RootLatticeCodec(FormatInfo.Named("t"), lattice, n, 1);
