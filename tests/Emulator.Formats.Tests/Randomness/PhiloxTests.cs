@@ -1,4 +1,4 @@
-namespace Emulator.Formats.Tests.Random;
+namespace Emulator.Formats.Tests.Randomness;
 
 /// <summary>Philox4x32-10 known answers (FORMATS.md section 4, from the Random123 reference) and the element-index mapping.</summary>
 public class PhiloxTests

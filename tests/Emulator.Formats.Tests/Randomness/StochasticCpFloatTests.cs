@@ -1,6 +1,6 @@
 using Emulator.Formats.Tests.Properties;
 
-namespace Emulator.Formats.Tests.Random;
+namespace Emulator.Formats.Tests.Randomness;
 
 /// <summary>
 /// Our stochastic rounding to binary16 against CPFloat's measured statistics (golden/float/cpfloat, "Stochastic statistics"):
