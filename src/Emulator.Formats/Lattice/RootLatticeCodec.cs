@@ -64,18 +64,17 @@ public sealed class RootLatticeCodec : VectorCodec
     protected override ulong EncodeUnit(ReadOnlySpan<double> x)
     {
         double r = MaxCoordinate;
-        ReadOnlySpan<double> input = x;
         Span<double> y = stackalloc double[Dimension];
         switch (Lattice)
         {
             case RootLattice.Integer:
-                LatticeDecoder.NearestZn(input, y, -r, r);
+                LatticeDecoder.NearestZn(x, y, -r, r);
                 return Digits(y, parityFree: true);
             case RootLattice.Checkerboard:
-                LatticeDecoder.NearestDn(input, y, -r, r);
+                LatticeDecoder.NearestDn(x, y, -r, r);
                 return Digits(y, parityFree: false);
             default:
-                int coset = LatticeDecoder.NearestE8(input, y, r);
+                int coset = LatticeDecoder.NearestE8(x, y, r);
                 if (coset == 1) for (int i = 0; i < 8; i++) y[i] -= 0.5;
                 return (uint)coset + (Digits(y, parityFree: false) << 1);
         }
