@@ -243,4 +243,55 @@ public class LeechTests
             }
         }
     }
+
+    /// <summary>
+    /// Whether some vector v of norm <paramref name="norm8"/> (integer scaling) has 2<e, v> > norm8: a search of every coset
+    /// that prunes a branch when even the Cauchy-Schwarz bound of the rest cannot exceed norm8 / 2.
+    /// </summary>
+    internal static bool AnyImprovingVector(double[] e, int norm8)
+    {
+        var tail = new double[25];
+        for (int i = 23; i >= 0; i--) tail[i] = tail[i + 1] + e[i] * e[i];
+        for (int i = 0; i <= 24; i++) tail[i] = Math.Sqrt(tail[i]);
+        double limit = norm8 / 2.0 + 1e-9;
+        int lim = (int)Math.Sqrt(norm8);
+        foreach (int m in new[] { 0, 1 })
+            foreach (uint w in GolayCode.Codewords)
+            {
+                bool Go(int i, int normLeft, long zsum, double dot)
+                {
+                    if (dot + tail[i] * Math.Sqrt(normLeft) <= limit) return false;
+                    if (i == 24) return normLeft == 0 && (zsum & 1) == m && dot > limit;
+                    int s = m + 2 * (int)(w >> i & 1);
+                    for (int v = -lim; v <= lim; v++)
+                    {
+                        if (((v - s) & 3) != 0 || v * v > normLeft) continue;
+                        if (Go(i + 1, normLeft - v * v, zsum + (v - s) / 4, dot + e[i] * v)) return true;
+                    }
+                    return false;
+                }
+                if (Go(0, norm8, 0, 0)) return true;
+            }
+        return false;
+    }
+
+    [Fact]
+    public void DecoderErrorPassesEveryNormSixRelevantVector()
+    {
+        // The Voronoi-relevant vectors of Λ24 are its norm-4 and norm-6 vectors; this checks all of them (a branch is cut
+        // only when Cauchy-Schwarz proves it holds no improving vector).
+        var rng = new System.Random(19);
+        var y = new long[24];
+        for (int t = 0; t < 10; t++)
+        {
+            double[] x = Enumerable.Range(0, 24).Select(_ => E8PTests.Gaussian(rng) * 3).ToArray();
+            LeechLattice.Nearest(x, y);
+            double[] e = x.Select((xi, i) => xi - y[i]).ToArray();
+            Assert.False(AnyImprovingVector(e, 48));
+            Assert.False(AnyImprovingVector(e, 32));
+            // Sanity of the search itself: moving x next to another lattice point makes it find an improving vector.
+            double[] shifted = e.Select((v, i) => v + (i < 2 ? 3.0 : 0.0)).ToArray(); // towards (4, 4, 0, ...), a norm-32 vector
+            Assert.True(AnyImprovingVector(shifted, 32));
+        }
+    }
 }
