@@ -17,22 +17,33 @@ public static class QuantizeCommand
         var conversion = new ConversionOptions();
         var input = new Option<string>("--in", "-i") { Description = "Input: raw little-endian float32 (any extension but .npy) or a NumPy .npy float32 array", Required = true };
         var output = new Option<string>("--out", "-o") { Description = "Output: the quantized (dequantized) float32 values, in the input's layout", Required = true };
-        var codes = new Option<string?>("--codes") { Description = "Also write the codes: one unsigned little-endian integer per element, 1, 2 or 4 bytes wide (the smallest that holds the format's bits)" };
+        var codes = new Option<string?>("--codes") { Description = "Also write the codes: one unsigned little-endian integer per element, 1, 2 or 4 bytes wide (the smallest that holds the format's bits); lattice formats: one 8-byte index per group of d values" };
+        var scale = new Option<double?>("--scale") { Description = "Lattice formats (e8, d4, e8p, leech, ...): quantize to the lattice scaled by S (default: the format's scale, 1 for the presets)" };
         var command = new Command("quantize",
             "Quantize a float32 file to a format: every value is rounded to the format and written back as float32.\n\n" +
             "Examples:\n" +
             "  emu quantize --format e4m3 --in x.npy --out y.npy\n" +
             "  emu quantize --format e2m1 --rounding toward-zero --in x.f32 --out y.f32 --codes c.u8\n" +
             "  emu quantize --format bfloat16 --rounding stochastic --stochastic-bits 8 --seed 42 --in x.f32 --out y.f32\n" +
-            "  emu quantize --format my-format.json --overflow infinity --in x.f32 --out y.f32");
+            "  emu quantize --format my-format.json --overflow infinity --in x.f32 --out y.f32\n" +
+            "  emu quantize --format e8p --scale 0.9 --in x.f32 --out y.f32 --codes idx.u64");
         conversion.AddTo(command);
         command.Options.Add(input);
         command.Options.Add(output);
         command.Options.Add(codes);
+        command.Options.Add(scale);
         command.SetAction(parse =>
         {
             NumberFormat format = FormatRegistry.Default.Get(parse.GetValue(conversion.Format)!);
             RoundingOptions options = conversion.Read(parse);
+            if (format is VectorCodec lattice)
+            {
+                if (options.Mode != RoundingMode.NearestEven)
+                    throw new CliException($"--rounding {options.Mode.Name()}: lattice formats always take the nearest codeword");
+                return LatticeQuantize.Run(context, lattice, parse.GetValue(scale), TensorFile.Read(parse.GetValue(input)!, "--in"), parse.GetValue(output)!, parse.GetValue(codes));
+            }
+            if (parse.GetValue(scale) is not null)
+                throw new CliException($"--scale applies to lattice formats only; '{format.Name}' is a '{format.Kind}' format");
             if (format is not ScalarFormat scalar)
                 throw new CliException($"--format '{format.Name}': quantize does not handle '{format.Kind}' formats yet");
             Tensor x = TensorFile.Read(parse.GetValue(input)!, "--in");

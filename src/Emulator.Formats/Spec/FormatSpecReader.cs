@@ -17,6 +17,7 @@ public static class FormatSpecReader
         ["float"] = FloatSpec.Parse,
         ["integer"] = IntegerSpec.ParseInteger,
         ["fixed"] = IntegerSpec.ParseFixed,
+        ["lattice"] = LatticeSpec.Parse,
     };
 
     /// <summary>The kinds a spec may name.</summary>
