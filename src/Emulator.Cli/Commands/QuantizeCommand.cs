@@ -1,4 +1,5 @@
-using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using Emulator.Kernels;
 using System.CommandLine;
 using Emulator.Cli.IO;
 using Emulator.Formats;
@@ -69,26 +70,23 @@ public static class QuantizeCommand
 
     private sealed record Result(float[] Values, byte[]? CodeBytes, long UnencodableNaNs);
 
+    /// <summary>Quantizes (and encodes) with the vectorized kernels, which equal the scalar reference bit for bit; element
+    /// index = position in the file, chunks run on every core.</summary>
     private static Result Run(ScalarFormat f, Tensor x, in RoundingOptions options, bool wantCodes)
     {
+        var kernel = new KernelOptions { Threads = Environment.ProcessorCount };
         var values = new float[x.Length];
-        int width = CodeWidth(f);
-        byte[]? codeBytes = wantCodes ? new byte[(long)x.Length * width] : null;
-        long nans = 0;
-        for (int i = 0; i < x.Length; i++)
+        QuantizeKernels.Quantize(x.Data, values, f, options, kernel);
+        long nans = f.HasNaN ? 0 : QuantizeKernels.CountNaN(x.Data);
+        if (!wantCodes) return new Result(values, null, nans);
+        byte[] codeBytes = new byte[(long)x.Length * CodeWidth(f)];
+        switch (CodeWidth(f))
         {
-            float v = x.Data[i];
-            uint code = f.Encode(v, options, i);
-            if (float.IsNaN(v) && !f.HasNaN) { nans++; values[i] = float.NaN; }
-            else values[i] = (float)f.Decode(code);
-            if (codeBytes is not null)
-            {
-                Span<byte> dst = codeBytes.AsSpan(i * width, width);
-                if (width == 1) dst[0] = (byte)code;
-                else if (width == 2) BinaryPrimitives.WriteUInt16LittleEndian(dst, (ushort)code);
-                else BinaryPrimitives.WriteUInt32LittleEndian(dst, code);
-            }
+            case 1: QuantizeKernels.Encode(x.Data, codeBytes, f, options, kernel); break;
+            case 2: QuantizeKernels.Encode(x.Data, MemoryMarshal.Cast<byte, ushort>(codeBytes.AsSpan()), f, options, kernel); break;
+            default: QuantizeKernels.Encode(x.Data, MemoryMarshal.Cast<byte, uint>(codeBytes.AsSpan()), f, options, kernel); break;
         }
+        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("code files are little-endian; this machine is big-endian");
         return new Result(values, codeBytes, nans);
     }
 }
