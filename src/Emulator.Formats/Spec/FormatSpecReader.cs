@@ -17,6 +17,7 @@ public static class FormatSpecReader
         ["float"] = FloatSpec.Parse,
         ["integer"] = IntegerSpec.ParseInteger,
         ["fixed"] = IntegerSpec.ParseFixed,
+        ["posit"] = PositSpec.Parse,
     };
 
     /// <summary>The kinds a spec may name.</summary>
