@@ -196,7 +196,7 @@ public readonly partial struct PositLayout
         }
         else
         {
-            ulong floor = s >= 64 ? 0 : sig >> s;
+            ulong floor = s >= 64 ? 0 : (ulong)sig >> s;
             Remainder nu = s > 120
                 ? new Remainder(true, -1, 0)
                 : Remainder.FromBinary((UInt128)sig & (((UInt128)1 << s) - 1), s);
