@@ -130,6 +130,29 @@ public readonly partial struct Posit32 : INumber<Posit32>, ISignedNumber<Posit32
     /// <summary>The square root, rounded once (NaR for negative input).</summary>
     public static Posit32 Sqrt(Posit32 a) => Of(Layout.Sqrt(a._bits));
 
+    /// <summary>The largest integer not above the value (NaR stays NaR).</summary>
+    public static Posit32 Floor(Posit32 x) => Of(Layout.RoundToIntegral(x._bits, new RoundingOptions(RoundingMode.TowardNegative)));
+
+    /// <summary>The smallest integer not below the value (NaR stays NaR).</summary>
+    public static Posit32 Ceiling(Posit32 x) => Of(Layout.RoundToIntegral(x._bits, new RoundingOptions(RoundingMode.TowardPositive)));
+
+    /// <summary>The integer part (rounds toward zero; NaR stays NaR).</summary>
+    public static Posit32 Truncate(Posit32 x) => Of(Layout.RoundToIntegral(x._bits, TowardZero));
+
+    /// <summary>The nearest integer, ties to even (NaR stays NaR).</summary>
+    public static Posit32 Round(Posit32 x) => Of(Layout.RoundToIntegral(x._bits));
+
+    /// <summary>The nearest integer with the given tie rule (or directed mode).</summary>
+    public static Posit32 Round(Posit32 x, MidpointRounding mode) => Of(Layout.RoundToIntegral(x._bits, new RoundingOptions(mode switch
+    {
+        MidpointRounding.ToEven => RoundingMode.NearestEven,
+        MidpointRounding.AwayFromZero => RoundingMode.NearestAway,
+        MidpointRounding.ToZero => RoundingMode.TowardZero,
+        MidpointRounding.ToNegativeInfinity => RoundingMode.TowardNegative,
+        MidpointRounding.ToPositiveInfinity => RoundingMode.TowardPositive,
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "not a MidpointRounding value"),
+    })));
+
     /// <summary>The fused dot product: sum of a[i] * b[i] accumulated exactly in the quire and rounded once.</summary>
     public static Posit32 Dot(ReadOnlySpan<Posit32> a, ReadOnlySpan<Posit32> b)
     {

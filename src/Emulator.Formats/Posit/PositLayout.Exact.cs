@@ -58,6 +58,15 @@ public readonly partial struct PositLayout
         return s <= 0 || (s < 32 && (sig & ((1u << s) - 1)) == 0);
     }
 
+    /// <summary>The integer nearest to a posit under <paramref name="options"/>, as a posit (exact: an integer next to a
+    /// non-integer posit is representable); integers and NaR are returned unchanged.</summary>
+    public uint RoundToIntegral(uint code, in RoundingOptions options = default, uint randomWord = 0)
+    {
+        code &= Mask;
+        if (code == NaR || IsInteger(code)) return code;
+        return FromInt64(ToInt64(code, options, randomWord));
+    }
+
     /// <summary>Whether the code is an even integer (0 included).</summary>
     public bool IsEvenInteger(uint code)
     {

@@ -181,6 +181,28 @@ public sealed class PositNumberTypeTests
     }
 
     [Fact]
+    public void IntegralRoundingMatchesMathOnEveryPosit16()
+    {
+        for (uint c = 0; c < 65536; c++)
+        {
+            var p = Posit16.FromBits((ushort)c);
+            double x = p;
+            if (Posit16.IsNaR(p))
+            {
+                Assert.True(Posit16.IsNaR(Posit16.Floor(p)) && Posit16.IsNaR(Posit16.Round(p)));
+                continue;
+            }
+            // integers next to a posit16 are posit16 values, so the double results convert exactly
+            Assert.Equal(Math.Floor(x), (double)Posit16.Floor(p));
+            Assert.Equal(Math.Ceiling(x), (double)Posit16.Ceiling(p));
+            Assert.Equal(Math.Truncate(x), (double)Posit16.Truncate(p));
+            Assert.Equal(Math.Round(x), (double)Posit16.Round(p));
+            Assert.Equal(Math.Round(x, MidpointRounding.AwayFromZero), (double)Posit16.Round(p, MidpointRounding.AwayFromZero));
+            Assert.Equal(Posit16.IsInteger(p), Math.Floor(x) == x);
+        }
+    }
+
+    [Fact]
     public void GeometricTieFromTheContract()
     {
         var p8 = (PositFormat)FormatRegistry.Default.Get("posit8");
