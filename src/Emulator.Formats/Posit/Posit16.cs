@@ -364,7 +364,12 @@ public readonly partial struct Posit16 : INumber<Posit16>, ISignedNumber<Posit16
     /// <inheritdoc />
     public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
     {
-        if (IsNaRValue) return "NaR".AsSpan().TryCopyTo(destination) ? (charsWritten = 3) == 3 : (charsWritten = 0) != 0;
+        if (IsNaRValue)
+        {
+            bool fits = "NaR".AsSpan().TryCopyTo(destination);
+            charsWritten = fits ? 3 : 0;
+            return fits;
+        }
         return Layout.ToDouble(_bits).TryFormat(destination, out charsWritten, format, provider);
     }
 }

@@ -44,13 +44,20 @@ internal static class PositConversions
             result = TOther.CreateTruncating(p.ToDouble(code)); // exact double; float and Half round it once
             return true;
         }
-        if (t == typeof(Posit8) || t == typeof(Posit16) || t == typeof(Posit32))
+        if (t == typeof(Posit8))
         {
-            uint? converted = FromNumber(t == typeof(Posit8) ? Posit8.Layout : t == typeof(Posit16) ? Posit16.Layout : Posit32.Layout,
-                Posit32.From(p, code));
-            result = converted is null ? TOther.Zero : t == typeof(Posit8) ? (TOther)(object)Posit8.FromBits((byte)converted.Value)
-                : t == typeof(Posit16) ? (TOther)(object)Posit16.FromBits((ushort)converted.Value) : (TOther)(object)Posit32.FromBits(converted.Value);
-            return converted is not null;
+            result = (TOther)(object)Posit8.FromBits((byte)p.ConvertTo(Posit8.Layout, code));
+            return true;
+        }
+        if (t == typeof(Posit16))
+        {
+            result = (TOther)(object)Posit16.FromBits((ushort)p.ConvertTo(Posit16.Layout, code));
+            return true;
+        }
+        if (t == typeof(Posit32))
+        {
+            result = (TOther)(object)Posit32.FromBits(p.ConvertTo(Posit32.Layout, code));
+            return true;
         }
         bool integer = t == typeof(sbyte) || t == typeof(short) || t == typeof(int) || t == typeof(long) || t == typeof(nint)
             || t == typeof(byte) || t == typeof(ushort) || t == typeof(uint) || t == typeof(ulong) || t == typeof(nuint)

@@ -13,6 +13,12 @@ public sealed class PositNumberTypeTests
         return sum;
     }
 
+    private static TTo Checked<TTo, TFrom>(TFrom x) where TTo : INumberBase<TTo> where TFrom : INumberBase<TFrom> => TTo.CreateChecked(x);
+
+    private static TTo Saturating<TTo, TFrom>(TFrom x) where TTo : INumberBase<TTo> where TFrom : INumberBase<TFrom> => TTo.CreateSaturating(x);
+
+    private static TTo Truncating<TTo, TFrom>(TFrom x) where TTo : INumberBase<TTo> where TFrom : INumberBase<TFrom> => TTo.CreateTruncating(x);
+
     [Fact]
     public void OperatorsMatchTheLayout()
     {
@@ -65,6 +71,9 @@ public sealed class PositNumberTypeTests
             Assert.Equal(0.1875, double.CreateChecked(T.CreateChecked(0.1875)));
             Assert.Equal(T.CreateChecked(0.1875), T.CreateChecked(0.1875m));
             Assert.Equal(T.CreateChecked(12), T.CreateChecked((Int128)12));
+            Assert.Equal(1.5, double.CreateChecked(Checked<Posit8, T>(T.CreateChecked(1.5))));
+            Assert.Equal(1.5, double.CreateChecked(Saturating<Posit32, T>(T.CreateChecked(1.5))));
+            Assert.Equal(-2.25, double.CreateChecked(Truncating<Posit16, T>(T.CreateChecked(-2.25))));
             return s;
         }
     }
