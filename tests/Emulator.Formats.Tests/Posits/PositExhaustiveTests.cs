@@ -84,6 +84,31 @@ public sealed class PositExhaustiveTests
         }
     }
 
+    /// <summary>FNV-1a 64 (offset basis 0xcbf29ce484222325, prime 0x100000001b3), as digests.txt defines it.</summary>
+    private struct Fnv1a64()
+    {
+        public ulong Value { get; private set; } = 0xcbf29ce484222325UL;
+
+        public void Append(byte b) => Value = (Value ^ b) * 0x100000001b3UL;
+    }
+
+    [Theory]
+    [InlineData("", "cbf29ce484222325")]
+    [InlineData("a", "af63dc4c8601ec8c")]
+    [InlineData("foobar", "85944171f73967e8")]
+    public void Fnv1aKnownAnswers(string text, string expected)
+    {
+        var hash = new Fnv1a64();
+        foreach (byte b in System.Text.Encoding.ASCII.GetBytes(text)) hash.Append(b);
+        Assert.Equal(expected, hash.Value.ToString("x16"));
+    }
+
+    /// <remarks>
+    /// Known open issue: with this implementation all four digests differ from digests.txt, while the 250,000 sampled
+    /// SoftPosit results of each operation match and <see cref="Posit16ExhaustiveOracleTests"/> finds every one of the
+    /// 2^32 pairs correctly rounded against an exact oracle. Either digests.txt was produced differently from its header
+    /// or SoftPosit deviates on pairs outside the samples; the assertion stays as the header defines it.
+    /// </remarks>
     [Theory(Explicit = true)]
     [Trait("Category", "Exhaustive")]
     [InlineData("add")]
@@ -106,7 +131,7 @@ public sealed class PositExhaustiveTests
         };
         const int Block = 256; // values of a computed in parallel, then hashed in order
         var results = new ushort[Block * 65536];
-        ulong hash = 0xcbf29ce484222325UL;
+        var hash = new Fnv1a64();
         for (int a0 = 0; a0 < 65536; a0 += Block)
         {
             Parallel.For(0, Block, i =>
@@ -117,10 +142,10 @@ public sealed class PositExhaustiveTests
             });
             foreach (ushort r in results)
             {
-                hash = (hash ^ (byte)r) * 0x100000001b3UL;
-                hash = (hash ^ (byte)(r >> 8)) * 0x100000001b3UL;
+                hash.Append((byte)r);
+                hash.Append((byte)(r >> 8));
             }
         }
-        Assert.Equal(expected.ToString("x16"), hash.ToString("x16"));
+        Assert.Equal(expected.ToString("x16"), hash.Value.ToString("x16"));
     }
 }
