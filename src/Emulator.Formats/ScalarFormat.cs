@@ -48,6 +48,18 @@ public abstract class ScalarFormat : NumberFormat
     /// <summary>Smallest positive value.</summary>
     public abstract double MinSubnormal { get; }
 
+    /// <summary>
+    /// True when the nearest modes choose the candidate nearest in value, with ties at the arithmetic midpoint (FORMATS.md
+    /// section 1). Posits round on the bit string instead: where exponent bits are cut off the tie point is geometric.
+    /// </summary>
+    public virtual bool RoundsToNearestValue => true;
+
+    /// <summary>
+    /// True when a nonzero finite input never rounds to zero, Inf or NaN: below the smallest magnitude it gives the smallest,
+    /// above the largest it gives the largest, in every mode and overflow policy, and ±Inf inputs give NaN (posits: NaR).
+    /// </summary>
+    public virtual bool SaturatesToExtremes => false;
+
     /// <summary>The value of a code (NaN for NaN codes, ±Inf for infinity codes).</summary>
     public abstract double Decode(uint code);
 

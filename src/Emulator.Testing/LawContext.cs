@@ -109,11 +109,15 @@ internal sealed class LawContext(ScalarFormat format, FormatImplementation impl,
         if (!float.IsFinite(x) || Math.Abs(x) > format.MaxFinite || x < format.MinFinite) return null;
         if (!format.IsSigned && x < 0) return null;
         if (!format.HasZero && Math.Abs(x) < format.MinNormal) return null;
-        double lo = format.Quantize((double)x, _down), hi = format.Quantize((double)x, _up);
         double q = Q(x, IndexOf(x));
+        if (format.SaturatesToExtremes && x != 0 && Math.Abs(x) < format.MinSubnormal)
+            return q == Math.CopySign(format.MinSubnormal, x) ? null : $"x = {Bits(x)} below the smallest magnitude: q = {S(q)}, expected ±{S(format.MinSubnormal)}";
+        double lo = format.Quantize((double)x, _down), hi = format.Quantize((double)x, _up);
         string where = $"x = {Bits(x)} between {S(lo)} and {S(hi)}: q = {S(q)}";
         if (!(q == lo || q == hi)) return where + " is neither neighbour";
         if (lo == hi) return q == x ? null : where + " but x is representable";
+        if (!format.RoundsToNearestValue && options.Mode is RoundingMode.NearestEven or RoundingMode.NearestAway or RoundingMode.NearestZero)
+            return null; // nearest on the bit string (posits): the neighbour check above is what holds by value
         double twiceX = 2.0 * x, sum = lo + hi;
         bool tie = twiceX == sum, nearerLo = twiceX < sum;
         double smallerMag = Math.Abs(lo) < Math.Abs(hi) ? lo : hi, largerMag = smallerMag == lo ? hi : lo;
@@ -149,6 +153,8 @@ internal sealed class LawContext(ScalarFormat format, FormatImplementation impl,
         double max = negative ? format.MinFinite : format.MaxFinite;
         double overflowValue = format.HasInfinity ? (negative ? double.NegativeInfinity : double.PositiveInfinity) : format.HasNaN ? double.NaN : max;
         string where = $"x = {Bits(x)} beyond max {S(format.MaxFinite)} under {Policy.Name()}: q = {S(q)}";
+        if (format.SaturatesToExtremes)
+            return (float.IsInfinity(x) ? double.IsNaN(q) : q == max) ? null : where + " (this format saturates finite inputs and maps ±Inf to NaN)";
         if (float.IsInfinity(x))
             return Same(q, Policy == OverflowPolicy.Saturate ? max : overflowValue) ? null : where;
         if (Policy == OverflowPolicy.Saturate || RoundingDecision.KeepsMaxOnOverflow(options.Mode, negative))

@@ -18,6 +18,7 @@ public static class FormatSpecReader
         ["integer"] = IntegerSpec.ParseInteger,
         ["fixed"] = IntegerSpec.ParseFixed,
         ["lattice"] = LatticeSpec.Parse,
+        ["posit"] = PositSpec.Parse,
     };
 
     /// <summary>The kinds a spec may name.</summary>

@@ -217,7 +217,7 @@ public sealed class FormatSpecReaderTests : IDisposable
     }
 
     [Theory]
-    [InlineData("posit")]
+    [InlineData("tapered")]
     [InlineData("Float")]
     [InlineData("")]
     public void UnknownKindsAreErrors(string kind)
