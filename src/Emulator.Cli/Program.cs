@@ -1,1 +1,1 @@
-return 0;
+return Emulator.Cli.EmuApp.Run(args);

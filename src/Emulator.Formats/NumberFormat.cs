@@ -30,6 +30,10 @@ public abstract class NumberFormat
     /// <summary>Storage cost in bits per value, including any shared scale overhead.</summary>
     public abstract double BitsPerValue { get; }
 
+    /// <summary>The defining parameters as (name, value) pairs, for tables and reports.</summary>
+    public virtual IReadOnlyList<KeyValuePair<string, string>> Parameters =>
+        [new("kind", Kind), new("bits per value", BitsPerValue.ToString("R", System.Globalization.CultureInfo.InvariantCulture))];
+
     /// <inheritdoc />
     public override string ToString() => Name;
 }

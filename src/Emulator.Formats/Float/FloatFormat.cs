@@ -147,6 +147,19 @@ public sealed class FloatFormat : ScalarFormat
     /// <inheritdoc />
     public override double MinSubnormal { get; }
 
+    /// <inheritdoc />
+    public override IReadOnlyList<KeyValuePair<string, string>> Parameters =>
+    [
+        new("kind", Kind), new("bits", Bits.ToString(Inv)), new("signed", Signed ? "yes" : "no"),
+        new("exponent bits", ExponentBits.ToString(Inv)), new("mantissa bits", MantissaBits.ToString(Inv)),
+        new("bias", Bias.ToString(Inv)), new("subnormals", Subnormals ? "yes" : "no"),
+        new("specials", Specials.ToString().ToLowerInvariant()), new("exponent field 0 is normal", ExponentZeroIsNormal ? "yes" : "no"),
+        new("max finite", MaxFinite.ToString("R", Inv)), new("min normal", MinNormal.ToString("R", Inv)),
+        new("min subnormal", MinSubnormal.ToString("R", Inv)), new("default overflow", DefaultOverflow.Name()),
+    ];
+
+    private static System.Globalization.CultureInfo Inv => System.Globalization.CultureInfo.InvariantCulture;
+
     /// <summary>The canonical NaN code with the given sign (quiet NaN for IEEE formats).</summary>
     public uint NaNCode(bool negative)
     {

@@ -78,6 +78,16 @@ public sealed class IntegerFormat : ScalarFormat
     /// <inheritdoc />
     public override double MinSubnormal => _step;
 
+    /// <inheritdoc />
+    public override IReadOnlyList<KeyValuePair<string, string>> Parameters =>
+    [
+        new("kind", Kind), new("bits", Bits.ToString(Inv)), new("signed", Signed ? "yes" : "no"),
+        new("narrow range", NarrowRange ? "yes" : "no"), new("fraction bits", FractionBits.ToString(Inv)),
+        new("min", MinFinite.ToString("R", Inv)), new("max", MaxFinite.ToString("R", Inv)), new("step", MinNormal.ToString("R", Inv)),
+    ];
+
+    private static System.Globalization.CultureInfo Inv => System.Globalization.CultureInfo.InvariantCulture;
+
     /// <summary>The code of an integer value (two's complement in <see cref="Bits"/> bits).</summary>
     public uint CodeOf(long k)
     {

@@ -1,0 +1,4 @@
+namespace Emulator.Cli;
+
+/// <summary>A user error: printed as one line on stderr, exit code 2.</summary>
+public sealed class CliException(string message) : Exception(message);

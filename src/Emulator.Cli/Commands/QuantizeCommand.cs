@@ -1,0 +1,83 @@
+using System.Buffers.Binary;
+using System.CommandLine;
+using Emulator.Cli.IO;
+using Emulator.Formats;
+
+namespace Emulator.Cli.Commands;
+
+/// <summary>
+/// <c>emu quantize</c>: converts a float32 file (raw little-endian, or .npy) to a format and writes the dequantized values
+/// (same layout as the input) and optionally the codes. Element index for stochastic rounding = position in the file.
+/// </summary>
+public static class QuantizeCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliContext context)
+    {
+        var conversion = new ConversionOptions();
+        var input = new Option<string>("--in", "-i") { Description = "Input: raw little-endian float32 (any extension but .npy) or a NumPy .npy float32 array", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "Output: the quantized (dequantized) float32 values, in the input's layout", Required = true };
+        var codes = new Option<string?>("--codes") { Description = "Also write the codes: one unsigned little-endian integer per element, 1, 2 or 4 bytes wide (the smallest that holds the format's bits)" };
+        var command = new Command("quantize",
+            "Quantize a float32 file to a format: every value is rounded to the format and written back as float32.\n\n" +
+            "Examples:\n" +
+            "  emu quantize --format e4m3 --in x.npy --out y.npy\n" +
+            "  emu quantize --format e2m1 --rounding toward-zero --in x.f32 --out y.f32 --codes c.u8\n" +
+            "  emu quantize --format bfloat16 --rounding stochastic --stochastic-bits 8 --seed 42 --in x.f32 --out y.f32\n" +
+            "  emu quantize --format my-format.json --overflow infinity --in x.f32 --out y.f32");
+        conversion.AddTo(command);
+        command.Options.Add(input);
+        command.Options.Add(output);
+        command.Options.Add(codes);
+        command.SetAction(parse =>
+        {
+            NumberFormat format = FormatRegistry.Default.Get(parse.GetValue(conversion.Format)!);
+            RoundingOptions options = conversion.Read(parse);
+            if (format is not ScalarFormat scalar)
+                throw new CliException($"--format '{format.Name}': quantize does not handle '{format.Kind}' formats yet");
+            Tensor x = TensorFile.Read(parse.GetValue(input)!, "--in");
+            string outPath = parse.GetValue(output)!;
+            string? codesPath = parse.GetValue(codes);
+            var result = Run(scalar, x, options, codesPath is not null);
+            using var outputs = new AtomicOutputs();
+            outputs.Add(outPath, "--out", TensorFile.Serialize(result.Values, x.Shape, TensorFile.IsNpy(outPath) && x.FromNpy || TensorFile.IsNpy(outPath)));
+            if (codesPath is not null) outputs.Add(codesPath, "--codes", result.CodeBytes!);
+            outputs.Commit();
+            context.Output.WriteLine(
+                $"quantized {x.Length} values to {scalar.Name} ({options.Mode.Name()}, overflow {options.OverflowOr(scalar.DefaultOverflow).Name()}) -> {outPath}" +
+                (codesPath is not null ? $", codes ({CodeWidth(scalar)} byte{(CodeWidth(scalar) > 1 ? "s" : "")} each) -> {codesPath}" : ""));
+            if (result.UnencodableNaNs > 0)
+                context.Output.WriteLine($"{result.UnencodableNaNs} NaN inputs have no encoding in {scalar.Name}: their codes are +0, their quantized values stay NaN");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Bytes per code: the smallest of 1, 2, 4 that holds the format's bits.</summary>
+    public static int CodeWidth(ScalarFormat f) => f.Bits <= 8 ? 1 : f.Bits <= 16 ? 2 : 4;
+
+    private sealed record Result(float[] Values, byte[]? CodeBytes, long UnencodableNaNs);
+
+    private static Result Run(ScalarFormat f, Tensor x, in RoundingOptions options, bool wantCodes)
+    {
+        var values = new float[x.Length];
+        int width = CodeWidth(f);
+        byte[]? codeBytes = wantCodes ? new byte[(long)x.Length * width] : null;
+        long nans = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            float v = x.Data[i];
+            uint code = f.Encode(v, options, i);
+            if (float.IsNaN(v) && !f.HasNaN) { nans++; values[i] = float.NaN; }
+            else values[i] = (float)f.Decode(code);
+            if (codeBytes is not null)
+            {
+                Span<byte> dst = codeBytes.AsSpan(i * width, width);
+                if (width == 1) dst[0] = (byte)code;
+                else if (width == 2) BinaryPrimitives.WriteUInt16LittleEndian(dst, (ushort)code);
+                else BinaryPrimitives.WriteUInt32LittleEndian(dst, code);
+            }
+        }
+        return new Result(values, codeBytes, nans);
+    }
+}
