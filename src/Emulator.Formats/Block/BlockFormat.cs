@@ -99,8 +99,12 @@ public sealed class BlockFormat : NumberFormat
     /// <inheritdoc />
     public override string Kind => "block";
 
-    /// <summary>Element bits plus the scale's bits shared by a full block (the per-tensor scale is not counted): MXFP4 4.25.</summary>
-    public override double BitsPerValue => Element.Bits + (double)Scale.Bits / BlockSize;
+    /// <summary>Element bits plus the stored scale's bits shared by a full block (the per-tensor scale is not counted):
+    /// MXFP4 4.25, NVFP4 4.5.</summary>
+    public override double BitsPerValue => Element.Bits + (double)ScaleStorageBits / BlockSize;
+
+    /// <summary>Bits a stored scale code occupies: its width rounded up to 8, 16 or 32 (UE4M3's 7 bits take a byte).</summary>
+    public int ScaleStorageBits => Scale.Bits <= 8 ? 8 : Scale.Bits <= 16 ? 16 : 32;
 
     /// <summary>The element format.</summary>
     public ScalarFormat Element { get; }
