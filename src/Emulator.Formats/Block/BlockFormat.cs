@@ -106,6 +106,16 @@ public sealed class BlockFormat : NumberFormat
     /// <summary>Bits a stored scale code occupies: its width rounded up to 8, 16 or 32 (UE4M3's 7 bits take a byte).</summary>
     public int ScaleStorageBits => Scale.Bits <= 8 ? 8 : Scale.Bits <= 16 ? 16 : 32;
 
+    /// <inheritdoc />
+    public override IReadOnlyList<KeyValuePair<string, string>> Parameters =>
+    [
+        new("kind", Kind), new("element", Element.Name), new("block", $"{BlockRows}x{BlockCols}"),
+        new("scale", ScaleIsExponent ? $"2^k, k a {Scale.Name} ({ScaleExponentRange.Min}..{ScaleExponentRange.Max})" : Scale.Name),
+        new("scale rule", Rule.Name()), new("tensor scale", HasTensorScale ? "float32 (amax)" : "none"),
+        new("element max", Element.MaxFinite.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
+        new("bits per value", BitsPerValue.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
+    ];
+
     /// <summary>The element format.</summary>
     public ScalarFormat Element { get; }
 

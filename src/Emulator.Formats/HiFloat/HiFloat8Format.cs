@@ -31,6 +31,14 @@ public sealed class HiFloat8Format : ScalarFormat
     /// <summary>Creates the format (default overflow policy: <c>infinity</c>, as the reference).</summary>
     public HiFloat8Format(FormatInfo info, OverflowPolicy defaultOverflow = OverflowPolicy.Infinity) : base(info, defaultOverflow) { }
 
+    /// <inheritdoc />
+    public override IReadOnlyList<KeyValuePair<string, string>> Parameters =>
+    [
+        new("kind", Kind), new("bits", "8"), new("max finite", "32768 (0x6e)"), new("min normal", "2^-15"),
+        new("min subnormal", "2^-22 (0x01)"), new("NaN", "0x80"), new("infinities", "0x6f, 0xef"),
+        new("default overflow", DefaultOverflow.Name()), new("reference rounding", ReferenceRounding.Name()),
+    ];
+
     /// <summary>The rounding mode of the reference conversion (half away from zero).</summary>
     public static RoundingMode ReferenceRounding => RoundingMode.NearestAway;
 

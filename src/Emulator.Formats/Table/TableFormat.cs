@@ -50,6 +50,16 @@ public sealed class TableFormat : ScalarFormat
     /// <inheritdoc />
     public override int Bits => _bits;
 
+    /// <inheritdoc />
+    public override IReadOnlyList<KeyValuePair<string, string>> Parameters =>
+    [
+        new("kind", Kind), new("bits", Bits.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        new("values", _values.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        new("max finite", MaxFinite.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
+        new("min finite", MinFinite.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
+        new("default overflow", "saturate (values beyond the ends clamp)"),
+    ];
+
     /// <summary>The representable values in code order (ascending).</summary>
     public IReadOnlyList<double> Values => _values;
 
