@@ -19,6 +19,7 @@ public sealed class BlockFormatTests
     [InlineData("nvfp4-2d", 4 + 8.0 / 256)]
     [InlineData("bfp8", 8.5)]
     [InlineData("bfp16", 16.5)]
+    [InlineData("nf4-b64", 4.5)]
     public void BitsPerValueCountsTheScale(string name, double bits)
     {
         BlockFormat f = Preset(name);
@@ -92,6 +93,28 @@ public sealed class BlockFormatTests
         Assert.Equal([3.0f, 1.0f, -0.3125f, 0f], y); // k * 2^(1-6): 96, 32, round(-9.6) = -10, 0
         Assert.Equal([96L, 32L, -10L, 0L], codes.Select(c => ((IntegerFormat)f.Element).IntegerOf(c)));
         Assert.True(f.ScaleIsExponent);
+    }
+
+    [Fact]
+    public void BlockwiseNf4DividesByTheFloat32Absmax()
+    {
+        BlockFormat f = Preset("nf4-b64");
+        var x = new float[64];
+        x[0] = -2.0f; // absmax
+        x[1] = 2f * 0.5626170039176941f; // twice an NF4 value: divided by the absmax 2 it is that value
+        x[2] = 0.3f;
+        var codes = new uint[64];
+        var scales = new uint[1];
+        var y = new float[64];
+        f.Encode(x, [64], codes, scales);
+        f.Decode(codes, scales, [64], y);
+        Assert.Equal(2.0, f.ScaleValue(scales[0]));
+        Assert.Equal(0u, codes[0]);
+        Assert.Equal(13u, codes[1]);
+        Assert.Equal(2f * 0.5626170039176941f, y[1]);
+        // 0.15 lies between 0.16093 (code 9) and 0.07958 (code 8) but nearer 0.16093
+        Assert.Equal(9u, codes[2]);
+        Assert.Equal(7u, codes[3]);
     }
 
     [Fact]

@@ -145,4 +145,39 @@ public sealed class TableFormatTests
         Assert.Equal("$.values[2]", dup.JsonPath);
         Assert.Throws<ArgumentOutOfRangeException>(() => new TableFormat(FormatInfo.Named("one"), [1.0]));
     }
+
+    [Fact]
+    public void ExactFractionAgreesAcrossItsTwoPaths()
+    {
+        // near and far exponent spreads take the 128-bit and the BigInteger paths; both must give the exact fraction
+        var rng = new Random(6);
+        for (int t = 0; t < 2000; t++)
+        {
+            double lo = Math.ScaleB(rng.NextDouble(), rng.Next(-60, 0)) * (rng.Next(2) == 0 ? -1 : 1);
+            double hi = lo + Math.ScaleB(rng.NextDouble() + 0.01, rng.Next(-60, 0));
+            double x = lo + (hi - lo) * rng.NextDouble();
+            if (x < lo || x >= hi) continue;
+            Remainder r = ExactFraction.Between(lo, x, hi);
+            // reference: BigInteger arithmetic done here directly on the exact binary expansions
+            System.Numerics.BigInteger L = Exact(lo), X = Exact(x), H = Exact(hi);
+            System.Numerics.BigInteger num = X - L, den = H - L;
+            Assert.Equal(num != 0, r.Inexact);
+            if (num == 0) continue;
+            Assert.Equal(((num * 2).CompareTo(den)), r.CompareHalf);
+            Assert.Equal((uint)((num << 32) / den), r.Top32);
+        }
+        Assert.Equal(0, ExactFraction.Between(0.0, Math.ScaleB(1.0, -1074), Math.ScaleB(1.0, -1073)).CompareHalf);
+        Assert.Equal(-1, ExactFraction.Between(0.0, Math.ScaleB(1.0, -1074), 1.0).CompareHalf);
+    }
+
+    /// <summary>v * 2^1100 as an exact integer.</summary>
+    private static System.Numerics.BigInteger Exact(double v)
+    {
+        long bits = BitConverter.DoubleToInt64Bits(Math.Abs(v));
+        int e = (int)((bits >> 52) & 0x7FF);
+        long m = bits & 0xF_FFFF_FFFF_FFFFL;
+        if (e != 0) m |= 1L << 52; else e = 1;
+        var b = new System.Numerics.BigInteger(m) << (e - 1075 + 1100);
+        return v < 0 ? -b : b;
+    }
 }
