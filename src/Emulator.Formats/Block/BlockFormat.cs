@@ -307,9 +307,10 @@ public sealed class BlockFormat : NumberFormat
             throw new ArgumentException($"elementCodes has length {elementCodes.Length}; it must be at least {x.Length}", nameof(elementCodes));
         if (scaleCodes.Length < layout.BlockCount)
             throw new ArgumentException($"scaleCodes has length {scaleCodes.Length}; the tensor has {layout.BlockCount} blocks", nameof(scaleCodes));
-        Span<int> idx = new int[BlockSize];
-        Span<float> xs = new float[BlockSize];
-        Span<uint> codes = new uint[BlockSize];
+        using var scratch = new BlockScratch(BlockSize);
+        Span<int> idx = scratch.Indices;
+        Span<float> xs = scratch.Values;
+        Span<uint> codes = scratch.Codes;
         for (long b = 0; b < layout.BlockCount; b++)
         {
             int n = layout.BlockIndices(b, idx);
@@ -332,9 +333,10 @@ public sealed class BlockFormat : NumberFormat
             throw new ArgumentException($"y has length {y.Length}; it must be at least {elementCodes.Length}", nameof(y));
         if (scaleCodes.Length < layout.BlockCount)
             throw new ArgumentException($"scaleCodes has length {scaleCodes.Length}; the tensor has {layout.BlockCount} blocks", nameof(scaleCodes));
-        Span<int> idx = new int[BlockSize];
-        Span<uint> codes = new uint[BlockSize];
-        Span<float> ys = new float[BlockSize];
+        using var scratch = new BlockScratch(BlockSize);
+        Span<int> idx = scratch.Indices;
+        Span<uint> codes = scratch.Codes;
+        Span<float> ys = scratch.Results;
         for (long b = 0; b < layout.BlockCount; b++)
         {
             int n = layout.BlockIndices(b, idx);
@@ -361,10 +363,11 @@ public sealed class BlockFormat : NumberFormat
     {
         Check(layout, x.Length, nameof(x));
         if (y.Length < x.Length) throw new ArgumentException($"y has length {y.Length}; it must be at least {x.Length}", nameof(y));
-        Span<int> idx = new int[BlockSize];
-        Span<float> xs = new float[BlockSize];
-        Span<uint> codes = new uint[BlockSize];
-        Span<float> ys = new float[BlockSize];
+        using var scratch = new BlockScratch(BlockSize);
+        Span<int> idx = scratch.Indices;
+        Span<float> xs = scratch.Values;
+        Span<uint> codes = scratch.Codes;
+        Span<float> ys = scratch.Results;
         for (long b = 0; b < layout.BlockCount; b++)
         {
             int n = layout.BlockIndices(b, idx);
