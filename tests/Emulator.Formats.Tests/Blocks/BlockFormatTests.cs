@@ -245,5 +245,14 @@ public sealed class BlockFormatTests
             { "name": "x", "kind": "block", "element": "e2m1", "block": [1.5], "scale": "e8m0", "scaleRule": "floor" }
             """, "my.json"));
         Assert.Equal("$.block", shape.JsonPath);
+        var nested = Assert.Throws<FormatSpecException>(() => FormatSpecReader.Read("""
+            { "name": "x", "kind": "block", "element": "mxfp4", "block": [32], "scale": "e8m0", "scaleRule": "floor" }
+            """, "my.json"));
+        Assert.Equal("$.element", nested.JsonPath);
+        Assert.Contains("must be a scalar format", nested.Message);
+        var exponentScale = Assert.Throws<FormatSpecException>(() => FormatSpecReader.Read("""
+            { "name": "x", "kind": "block", "element": "e2m1", "block": [32], "scale": "e8m0", "scaleEncoding": "exponent", "scaleRule": "floor" }
+            """, "my.json"));
+        Assert.Contains("signed integer", exponentScale.Message);
     }
 }
