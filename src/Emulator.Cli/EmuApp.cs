@@ -45,6 +45,9 @@ public static class EmuApp
         root.Subcommands.Add(FormatsCommand.Create(context));
         root.Subcommands.Add(ShowCommand.Create(context));
         root.Subcommands.Add(QuantizeCommand.Create(context));
+        root.Subcommands.Add(StudyCommand.Create(context));
+        root.Subcommands.Add(ConformCommand.Create(context));
+        root.Subcommands.Add(CheckCommand.Create(context));
         return root;
     }
 

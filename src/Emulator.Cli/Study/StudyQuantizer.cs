@@ -1,0 +1,110 @@
+using Emulator.Formats;
+
+namespace Emulator.Cli.Study;
+
+/// <summary>What a study measures for one element array: the quantized values and the count of clipped elements.</summary>
+public abstract class StudyQuantizer
+{
+    /// <summary>Label in reports, e.g. <c>int4@group-32</c>.</summary>
+    public abstract string Label { get; }
+
+    /// <summary>Storage bits per value including scale overhead, for a tensor of <paramref name="shape"/>.</summary>
+    public abstract double BitsPerValue(ReadOnlySpan<int> shape);
+
+    /// <summary>Quantizes a row-major tensor; returns how many elements were clipped to the largest magnitude.</summary>
+    public abstract long Quantize(ReadOnlySpan<float> x, ReadOnlySpan<int> shape, Span<float> y, in RoundingOptions options);
+
+    /// <summary>
+    /// Builds the quantizer of a study entry <c>name[@scaling]</c>. Scalings: <c>none</c> (values as they are),
+    /// <c>tensor</c> (one float32 scale amax / max), <c>channel</c> (per row), <c>group-G</c> (per G values along a row).
+    /// Default: integers per channel, floats of at most 8 bits per tensor, everything else none.
+    /// </summary>
+    public static StudyQuantizer Create(string entry)
+    {
+        string[] parts = entry.Split('@', 2);
+        NumberFormat format = FormatRegistry.Default.Get(parts[0]);
+        string? scaling = parts.Length > 1 ? parts[1] : null;
+        foreach (var factory in Factories)
+            if (factory(format, scaling, entry) is { } q) return q;
+        throw new CliException($"--formats '{entry}': '{format.Kind}' formats cannot be studied yet");
+    }
+
+    /// <summary>Builders tried in order; each kind of format contributes one.</summary>
+    private static readonly List<Func<NumberFormat, string?, string, StudyQuantizer?>> Factories =
+    [
+        (f, s, e) => f is IntegerFormat i ? IntegerStudyQuantizer.Create(i, s ?? "channel", e) : null,
+        (f, s, e) => f is ScalarFormat sf ? ScalarStudyQuantizer.Create(sf, s ?? (sf.Bits <= 8 && sf is FloatFormat ? "tensor" : "none"), e) : null,
+    ];
+}
+
+/// <summary>A scalar format, optionally behind one float32 per-tensor scale amax / max (as FP8 training recipes do).</summary>
+internal sealed class ScalarStudyQuantizer(ScalarFormat format, bool tensorScale, string label) : StudyQuantizer
+{
+    public static StudyQuantizer Create(ScalarFormat f, string scaling, string entry) => scaling switch
+    {
+        "none" => new ScalarStudyQuantizer(f, false, entry),
+        "tensor" => new ScalarStudyQuantizer(f, true, entry.Contains('@') ? entry : $"{entry}@tensor"),
+        _ => throw new CliException($"--formats '{entry}': scaling '{scaling}' is not available for '{f.Name}' (none, tensor)"),
+    };
+
+    public override string Label => label;
+
+    public override double BitsPerValue(ReadOnlySpan<int> shape) => format.Bits + (tensorScale ? 32.0 / Count(shape) : 0);
+
+    private static long Count(ReadOnlySpan<int> shape) { long n = 1; foreach (int d in shape) n *= d; return n; }
+
+    public override long Quantize(ReadOnlySpan<float> x, ReadOnlySpan<int> shape, Span<float> y, in RoundingOptions options)
+    {
+        float scale = 1;
+        if (tensorScale)
+        {
+            float amax = 0;
+            foreach (float v in x) if (float.IsFinite(v)) amax = Math.Max(amax, Math.Abs(v));
+            scale = amax > 0 ? (float)(amax / format.MaxFinite) : 1;
+        }
+        long clipped = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            float v = x[i] / scale;
+            if (Math.Abs(v) > format.MaxFinite) clipped++;
+            y[i] = format.Quantize(v, options, i) * scale;
+        }
+        return clipped;
+    }
+}
+
+/// <summary>An integer grid with symmetric min-max scales per tensor, channel (row) or group of G along a row.</summary>
+internal sealed class IntegerStudyQuantizer(IntegerFormat format, QuantizationGranularity granularity, int group, string label) : StudyQuantizer
+{
+    public static StudyQuantizer Create(IntegerFormat f, string scaling, string entry)
+    {
+        string label = entry.Contains('@') ? entry : $"{entry}@{scaling}";
+        if (scaling == "tensor") return new IntegerStudyQuantizer(f, QuantizationGranularity.PerTensor, 0, label);
+        if (scaling == "channel") return new IntegerStudyQuantizer(f, QuantizationGranularity.PerChannel, 0, label);
+        if (scaling.StartsWith("group-", StringComparison.Ordinal) && int.TryParse(scaling[6..], out int g) && g is >= 1 and <= 1 << 20)
+            return new IntegerStudyQuantizer(f, QuantizationGranularity.PerGroup, g, label);
+        throw new CliException($"--formats '{entry}': scaling '{scaling}' is not one of tensor, channel, group-G (G = 1..1048576)");
+    }
+
+    public override string Label => label;
+
+    public override double BitsPerValue(ReadOnlySpan<int> shape)
+    {
+        long count = 1;
+        foreach (int d in shape) count *= d;
+        int scales = AffineQuantizer.ParameterCount(granularity, shape, 0, Math.Max(group, 1));
+        return format.Bits + 32.0 * scales / count;
+    }
+
+    public override long Quantize(ReadOnlySpan<float> x, ReadOnlySpan<int> shape, Span<float> y, in RoundingOptions options)
+    {
+        AffineQuantizer q = granularity switch
+        {
+            QuantizationGranularity.PerTensor => ScaleCalibration.SymmetricPerTensor(format, x),
+            QuantizationGranularity.PerChannel => ScaleCalibration.PerChannel(format, x, shape, 0),
+            _ => ScaleCalibration.PerGroup(format, x, shape, group),
+        };
+        q.Quantize(x, shape, y, options);
+        return 0; // symmetric min-max scales never clip
+    }
+}
