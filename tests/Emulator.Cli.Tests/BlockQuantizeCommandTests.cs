@@ -92,4 +92,23 @@ public class BlockQuantizeCommandTests
         Assert.Single(err.TrimEnd().Split('\n'));
         Assert.Empty(h.OtherFiles("x.f32"));
     }
+
+    [Fact]
+    public void StudyComparesBlockFormats()
+    {
+        using var h = new CliHarness();
+        string dir = h.PathOf("report");
+        var (code, _, err) = h.Run("study", "--formats", "mxfp4,mxfp8-e4m3,nvfp4-2d,e2m1", "--distributions", "student-t3", "--size", "4096", "--out", dir);
+        Assert.True(code == 0, err);
+        var rows = File.ReadAllText(Path.Combine(dir, "study.csv")).TrimEnd().Split('\n').Skip(1).Select(l => l.Split(','))
+            .ToDictionary(f => f[0], f => (Bits: double.Parse(f[3], System.Globalization.CultureInfo.InvariantCulture), Sqnr: double.Parse(f[4], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(4.25, rows["mxfp4"].Bits);
+        Assert.Equal(8.25, rows["mxfp8-e4m3"].Bits);
+        // heavy tails: per-block scales beat one tensor scale at the same element width, and 8-bit elements beat 4-bit ones
+        Assert.True(rows["mxfp4"].Sqnr > rows["e2m1@tensor"].Sqnr);
+        Assert.True(rows["mxfp8-e4m3"].Sqnr > rows["mxfp4"].Sqnr);
+        (code, _, err) = h.Run("study", "--formats", "mxfp4@tensor", "--distributions", "gaussian", "--out", dir);
+        Assert.Equal(2, code);
+        Assert.Contains("carries its own scales", err);
+    }
 }
