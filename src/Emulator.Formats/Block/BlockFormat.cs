@@ -10,7 +10,7 @@ namespace Emulator.Formats;
 /// Philox word of the element's flat index in the tensor plus the index offset) and always saturate to the element's
 /// largest finite value. Power-of-two scales divide exactly (in double); <see cref="ScaleRule.AmaxOverMax"/> follows the
 /// NVFP4 reference's float32 chain. Non-finite inputs: with a power-of-two rule and a scale format that has NaN, a NaN or
-/// ±Inf anywhere in a block gives the NaN scale, element codes 0 and NaN outputs (OCP MX); with
+/// ±Inf anywhere in a block gives the NaN scale, the element +0 code and NaN outputs (OCP MX); with
 /// <see cref="ScaleRule.AmaxOverMax"/> NaN does the same while ±Inf saturates the scale and the element (NVFP4 reference);
 /// a scale format without NaN (integer exponents, BFP) ignores non-finite values when choosing the scale, saturates ±Inf
 /// elements, encodes NaN elements as the element format does (integers: 0), and Quantize returns NaN for them.

@@ -152,4 +152,43 @@ public sealed class BlockPropertyTests
         f.Quantize(x.AsSpan(cut), [n - cut], parts.AsSpan(cut), options, indexOffset: cut);
         Assert.Equal(whole.Select(FloatCompare.Bits), parts.Select(FloatCompare.Bits));
     }
+
+    [Theory]
+    [InlineData("mxfp4")]
+    [InlineData("nvfp4")]
+    [InlineData("bfp8")]
+    public void StochasticRoundingIsUnbiasedBelowSaturation(string name)
+    {
+        var f = (BlockFormat)FormatRegistry.Default.Get(name);
+        var rng = new Random(17);
+        int n = f.BlockSize;
+        float[] x = TensorSamples.Finite(rng, n, -2, 2, extremes: false);
+        // the block scale does not depend on the element rounding; elements beyond max_elem * scale saturate (biased by design)
+        var codes = new uint[n];
+        var scale = new uint[1];
+        TensorScale ts = f.Encode(x, [n], codes, scale);
+        double limit = f.Element.MaxFinite * f.ScaleValue(scale[0]) * ts.Decode;
+        const int trials = 4000;
+        var sum = new double[n];
+        var sumSq = new double[n];
+        var y = new float[n];
+        for (int t = 0; t < trials; t++)
+        {
+            var options = new RoundingOptions(RoundingMode.Stochastic) { Seed = 99, Stream = (uint)t };
+            f.Quantize(x, [n], y, options);
+            for (int i = 0; i < n; i++) { sum[i] += y[i]; sumSq[i] += (double)y[i] * y[i]; }
+        }
+        int tested = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (Math.Abs(x[i]) > limit) continue;
+            tested++;
+            double mean = sum[i] / trials;
+            double variance = Math.Max(sumSq[i] / trials - mean * mean, 0);
+            // 6 standard errors of the mean (plus float32 slack of the decode chain) make a false alarm negligible
+            double tolerance = 6 * Math.Sqrt(variance / trials) + 1e-6 * Math.Abs(x[i]);
+            Assert.True(Math.Abs(mean - x[i]) <= tolerance, $"{name} x[{i}] = {x[i]:R}: mean {mean:R}, tolerance {tolerance:R}");
+        }
+        Assert.True(tested >= n / 2, $"only {tested} of {n} elements lie below saturation");
+    }
 }
