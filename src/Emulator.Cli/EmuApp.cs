@@ -48,6 +48,8 @@ public static class EmuApp
         root.Subcommands.Add(StudyCommand.Create(context));
         root.Subcommands.Add(ConformCommand.Create(context));
         root.Subcommands.Add(CheckCommand.Create(context));
+        root.Subcommands.Add(MatmulCommand.Create(context));
+        root.Subcommands.Add(BenchCommand.Create(context));
         return root;
     }
 

@@ -29,46 +29,74 @@ public abstract class StudyQuantizer
         throw new CliException($"--formats '{entry}': '{format.Kind}' formats cannot be studied yet");
     }
 
+    /// <summary>Floats of at most 8 bits get a per-tensor scale, table formats (NF4) QLoRA's absmax per 64; the rest none.</summary>
+    private static string DefaultScaling(ScalarFormat f) => f.Kind switch
+    {
+        "float" when f.Bits <= 8 => "tensor",
+        "table" => "group-64",
+        _ => "none",
+    };
+
     /// <summary>Builders tried in order; each kind of format contributes one.</summary>
     private static readonly List<Func<NumberFormat, string?, string, StudyQuantizer?>> Factories =
     [
         (f, s, e) => f is IntegerFormat i ? IntegerStudyQuantizer.Create(i, s ?? "channel", e) : null,
         (f, s, e) => f is BlockFormat b ? BlockStudyQuantizer.Create(b, s, e) : null,
-        (f, s, e) => f is ScalarFormat sf ? ScalarStudyQuantizer.Create(sf, s ?? (sf.Bits <= 8 && sf is FloatFormat ? "tensor" : "none"), e) : null,
+        (f, s, e) => f is ScalarFormat sf ? ScalarStudyQuantizer.Create(sf, s ?? DefaultScaling(sf), e) : null,
     ];
 }
 
-/// <summary>A scalar format, optionally behind one float32 per-tensor scale amax / max (as FP8 training recipes do).</summary>
-internal sealed class ScalarStudyQuantizer(ScalarFormat format, bool tensorScale, string label) : StudyQuantizer
+/// <summary>A scalar format, optionally behind float32 absmax scales amax / max: one per tensor (as FP8 training recipes do),
+/// per row (channel) or per group of G along a row (as QLoRA's NF4 with G = 64).</summary>
+internal sealed class ScalarStudyQuantizer(ScalarFormat format, QuantizationGranularity? granularity, int group, string label) : StudyQuantizer
 {
-    public static StudyQuantizer Create(ScalarFormat f, string scaling, string entry) => scaling switch
+    public static StudyQuantizer Create(ScalarFormat f, string scaling, string entry)
     {
-        "none" => new ScalarStudyQuantizer(f, false, entry),
-        "tensor" => new ScalarStudyQuantizer(f, true, entry.Contains('@') ? entry : $"{entry}@tensor"),
-        _ => throw new CliException($"--formats '{entry}': scaling '{scaling}' is not available for '{f.Name}' (none, tensor)"),
-    };
+        string label = entry.Contains('@') ? entry : scaling == "none" ? entry : $"{entry}@{scaling}";
+        if (scaling == "none") return new ScalarStudyQuantizer(f, null, 0, label);
+        if (scaling == "tensor") return new ScalarStudyQuantizer(f, QuantizationGranularity.PerTensor, 0, label);
+        if (scaling == "channel") return new ScalarStudyQuantizer(f, QuantizationGranularity.PerChannel, 0, label);
+        if (scaling.StartsWith("group-", StringComparison.Ordinal) && int.TryParse(scaling[6..], out int g) && g is >= 1 and <= 1 << 20)
+            return new ScalarStudyQuantizer(f, QuantizationGranularity.PerGroup, g, label);
+        throw new CliException($"--formats '{entry}': scaling '{scaling}' is not one of none, tensor, channel, group-G (G = 1..1048576)");
+    }
 
     public override string Label => label;
 
-    public override double BitsPerValue(ReadOnlySpan<int> shape) => format.Bits + (tensorScale ? 32.0 / Count(shape) : 0);
-
-    private static long Count(ReadOnlySpan<int> shape) { long n = 1; foreach (int d in shape) n *= d; return n; }
+    public override double BitsPerValue(ReadOnlySpan<int> shape)
+    {
+        if (granularity is not { } g) return format.Bits;
+        long count = 1;
+        foreach (int d in shape) count *= d;
+        return format.Bits + 32.0 * AffineQuantizer.ParameterCount(g, shape, 0, Math.Max(group, 1)) / count;
+    }
 
     public override long Quantize(ReadOnlySpan<float> x, ReadOnlySpan<int> shape, Span<float> y, in RoundingOptions options)
     {
-        float scale = 1;
-        if (tensorScale)
-        {
-            float amax = 0;
-            foreach (float v in x) if (float.IsFinite(v)) amax = Math.Max(amax, Math.Abs(v));
-            scale = amax > 0 ? (float)(amax / format.MaxFinite) : 1;
-        }
+        int rowLength = shape[^1];
+        int span = granularity switch { null => x.Length, QuantizationGranularity.PerTensor => x.Length, QuantizationGranularity.PerChannel => rowLength, _ => group };
         long clipped = 0;
-        for (int i = 0; i < x.Length; i++)
+        for (int row = 0; row < x.Length; row += granularity == QuantizationGranularity.PerGroup ? rowLength : x.Length)
         {
-            float v = x[i] / scale;
-            if (Math.Abs(v) > format.MaxFinite) clipped++;
-            y[i] = format.Quantize(v, options, i) * scale;
+            int rowEnd = granularity == QuantizationGranularity.PerGroup ? Math.Min(row + rowLength, x.Length) : x.Length;
+            for (int start = row; start < rowEnd; start += span)
+            {
+                int end = Math.Min(start + span, rowEnd);
+                float scale = 1;
+                if (granularity is not null)
+                {
+                    float amax = 0;
+                    for (int i = start; i < end; i++) if (float.IsFinite(x[i])) amax = Math.Max(amax, Math.Abs(x[i]));
+                    scale = amax > 0 ? (float)(amax / format.MaxFinite) : 1;
+                    if (amax / (double)scale > format.MaxFinite) scale = MathF.BitIncrement(scale); // amax maps inside the range
+                }
+                for (int i = start; i < end; i++)
+                {
+                    float v = x[i] / scale;
+                    if (Math.Abs(v) > format.MaxFinite) clipped++;
+                    y[i] = format.Quantize(v, options, i) * scale;
+                }
+            }
         }
         return clipped;
     }

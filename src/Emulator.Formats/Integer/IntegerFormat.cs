@@ -109,6 +109,10 @@ public sealed class IntegerFormat : ScalarFormat
     public override double Decode(uint code) => IntegerOf(code) * _step;
 
     /// <inheritdoc />
+    /// <remarks>Narrow range: the code of -2^(b-1) is not a value (the encoder clamps to -(2^(b-1)-1)).</remarks>
+    public override bool IsCanonicalCode(uint code) => code < CodeCount && IntegerOf(code) >= MinInt;
+
+    /// <inheritdoc />
     public override uint Encode(double x, in RoundingOptions options, uint randomWord) =>
         CodeOf(Clamp(RoundQuotient(x, _step, options, randomWord)));
 

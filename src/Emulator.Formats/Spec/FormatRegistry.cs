@@ -76,14 +76,30 @@ public sealed class FormatRegistry
 
     private static FormatRegistry LoadPresets()
     {
-        var registry = new FormatRegistry();
         Assembly asm = typeof(FormatRegistry).Assembly;
-        foreach (string resource in asm.GetManifestResourceNames().Where(r => r.StartsWith("presets/", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        return Load(asm.GetManifestResourceNames().Where(r => r.StartsWith("presets/", StringComparison.Ordinal)).Order(StringComparer.Ordinal)
+            .Select(resource =>
+            {
+                using Stream stream = asm.GetManifestResourceStream(resource)!;
+                using var ms = new MemoryStream();
+                stream.CopyTo(ms);
+                return (resource, ms.ToArray());
+            }));
+    }
+
+    /// <summary>A registry of spec files; a name or alias used twice fails with the file and JSON path of the second use.</summary>
+    internal static FormatRegistry Load(IEnumerable<(string File, byte[] Json)> specs)
+    {
+        var registry = new FormatRegistry();
+        foreach (var (file, json) in specs)
         {
-            using Stream stream = asm.GetManifestResourceStream(resource)!;
-            using var ms = new MemoryStream();
-            stream.CopyTo(ms);
-            registry.Add(FormatSpecReader.Read(ms.ToArray(), resource));
+            NumberFormat format = FormatSpecReader.Read(json, file);
+            var keys = format.Aliases.Prepend(format.Name).ToList();
+            for (int i = 0; i < keys.Count; i++)
+                if (registry.TryGet(keys[i], out var other))
+                    throw new FormatSpecException(file, i == 0 ? "$.name" : $"$.aliases[{i - 1}]",
+                        $"'{keys[i]}' is already a name or alias of preset '{other.Name}'");
+            registry.Add(format);
         }
         return registry;
     }

@@ -132,11 +132,19 @@ internal static class FloatSpec
 /// <summary>The <c>integer</c> and <c>fixed</c> kinds.</summary>
 internal static class IntegerSpec
 {
+    /// <summary>The common <c>overflow</c> field: integers always clamp, so only <c>saturate</c> applies.</summary>
+    private static void Overflow(SpecObject s)
+    {
+        if (FormatSpecReader.Overflow(s) == OverflowPolicy.Infinity)
+            throw s.Error("overflow", "integer and fixed-point formats always clamp; only 'saturate' applies");
+    }
+
     public static NumberFormat ParseInteger(SpecObject s, FormatInfo info)
     {
         int bits = s.Int("bits", 1, 32, required: true)!.Value;
         bool signed = s.Bool("signed") ?? true;
         bool narrow = s.Bool("narrowRange") ?? false;
+        Overflow(s);
         return new IntegerFormat(info, bits, signed, narrow);
     }
 
@@ -146,6 +154,7 @@ internal static class IntegerSpec
         int i = s.Int("integerBits", 0, 32, required: true)!.Value;
         int f = s.Int("fractionBits", 0, 32, required: true)!.Value;
         bool narrow = s.Bool("narrowRange") ?? false;
+        Overflow(s);
         int bits = i + f + (signed ? 1 : 0);
         if (bits is < 1 or > 32) throw s.Error("fractionBits", $"integer + fraction (+ sign) bits is {bits}; it must be in 1..32");
         return new IntegerFormat(info, bits, signed, narrow, fractionBits: f);

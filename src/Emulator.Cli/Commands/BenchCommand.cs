@@ -1,0 +1,59 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Emulator.Cli.IO;
+using Emulator.Kernels.Gemm;
+using Spectre.Console;
+
+namespace Emulator.Cli.Commands;
+
+/// <summary><c>emu bench</c>: throughput of the kernels with baselines measured in the same run.</summary>
+public static class BenchCommand
+{
+    /// <summary>Builds the command and its subcommands.</summary>
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("bench", "Measure kernel throughput against baselines measured in the same run (quote ratios: machines are shared and noisy).\n\nExamples:\n  emu bench gemm --threads 1 --size 2048\n  emu bench gemm --json gemm.json");
+        command.Subcommands.Add(Gemm(context));
+        return command;
+    }
+
+    private static Option<int> Threads() => new("--threads") { Description = "Threads: 1 or more", DefaultValueFactory = _ => 1 };
+
+    private static Option<string?> Json() => new("--json") { Description = "Also write the results as a JSON array to this file" };
+
+    private static Command Gemm(CliContext context)
+    {
+        var threads = Threads();
+        var size = new Option<int[]>("--size") { Description = "Square sizes n = m = k (default 256 1024 2048)", AllowMultipleArgumentsPerToken = true };
+        var json = Json();
+        var command = new Command("gemm", "GFLOP/s (GOPS for integer kernels) of every GEMM kernel and the ratio to our SGEMM in the same run.\n\nExamples:\n  emu bench gemm\n  emu bench gemm --threads 2 --size 2048 --json gemm.json") { threads, size, json };
+        command.SetAction(parse =>
+        {
+            int t = parse.GetValue(threads);
+            if (t is < 1 or > 1024) throw new CliException($"--threads {t}: must be in 1..1024");
+            int[]? sizes = parse.GetValue(size);
+            var records = GemmBench.Run(t, sizes is { Length: > 0 } ? sizes : null, line => context.Error.WriteLine(line));
+            var table = new Table().AddColumns("kernel", "m", "n", "k", "threads", "GFLOP/s", "ratio to sgemm", "best", "cpu share");
+            foreach (var r in records)
+                table.AddRow(r.Kernel, I(r.M), I(r.N), I(r.K), I(r.Threads), F(r.Gflops), r.RatioToSgemm.ToString("F2", CultureInfo.InvariantCulture), F(r.BestGflops), r.CpuShare.ToString("F2", CultureInfo.InvariantCulture));
+            context.Console.Write(table);
+            if (parse.GetValue(json) is { } path)
+                WriteJson(path, records.Select(r => new { kernel = r.Kernel, m = r.M, n = r.N, k = r.K, threads = r.Threads, gflops = r.Gflops, ratioToSgemm = r.RatioToSgemm, bestGflops = r.BestGflops, cpuShare = r.CpuShare }));
+            return 0;
+        });
+        return command;
+    }
+
+    private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
+
+    private static string F(double v) => v.ToString("F1", CultureInfo.InvariantCulture);
+
+    /// <summary>Writes objects as an indented JSON array, atomically.</summary>
+    public static void WriteJson<T>(string path, IEnumerable<T> rows)
+    {
+        using var outputs = new AtomicOutputs();
+        outputs.Add(path, "--json", JsonSerializer.SerializeToUtf8Bytes(rows.ToList(), new JsonSerializerOptions { WriteIndented = true }));
+        outputs.Commit();
+    }
+}

@@ -1,0 +1,83 @@
+using Emulator.Formats;
+
+namespace Emulator.Kernels.Gemm;
+
+/// <summary>
+/// Everything <see cref="EmulatedMatMul"/> can vary: input formats (float32 inputs are quantized on the fly, element by
+/// element, with <see cref="InputRounding"/>), the accumulator format and its rounding, the accumulation order, the output
+/// format and rounding, and the thread count. The defaults are plain float32 SGEMM.
+/// </summary>
+public sealed record GemmOptions
+{
+    /// <summary>Format of A's elements (null: float32 as given).</summary>
+    public ScalarFormat? AFormat { get; init; }
+
+    /// <summary>Format of B's elements (null: float32 as given).</summary>
+    public ScalarFormat? BFormat { get; init; }
+
+    /// <summary>Rounding used to quantize the inputs (stochastic modes use element indices of A, then of B with stream + 1).</summary>
+    public RoundingOptions InputRounding { get; init; }
+
+    /// <summary>
+    /// Accumulator format (null: native float32, the <see cref="Sgemm"/> order of fused multiply-adds in KC blocks). A float
+    /// format: every addition is rounded into it by <see cref="LowPrecisionAdder"/>.
+    /// </summary>
+    public FloatFormat? Accumulator { get; init; }
+
+    /// <summary>Rounding of every accumulator addition.</summary>
+    public RoundingOptions AccumulatorRounding { get; init; }
+
+    /// <summary>Accumulation order (null: sequential for an emulated accumulator, SGEMM's own order for native float32).
+    /// Naming an order without an accumulator emulates a float32 accumulator in that order.</summary>
+    public AccumulationOrder? Order { get; init; }
+
+    /// <summary>Format the results are finally rounded to (null: float32).</summary>
+    public ScalarFormat? OutputFormat { get; init; }
+
+    /// <summary>Rounding of the results into <see cref="OutputFormat"/> (random words keyed by the index in C).</summary>
+    public RoundingOptions OutputRounding { get; init; }
+
+    /// <summary>Worker threads, 1..1024; the bits never depend on it.</summary>
+    public int Threads { get; init; } = 1;
+
+    /// <summary>
+    /// Options from command-line names (any argument may be null): formats by preset name, alias or .json path; rounding
+    /// modes by name (<c>nearest-even</c>, <c>stochastic</c>, ...); order <c>sequential</c>, <c>pairwise</c> or <c>chunked:K</c>.
+    /// </summary>
+    public static GemmOptions FromNames(string? aFormat = null, string? bFormat = null, string? accumulator = null,
+        string? accumulatorRounding = null, string? order = null, int threads = 1, string? outputFormat = null, ulong seed = 0)
+    {
+        var registry = FormatRegistry.Default;
+        FloatFormat? acc = null;
+        if (accumulator is not null)
+            acc = registry.GetScalar(accumulator) as FloatFormat
+                ?? throw new ArgumentException($"accumulator '{accumulator}' is not a float format; valid: any float format such as binary16, bfloat16, tf32, e5m2", nameof(accumulator));
+        return new GemmOptions
+        {
+            AFormat = aFormat is null ? null : registry.GetScalar(aFormat),
+            BFormat = bFormat is null ? null : registry.GetScalar(bFormat),
+            Accumulator = acc,
+            AccumulatorRounding = accumulatorRounding is null ? default : new RoundingOptions(RoundingNames.ParseMode(accumulatorRounding)) { Seed = seed },
+            InputRounding = new RoundingOptions(RoundingMode.NearestEven) { Seed = seed },
+            Order = order is null ? null : AccumulationOrder.Parse(order),
+            OutputFormat = outputFormat is null ? null : registry.GetScalar(outputFormat),
+            Threads = threads,
+        };
+    }
+
+    /// <summary>Checks the combination; throws an <see cref="ArgumentException"/> naming the bad option.</summary>
+    public void Validate()
+    {
+        GemmChecks.Threads(Threads);
+        if (AccumulatorRounding.Mode != default && Accumulator is null && Order is null)
+            throw new ArgumentException($"accumulator rounding '{AccumulatorRounding.Mode.Name()}' needs an accumulator format (or an order); native float32 accumulation always rounds to nearest-even", "accumulatorRounding");
+        _ = CreateAdder();
+    }
+
+    /// <summary>The float32 format used when an order is named without an accumulator.</summary>
+    internal static FloatFormat Binary32 { get; } = new(new FormatInfo("binary32", ["float32", "fp32"]), true, 8, 23);
+
+    /// <summary>The emulated adder, or null for native float32 accumulation.</summary>
+    internal LowPrecisionAdder? CreateAdder() =>
+        Accumulator is null && Order is null ? null : new LowPrecisionAdder(Accumulator ?? Binary32, AccumulatorRounding);
+}

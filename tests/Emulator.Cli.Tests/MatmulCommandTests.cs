@@ -1,0 +1,70 @@
+using Emulator.Cli.IO;
+using Emulator.Formats;
+
+namespace Emulator.Cli.Tests;
+
+public class MatmulCommandTests
+{
+    private static string WriteNpy(CliHarness h, string name, float[] data, int rows, int cols)
+    {
+        string p = h.PathOf(name);
+        using var fs = File.Create(p);
+        TensorFile.WriteNpyHeader(fs, "<f4", [rows, cols]);
+        fs.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan()));
+        return p;
+    }
+
+    [Fact]
+    public void ProductMatchesADoubleReferenceAndQuantizedInputsMatchTheLibrary()
+    {
+        using var h = new CliHarness();
+        var rng = new Random(3);
+        int m = 5, k = 37, n = 3;
+        float[] a = Enumerable.Range(0, m * k).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        float[] b = Enumerable.Range(0, k * n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        string pa = WriteNpy(h, "a.npy", a, m, k), pb = WriteNpy(h, "b.npy", b, k, n);
+        var (code, _, err) = h.Run("matmul", "--a", pa, "--b", pb, "--out", h.PathOf("c.npy"), "--threads", "2");
+        Assert.True(code == 0, err);
+        Tensor c = TensorFile.Read(h.PathOf("c.npy"), "--out");
+        Assert.Equal([m, n], c.Shape);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double exact = 0;
+                for (int p = 0; p < k; p++) exact += (double)a[i * k + p] * b[p * n + j];
+                Assert.True(Math.Abs(c.Data[i * n + j] - exact) < 1e-5, $"C[{i},{j}] = {c.Data[i * n + j]} vs {exact}");
+            }
+
+        // e2m1 inputs: products and sums of 37 terms are exact in float32, so C equals the exact product of the quantized inputs
+        (code, _, err) = h.Run("matmul", "--a", pa, "--b", pb, "--out", h.PathOf("q.npy"), "--a-format", "e2m1", "--b-format", "e2m1");
+        Assert.True(code == 0, err);
+        Tensor q = TensorFile.Read(h.PathOf("q.npy"), "--out");
+        var e2m1 = FormatRegistry.Default.GetScalar("e2m1");
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double exact = 0;
+                for (int p = 0; p < k; p++) exact += e2m1.Quantize((double)a[i * k + p]) * e2m1.Quantize((double)b[p * n + j]);
+                Assert.Equal((float)exact, q.Data[i * n + j]);
+            }
+    }
+
+    [Fact]
+    public void MismatchedShapesAndBadOptionsFailCleanly()
+    {
+        using var h = new CliHarness();
+        string pa = WriteNpy(h, "a.npy", new float[6], 2, 3), pb = WriteNpy(h, "b.npy", new float[8], 4, 2);
+        var (code, _, err) = h.Run("matmul", "--a", pa, "--b", pb, "--out", h.PathOf("c.npy"));
+        Assert.Equal(2, code);
+        Assert.Contains("K must agree", err);
+        string pb3 = WriteNpy(h, "b3.npy", new float[6], 3, 2);
+        (code, _, err) = h.Run("matmul", "--a", pa, "--b", pb3, "--out", h.PathOf("c.npy"), "--accumulator", "int8");
+        Assert.Equal(2, code);
+        Assert.Contains("not a float format", err);
+        (code, _, err) = h.Run("matmul", "--a", pa, "--b", pb3, "--out", h.PathOf("c.npy"), "--order", "chunked:0");
+        Assert.Equal(2, code);
+        Assert.False(File.Exists(h.PathOf("c.npy")));
+        (code, _, err) = h.Run("matmul", "--a", pa, "--b", pb3, "--out", h.PathOf("c.npy"), "--accumulator", "binary16", "--order", "pairwise");
+        Assert.True(code == 0, err);
+    }
+}
