@@ -50,6 +50,7 @@ public static class EmuApp
         root.Subcommands.Add(CheckCommand.Create(context));
         root.Subcommands.Add(MatmulCommand.Create(context));
         root.Subcommands.Add(BenchCommand.Create(context));
+        root.Subcommands.Add(VerifyCommand.Create(context));
         return root;
     }
 

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Emulator.Cli.IO;
+using Emulator.Formats;
+using Emulator.Kernels.Bench;
 using Emulator.Kernels.Gemm;
 using Spectre.Console;
 
@@ -13,8 +15,41 @@ public static class BenchCommand
     /// <summary>Builds the command and its subcommands.</summary>
     public static Command Create(CliContext context)
     {
-        var command = new Command("bench", "Measure kernel throughput against baselines measured in the same run (quote ratios: machines are shared and noisy).\n\nExamples:\n  emu bench gemm --threads 1 --size 2048\n  emu bench gemm --json gemm.json");
+        var command = new Command("bench", "Measure kernel throughput against baselines measured in the same run (quote ratios: machines are shared and noisy).\n\nExamples:\n  emu bench quantize --threads 1\n  emu bench gemm --threads 1 --size 2048 --json gemm.json");
+        command.Subcommands.Add(Quantize(context));
         command.Subcommands.Add(Gemm(context));
+        return command;
+    }
+
+    private static Command Quantize(CliContext context)
+    {
+        var threads = Threads();
+        var formats = new Option<string?>("--formats") { Description = "Comma-separated formats (default: every binary float preset, int8 and affine int8 per channel)" };
+        var modes = new Option<string?>("--rounding") { Description = "Comma-separated rounding modes (default: nearest-even, toward-zero, to-odd, stochastic, stochastic-equal)" };
+        var sizes = new Option<string?>("--sizes") { Description = "Comma-separated element counts (default 4096,16777216)" };
+        var json = Json();
+        var command = new Command("quantize", "Gelem/s of the quantize kernels at 2^12 and 2^24 elements with two baselines from the same run: a Vector512 copy\n" +
+            "of the same arrays (the memory ceiling) and TensorPrimitives' float->half->float for binary16.\n\nExamples:\n  emu bench quantize\n  emu bench quantize --formats e4m3,bfloat16 --rounding nearest-even --json q.json")
+        { threads, formats, modes, sizes, json };
+        command.SetAction(parse =>
+        {
+            int t = parse.GetValue(threads);
+            if (t is < 1 or > 1024) throw new CliException($"--threads {t}: must be in 1..1024");
+            var o = new QuantizeBenchOptions { Threads = t };
+            if (parse.GetValue(formats) is { } f) o = o with { Formats = f.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) };
+            if (parse.GetValue(modes) is { } m) o = o with { Modes = m.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(RoundingNames.ParseMode).ToArray() };
+            if (parse.GetValue(sizes) is { } s)
+                o = o with { Sizes = s.Split(',').Select(v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n is >= 1 and <= 1 << 28 ? n : throw new CliException($"--sizes: '{v}' must be an integer in 1..{1 << 28}")).ToArray() };
+            var records = QuantizeBench.Run(o, r => context.Error.WriteLine($"{r.Kernel} {r.Format} {r.Rounding} {r.Elements}: {r.GelemPerSec:F3} Gelem/s ({r.RatioToCopy:F2}x copy)"));
+            var table = new Table().AddColumns("kernel", "format", "rounding", "elements", "threads", "Gelem/s", "copy Gelem/s", "ratio to copy");
+            foreach (var r in records)
+                table.AddRow(Markup.Escape(r.Kernel), Markup.Escape(r.Format), r.Rounding, r.Elements.ToString(CultureInfo.InvariantCulture), I(r.Threads),
+                    r.GelemPerSec.ToString("F3", CultureInfo.InvariantCulture), r.CopyGelemPerSec.ToString("F3", CultureInfo.InvariantCulture), r.RatioToCopy.ToString("F2", CultureInfo.InvariantCulture));
+            context.Console.Write(table);
+            if (parse.GetValue(json) is { } path)
+                WriteJson(path, records.Select(r => new { kernel = r.Kernel, format = r.Format, rounding = r.Rounding, elements = r.Elements, threads = r.Threads, gelemPerSec = r.GelemPerSec, copyGelemPerSec = r.CopyGelemPerSec, ratioToCopy = r.RatioToCopy }));
+            return 0;
+        });
         return command;
     }
 

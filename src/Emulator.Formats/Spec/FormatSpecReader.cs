@@ -20,6 +20,7 @@ public static class FormatSpecReader
         ["block"] = BlockSpec.Parse,
         ["table"] = TableSpec.Parse,
         ["hifloat8"] = HiFloat8Spec.Parse,
+        ["lattice"] = LatticeSpec.Parse,
     };
 
     /// <summary>The kinds a spec may name.</summary>

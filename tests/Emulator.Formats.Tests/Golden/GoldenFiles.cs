@@ -6,16 +6,18 @@ namespace Emulator.Formats.Tests;
 /// <summary>Reads the reference vectors in ../shared/golden (relative to the repository root), in place.</summary>
 public static class GoldenFiles
 {
-    private static readonly Lazy<string> RootDir = new(() =>
+    private static readonly Lazy<string> RepoDir = new(() =>
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Emulator.sln")))
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "golden"));
+            if (File.Exists(Path.Combine(dir.FullName, "Emulator.sln"))) return dir.FullName;
         throw new DirectoryNotFoundException("cannot find the repository root (Emulator.sln) above " + AppContext.BaseDirectory);
     });
 
+    /// <summary>The repository root (the folder of Emulator.sln).</summary>
+    public static string RepoRoot => RepoDir.Value;
+
     /// <summary>The golden folder.</summary>
-    public static string Root => RootDir.Value;
+    public static string Root => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "golden"));
 
     /// <summary>Full path of a golden file.</summary>
     public static string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);

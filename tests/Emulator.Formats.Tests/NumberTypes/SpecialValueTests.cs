@@ -22,9 +22,7 @@ public class SpecialValueTests
     [InlineData("e8m0", "infinity")]
     public void Default_overflow_is_the_preset_json_one(string preset, string expected)
     {
-        string? dir = AppContext.BaseDirectory;
-        while (dir is not null && !File.Exists(Path.Combine(dir, "Emulator.sln"))) dir = Path.GetDirectoryName(dir);
-        Assert.NotNull(dir);
+        string dir = GoldenFiles.RepoRoot;
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "formats-spec", "presets", preset + ".json")));
         Assert.Equal(expected, json.RootElement.GetProperty("overflow").GetString());
         FloatFormat f = preset switch

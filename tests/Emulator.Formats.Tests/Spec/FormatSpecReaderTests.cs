@@ -10,12 +10,7 @@ public sealed class FormatSpecReaderTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string PresetDir()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Emulator.sln"))) return Path.Combine(dir.FullName, "formats-spec", "presets");
-        throw new DirectoryNotFoundException("cannot find the repository root (Emulator.sln) above " + AppContext.BaseDirectory);
-    }
+    private static string PresetDir() => Path.Combine(GoldenFiles.RepoRoot, "formats-spec", "presets");
 
     private string Write(string fileName, string text)
     {

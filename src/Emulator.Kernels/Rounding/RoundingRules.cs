@@ -1,0 +1,160 @@
+using System.Runtime.CompilerServices;
+using Emulator.Formats;
+using Emulator.Kernels.Simd;
+
+namespace Emulator.Kernels.Rounding;
+
+/// <summary>
+/// What a rounding rule sees of each lane, as masks (all-ones lanes): the discarded fraction nu compared with 1/2,
+/// whether it is nonzero, floor(nu * 2^32), the parity of the lower candidate's code, the sign and the random word.
+/// The vector form of <see cref="Remainder"/> plus the other arguments of <see cref="RoundingDecision.RoundsUp"/>.
+/// </summary>
+internal struct RoundingLanes<TV> where TV : struct, ILanes<TV>
+{
+    public TV AboveHalf, AtHalf, Inexact, Top32, LowerOdd, Negative, Random;
+}
+
+/// <summary>
+/// One row of FORMATS.md section 1's table as an operator struct: whether each lane rounds up (away from zero).
+/// A new mode is one more struct; every format family's kernel takes the rule as a type argument.
+/// </summary>
+internal interface IRoundingRule
+{
+    /// <summary>Whether the rule reads floor(nu * 2^32) (kernels skip computing it otherwise).</summary>
+    static abstract bool NeedsTop32 { get; }
+    /// <summary>Whether the rule reads the random word.</summary>
+    static abstract bool IsStochastic { get; }
+    /// <summary>The round-up mask; <paramref name="shift"/> is 32 - N for stochastic(N).</summary>
+    static abstract TV RoundsUp<TV>(in RoundingLanes<TV> r, int shift) where TV : struct, ILanes<TV>;
+    /// <summary>
+    /// The same decision as an increment for the bit-pattern trick: (a + increment) &amp; ~lowMask rounds the low
+    /// <c>D</c> bits of <paramref name="a"/> away exactly as <see cref="RoundsUp"/> would (a carry means "up").
+    /// </summary>
+    static abstract TV PatternIncrement<TV>(TV a, TV negative, TV random, in PatternConstants c) where TV : struct, ILanes<TV>;
+}
+
+/// <summary>Constants of the bit-pattern rounding trick for D discarded bits (D = 0 gives zero increments).</summary>
+internal readonly struct PatternConstants
+{
+    public readonly int D, RandomShiftRight, RandomShiftLeft;
+    public readonly uint LowMask, Half, HalfMinusOne, LsbMask, Flip;
+
+    /// <param name="d">Discarded bits, 0..31.</param>
+    /// <param name="flip">1 when the kept LSB's parity is the opposite of the candidate code's parity.</param>
+    /// <param name="stochasticBits">N of stochastic(N).</param>
+    public PatternConstants(int d, uint flip, int stochasticBits)
+    {
+        D = d;
+        LowMask = (1u << d) - 1;
+        Half = d == 0 ? 0u : 1u << (d - 1);
+        HalfMinusOne = d == 0 ? 0u : Half - 1;
+        LsbMask = d == 0 ? 0u : 1u;
+        Flip = flip;
+        // floor(nu 2^N) + R_N >= 2^N  <=>  rem + inc >= 2^D with inc = R_N << (D - N) (N <= D) or R_N >> (N - D) (N > D).
+        int n = stochasticBits;
+        RandomShiftRight = n >= d ? 32 - d : 32 - n;
+        RandomShiftLeft = n >= d ? 0 : d - n;
+    }
+}
+
+internal struct NearestEvenRule : IRoundingRule
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV PatternIncrement<TV>(TV a, TV negative, TV random, in PatternConstants c) where TV : struct, ILanes<TV> =>
+        TV.Create(c.HalfMinusOne) + ((TV.ShiftRightLogical(a, c.D) ^ TV.Create(c.Flip)) & TV.Create(c.LsbMask));
+    public static bool NeedsTop32 => false;
+    public static bool IsStochastic => false;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV RoundsUp<TV>(in RoundingLanes<TV> r, int shift) where TV : struct, ILanes<TV> => r.AboveHalf | (r.AtHalf & r.LowerOdd);
+}
+
+internal struct NearestAwayRule : IRoundingRule
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV PatternIncrement<TV>(TV a, TV negative, TV random, in PatternConstants c) where TV : struct, ILanes<TV> =>
+        TV.Create(c.Half);
+    public static bool NeedsTop32 => false;
+    public static bool IsStochastic => false;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV RoundsUp<TV>(in RoundingLanes<TV> r, int shift) where TV : struct, ILanes<TV> => r.AboveHalf | r.AtHalf;
+}
+
+internal struct NearestZeroRule : IRoundingRule
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV PatternIncrement<TV>(TV a, TV negative, TV random, in PatternConstants c) where TV : struct, ILanes<TV> =>
+        TV.Create(c.HalfMinusOne);
+    public static bool NeedsTop32 => false;
+    public static bool IsStochastic => false;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV RoundsUp<TV>(in RoundingLanes<TV> r, int shift) where TV : struct, ILanes<TV> => r.AboveHalf;
+}
+
+internal struct TowardZeroRule : IRoundingRule
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV PatternIncrement<TV>(TV a, TV negative, TV random, in PatternConstants c) where TV : struct, ILanes<TV> =>
+        TV.Create(0);
+    public static bool NeedsTop32 => false;
+    public static bool IsStochastic => false;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV RoundsUp<TV>(in RoundingLanes<TV> r, int shift) where TV : struct, ILanes<TV> => TV.Create(0);
+}
+
+internal struct TowardPositiveRule : IRoundingRule
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV PatternIncrement<TV>(TV a, TV negative, TV random, in PatternConstants c) where TV : struct, ILanes<TV> =>
+        TV.AndNot(TV.Create(c.LowMask), negative);
+    public static bool NeedsTop32 => false;
+    public static bool IsStochastic => false;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV RoundsUp<TV>(in RoundingLanes<TV> r, int shift) where TV : struct, ILanes<TV> => TV.AndNot(r.Inexact, r.Negative);
+}
+
+internal struct TowardNegativeRule : IRoundingRule
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV PatternIncrement<TV>(TV a, TV negative, TV random, in PatternConstants c) where TV : struct, ILanes<TV> =>
+        negative & TV.Create(c.LowMask);
+    public static bool NeedsTop32 => false;
+    public static bool IsStochastic => false;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV RoundsUp<TV>(in RoundingLanes<TV> r, int shift) where TV : struct, ILanes<TV> => r.Inexact & r.Negative;
+}
+
+internal struct ToOddRule : IRoundingRule
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV PatternIncrement<TV>(TV a, TV negative, TV random, in PatternConstants c) where TV : struct, ILanes<TV> =>
+        TV.AndNot(TV.GreaterThan(a & TV.Create(c.LowMask), TV.Create(0)), TV.Equal((TV.ShiftRightLogical(a, c.D) ^ TV.Create(c.Flip)) & TV.Create(1), TV.Create(1))) & TV.Create(c.LowMask);
+    public static bool NeedsTop32 => false;
+    public static bool IsStochastic => false;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV RoundsUp<TV>(in RoundingLanes<TV> r, int shift) where TV : struct, ILanes<TV> => TV.AndNot(r.Inexact, r.LowerOdd);
+}
+
+/// <summary>floor(nu 2^N) + R &gt;= 2^N, i.e. R &gt; (2^N - 1) - floor(nu 2^N) = (~top32) &gt;&gt; (32 - N); never for nu = 0.</summary>
+internal struct StochasticRule : IRoundingRule
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV PatternIncrement<TV>(TV a, TV negative, TV random, in PatternConstants c) where TV : struct, ILanes<TV> =>
+        TV.ShiftLeft(TV.ShiftRightLogical(random, c.RandomShiftRight), c.RandomShiftLeft) & TV.Create(c.LowMask);
+    public static bool NeedsTop32 => true;
+    public static bool IsStochastic => true;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV RoundsUp<TV>(in RoundingLanes<TV> r, int shift) where TV : struct, ILanes<TV> =>
+        TV.GreaterThan(TV.ShiftRightLogical(r.Random, shift), TV.ShiftRightLogical(r.Top32 ^ TV.Create(uint.MaxValue), shift));
+}
+
+internal struct StochasticEqualRule : IRoundingRule
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV PatternIncrement<TV>(TV a, TV negative, TV random, in PatternConstants c) where TV : struct, ILanes<TV> =>
+        TV.ShiftRightArithmetic(random, 31) & TV.Create(c.LowMask);
+    public static bool NeedsTop32 => false;
+    public static bool IsStochastic => true;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV RoundsUp<TV>(in RoundingLanes<TV> r, int shift) where TV : struct, ILanes<TV> =>
+        r.Inexact & TV.ShiftRightArithmetic(r.Random, 31);
+}
