@@ -111,4 +111,29 @@ public class BlockQuantizeCommandTests
         Assert.Equal(2, code);
         Assert.Contains("carries its own scales", err);
     }
+
+    [Theory]
+    [InlineData("nf4", "nearest-away")]
+    [InlineData("af4", "toward-negative")]
+    [InlineData("hifloat8", "nearest-away")]
+    [InlineData("hifloat8", "stochastic")]
+    public void TableAndHiFloat8QuantizeLikeTheLibrary(string name, string rounding)
+    {
+        using var h = new CliHarness();
+        float[] x = Values(300, 4).Select((v, i) => i % 7 == 0 ? v * 1e4f : v).ToArray();
+        x[1] = float.NaN;
+        x[2] = 40960f; // HiF8: the Inf threshold of the reference
+        string input = h.WriteRaw("x.f32", x);
+        var (code, _, err) = h.Run("quantize", "--format", name, "--rounding", rounding, "--seed", "5", "--in", input, "--out", h.PathOf("y.f32"), "--codes", h.PathOf("c.u8"));
+        Assert.True(code == 0, err);
+        ScalarFormat f = FormatRegistry.Default.GetScalar(name);
+        var options = new RoundingOptions(RoundingNames.ParseMode(rounding)) { Seed = 5 };
+        float[] y = CliHarness.ReadRaw(h.PathOf("y.f32"));
+        byte[] codes = File.ReadAllBytes(h.PathOf("c.u8"));
+        for (int i = 0; i < x.Length; i++)
+        {
+            Assert.Equal(BitConverter.SingleToUInt32Bits(f.Quantize(x[i], options, i)), BitConverter.SingleToUInt32Bits(y[i]));
+            Assert.Equal(f.Encode(x[i], options, i), codes[i]);
+        }
+    }
 }
