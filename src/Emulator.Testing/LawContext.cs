@@ -15,7 +15,22 @@ internal sealed class LawContext(ScalarFormat format, FormatImplementation impl,
 
     public OverflowPolicy Policy => options.OverflowOr(format.DefaultOverflow);
 
-    public bool Symmetric => format.IsSigned && format.MinFinite == -format.MaxFinite;
+    /// <summary>Whether the value set mirrors around zero (not so for asymmetric tables such as NF4, whose ends are ±1).</summary>
+    public bool Symmetric => _symmetric ??= format.IsSigned && format.MinFinite == -format.MaxFinite && ValuesMirror(format);
+
+    private bool? _symmetric;
+
+    private static bool ValuesMirror(ScalarFormat f)
+    {
+        if (f.Bits > 16) return true; // wide formats here are sign-magnitude floats or symmetric integers
+        var exact = new RoundingOptions(RoundingMode.NearestEven, OverflowPolicy.Saturate);
+        for (uint c = 0; c < f.CodeCount; c++)
+        {
+            double v = f.Decode(c);
+            if (double.IsFinite(v) && f.Decode(f.Encode(-v, exact, 0u)) != -v) return false;
+        }
+        return true;
+    }
 
     /// <summary>Index used for an input: fixed per input so a property run is reproducible.</summary>
     private static long IndexOf(float x) => BitConverter.SingleToUInt32Bits(x) & 0xFFFF;

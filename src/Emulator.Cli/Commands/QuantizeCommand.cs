@@ -20,6 +20,7 @@ public static class QuantizeCommand
         var output = new Option<string>("--out", "-o") { Description = "Output: the quantized (dequantized) float32 values, in the input's layout", Required = true };
         var codes = new Option<string?>("--codes") { Description = "Also write the codes: one unsigned little-endian integer per element, 1, 2 or 4 bytes wide (the smallest that holds the format's bits); lattice formats: one 8-byte index per group of d values" };
         var scale = new Option<double?>("--scale") { Description = "Lattice formats (e8, d4, e8p, leech, ...): quantize to the lattice scaled by S (default: the format's scale, 1 for the presets)" };
+        var scales = new Option<string?>("--scales") { Description = "Block formats: also write the block scale codes in row-major block order, one byte each for E8M0/UE4M3 (2 or 4 for wider scales)" };
         var command = new Command("quantize",
             "Quantize a float32 file to a format: every value is rounded to the format and written back as float32.\n\n" +
             "Examples:\n" +
@@ -27,11 +28,13 @@ public static class QuantizeCommand
             "  emu quantize --format e2m1 --rounding toward-zero --in x.f32 --out y.f32 --codes c.u8\n" +
             "  emu quantize --format bfloat16 --rounding stochastic --stochastic-bits 8 --seed 42 --in x.f32 --out y.f32\n" +
             "  emu quantize --format my-format.json --overflow infinity --in x.f32 --out y.f32\n" +
+            "  emu quantize --format mxfp4 --in x.npy --out y.npy --codes c.u8 --scales s.u8   (blocks along the last axis; raw input: consecutive blocks)\n" +
             "  emu quantize --format e8p --scale 0.9 --in x.f32 --out y.f32 --codes idx.u64");
         conversion.AddTo(command);
         command.Options.Add(input);
         command.Options.Add(output);
         command.Options.Add(codes);
+        command.Options.Add(scales);
         command.Options.Add(scale);
         command.SetAction(parse =>
         {
@@ -45,6 +48,11 @@ public static class QuantizeCommand
             }
             if (parse.GetValue(scale) is not null)
                 throw new CliException($"--scale applies to lattice formats only; '{format.Name}' is a '{format.Kind}' format");
+            if (format is BlockFormat block)
+                return BlockQuantize.Run(context, block, TensorFile.Read(parse.GetValue(input)!, "--in"), options,
+                    parse.GetValue(output)!, parse.GetValue(codes), parse.GetValue(scales));
+            if (parse.GetValue(scales) is not null)
+                throw new CliException($"--scales: format '{format.Name}' is not a block format (it has no scales)");
             if (format is not ScalarFormat scalar)
                 throw new CliException($"--format '{format.Name}': quantize does not handle '{format.Kind}' formats yet");
             Tensor x = TensorFile.Read(parse.GetValue(input)!, "--in");

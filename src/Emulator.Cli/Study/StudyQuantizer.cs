@@ -41,6 +41,7 @@ public abstract class StudyQuantizer
     private static readonly List<Func<NumberFormat, string?, string, StudyQuantizer?>> Factories =
     [
         (f, s, e) => f is IntegerFormat i ? IntegerStudyQuantizer.Create(i, s ?? "channel", e) : null,
+        (f, s, e) => f is BlockFormat b ? BlockStudyQuantizer.Create(b, s, e) : null,
         (f, s, e) => f is ScalarFormat sf ? ScalarStudyQuantizer.Create(sf, s ?? DefaultScaling(sf), e) : null,
     ];
 }

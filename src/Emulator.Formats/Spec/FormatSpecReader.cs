@@ -17,6 +17,9 @@ public static class FormatSpecReader
         ["float"] = FloatSpec.Parse,
         ["integer"] = IntegerSpec.ParseInteger,
         ["fixed"] = IntegerSpec.ParseFixed,
+        ["block"] = BlockSpec.Parse,
+        ["table"] = TableSpec.Parse,
+        ["hifloat8"] = HiFloat8Spec.Parse,
         ["lattice"] = LatticeSpec.Parse,
         ["posit"] = PositSpec.Parse,
     };
@@ -152,9 +155,10 @@ internal static class IntegerSpec
         bool signed = s.Bool("signed") ?? true;
         int i = s.Int("integerBits", 0, 32, required: true)!.Value;
         int f = s.Int("fractionBits", 0, 32, required: true)!.Value;
+        bool narrow = s.Bool("narrowRange") ?? false;
         Overflow(s);
         int bits = i + f + (signed ? 1 : 0);
         if (bits is < 1 or > 32) throw s.Error("fractionBits", $"integer + fraction (+ sign) bits is {bits}; it must be in 1..32");
-        return new IntegerFormat(info, bits, signed, narrowRange: false, fractionBits: f);
+        return new IntegerFormat(info, bits, signed, narrow, fractionBits: f);
     }
 }

@@ -11,6 +11,7 @@ public sealed class ScalarReference
 {
     private static readonly ConcurrentDictionary<string, ScalarReference> Cache = new();
     private readonly Dictionary<double, uint> _positiveCode = [];
+    private readonly Dictionary<double, uint> _code = []; // every finite value's first code (tables are not sign-magnitude)
 
     private ScalarReference(ScalarFormat format)
     {
@@ -23,6 +24,7 @@ public sealed class ScalarReference
             if (v == 0) v = 0.0; // -0 and +0 are one value of the grid
             values.Add(v);
             if (v > 0) _positiveCode.TryAdd(v, (uint)c);
+            _code.TryAdd(v, (uint)c);
         }
         if (!format.HasZero) values.Add(0.0); // a virtual candidate: zero rounds up to the smallest value (rule 1)
         values.Sort();
@@ -73,6 +75,7 @@ public sealed class ScalarReference
     public bool CodeIsOdd(double v)
     {
         double a = Math.Abs(v);
+        if (Format is TableFormat && a <= Max && v >= Min) return (_code[v == 0 ? 0.0 : v] & 1) != 0; // a table's code is its sorted index
         if (a == 0) return false;
         if (Format is IntegerFormat i) return ((long)Math.Round(a / i.MinNormal) & 1) != 0;
         if (a > Max) return !CodeIsOdd(Max); // the candidate above max finite has the code of max finite plus one
@@ -98,7 +101,7 @@ public sealed class ScalarReference
     {
         if (double.IsNaN(x)) return Fixed(double.NaN);
         bool negative = double.IsNegative(x);
-        bool isInteger = Format is IntegerFormat;
+        bool isInteger = Format is IntegerFormat or TableFormat; // both clamp out of range
         if (!Format.IsSigned && x < 0)
             return Fixed(policy == OverflowPolicy.Infinity && Format.HasNaN ? double.NaN : Smallest);
         if (double.IsInfinity(x))
@@ -125,8 +128,14 @@ public sealed class ScalarReference
 
     private Outcome AboveMax(double a, bool negative, RoundingMode mode, OverflowPolicy policy, int stochasticBits)
     {
-        var f = (FloatFormat)Format;
-        double step = Math.ScaleB(1.0, (int)Math.Floor(Math.Log2(Max)) - f.MantissaBits);
+        // one step of max finite's binade: M mantissa bits for binary floats, one bit in HiFloat8's top binade (|E| >= 8)
+        int mantissaBits = Format switch
+        {
+            FloatFormat f => f.MantissaBits,
+            HiFloat8Format => 1,
+            _ => throw new NotSupportedException($"no above-max rule for {Format.Kind} format '{Format.Name}'"),
+        };
+        double step = Math.ScaleB(1.0, (int)Math.Floor(Math.Log2(Max)) - mantissaBits);
         double signedMax = negative ? -Max : Max;
         double overflow = policy == OverflowPolicy.Saturate || KeepsMax(mode, negative) ? signedMax
             : Format.HasInfinity ? (negative ? double.NegativeInfinity : double.PositiveInfinity)

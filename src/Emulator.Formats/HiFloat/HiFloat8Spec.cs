@@ -1,0 +1,8 @@
+namespace Emulator.Formats;
+
+/// <summary>The <c>hifloat8</c> kind: no parameters besides the common <c>overflow</c> (default <c>infinity</c>).</summary>
+internal static class HiFloat8Spec
+{
+    public static NumberFormat Parse(SpecObject s, FormatInfo info) =>
+        new HiFloat8Format(info, FormatSpecReader.Overflow(s) ?? OverflowPolicy.Infinity);
+}
