@@ -42,6 +42,7 @@ public abstract class StudyQuantizer
     [
         (f, s, e) => f is IntegerFormat i ? IntegerStudyQuantizer.Create(i, s ?? "channel", e) : null,
         (f, s, e) => f is BlockFormat b ? BlockStudyQuantizer.Create(b, s, e) : null,
+        (f, s, e) => f is VectorCodec v ? LatticeStudyQuantizer.Create(v, s ?? "channel", e) : null,
         (f, s, e) => f is ScalarFormat sf ? ScalarStudyQuantizer.Create(sf, s ?? DefaultScaling(sf), e) : null,
     ];
 }
@@ -135,5 +136,35 @@ internal sealed class IntegerStudyQuantizer(IntegerFormat format, QuantizationGr
         };
         q.Quantize(x, shape, y, options);
         return 0; // symmetric min-max scales never clip
+    }
+}
+
+/// <summary>A lattice codec over groups of d values along each row, with the per-row (channel) or per-group scale that
+/// minimises the squared error (QuIP#-style; <see cref="LatticeMatrixQuantizer"/>); fp16 scales.</summary>
+internal sealed class LatticeStudyQuantizer(VectorCodec codec, int group, string label) : StudyQuantizer
+{
+    public static StudyQuantizer Create(VectorCodec v, string scaling, string entry)
+    {
+        string label = entry.Contains('@') ? entry : $"{entry}@{scaling}";
+        if (scaling == "channel") return new LatticeStudyQuantizer(v, 0, label);
+        if (scaling.StartsWith("group-", StringComparison.Ordinal) && int.TryParse(scaling[6..], out int g) && g >= v.Dimension && g % v.Dimension == 0)
+            return new LatticeStudyQuantizer(v, g, label);
+        throw new CliException($"--formats '{entry}': scaling '{scaling}' is not one of channel, group-G (G a multiple of the dimension {v.Dimension})");
+    }
+
+    public override string Label => label;
+
+    private LatticeQuantizationResult? _last;
+
+    public override double BitsPerValue(ReadOnlySpan<int> shape) => _last?.BitsPerWeight ?? codec.BitsPerValue;
+
+    public override long Quantize(ReadOnlySpan<float> x, ReadOnlySpan<int> shape, Span<float> y, in RoundingOptions options)
+    {
+        int cols = shape[^1], rows = x.Length / cols;
+        if (cols % codec.Dimension != 0)
+            throw new CliException($"{label}: rows of {cols} values do not split into groups of {codec.Dimension}");
+        _last = LatticeMatrixQuantizer.Quantize(codec, x, rows, cols, new LatticeQuantizationOptions { GroupSize = group });
+        _last.Dequantized.AsSpan().CopyTo(y);
+        return 0;
     }
 }

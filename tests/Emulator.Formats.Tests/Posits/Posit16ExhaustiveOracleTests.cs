@@ -108,7 +108,7 @@ public sealed class Posit16ExhaustiveOracleTests
     }
 
     [Theory(Explicit = true)]
-    [Trait("Category", "Exhaustive")]
+    [Trait("Category", "ExhaustiveOracle")]
     [InlineData("add")]
     [InlineData("sub")]
     [InlineData("mul")]
