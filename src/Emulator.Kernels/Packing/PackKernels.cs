@@ -3,11 +3,12 @@ using System.Runtime.Intrinsics;
 namespace Emulator.Kernels;
 
 /// <summary>
-/// Packs codes of 1..8 bits densely into bytes and back. The bit stream is little-endian: code i occupies bits
+/// Packs codes of 1..8 bits (one per byte) densely into bytes and back, with a vectorized 4-bit path; the same bit
+/// stream as the reference <see cref="Emulator.Formats.CodePacking"/> (codes of 1..32 bits held as uint). The bit stream is little-endian: code i occupies bits
 /// [i b, (i + 1) b) counted from the least significant bit of byte 0 (for 4-bit codes: code 0 in the low nibble).
 /// Unused high bits of the last byte are zero.
 /// </summary>
-public static class CodePacking
+public static class PackKernels
 {
     /// <summary>Bytes needed for <paramref name="count"/> codes of <paramref name="bitsPerCode"/> bits.</summary>
     public static int PackedLength(int count, int bitsPerCode)
