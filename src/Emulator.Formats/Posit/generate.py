@@ -12,6 +12,8 @@ template = open(os.path.join(HERE, "Posit16.cs"), encoding="utf-8").read()
 for n, storage in ((8, "byte"), (32, "uint")):
     s = template
     s = s.replace("Posit8.cs, Posit16.cs and Posit32.cs", "@FILES@")
+    s = s.replace("// Posit16.cs is the source: Posit8.cs and Posit32.cs are written from it by generate.py (edit Posit16.cs, then run it).",
+                  "// Generated from Posit16.cs by generate.py: edit Posit16.cs, not this file.")
     s = s.replace("Posit16", f"Posit{n}")
     s = s.replace("posit&lt;16,2&gt;", f"posit&lt;{n},2&gt;")
     s = s.replace("new(16, 2)", f"new({n}, 2)")
