@@ -53,13 +53,8 @@ internal sealed class ScalarStudyQuantizer(ScalarFormat format, QuantizationGran
 {
     public static StudyQuantizer Create(ScalarFormat f, string scaling, string entry)
     {
-        string label = entry.Contains('@') ? entry : scaling == "none" ? entry : $"{entry}@{scaling}";
-        if (scaling == "none") return new ScalarStudyQuantizer(f, null, 0, label);
-        if (scaling == "tensor") return new ScalarStudyQuantizer(f, QuantizationGranularity.PerTensor, 0, label);
-        if (scaling == "channel") return new ScalarStudyQuantizer(f, QuantizationGranularity.PerChannel, 0, label);
-        if (scaling.StartsWith("group-", StringComparison.Ordinal) && int.TryParse(scaling[6..], out int g) && g is >= 1 and <= 1 << 20)
-            return new ScalarStudyQuantizer(f, QuantizationGranularity.PerGroup, g, label);
-        throw new CliException($"--formats '{entry}': scaling '{scaling}' is not one of none, tensor, channel, group-G (G = 1..1048576)");
+        var (granularity, group) = StudyScaling.Parse(scaling, entry, allowNone: true, allowTensor: true);
+        return new ScalarStudyQuantizer(f, granularity, group, StudyScaling.Label(entry, scaling));
     }
 
     public override string Label => label;
@@ -108,12 +103,8 @@ internal sealed class IntegerStudyQuantizer(IntegerFormat format, QuantizationGr
 {
     public static StudyQuantizer Create(IntegerFormat f, string scaling, string entry)
     {
-        string label = entry.Contains('@') ? entry : $"{entry}@{scaling}";
-        if (scaling == "tensor") return new IntegerStudyQuantizer(f, QuantizationGranularity.PerTensor, 0, label);
-        if (scaling == "channel") return new IntegerStudyQuantizer(f, QuantizationGranularity.PerChannel, 0, label);
-        if (scaling.StartsWith("group-", StringComparison.Ordinal) && int.TryParse(scaling[6..], out int g) && g is >= 1 and <= 1 << 20)
-            return new IntegerStudyQuantizer(f, QuantizationGranularity.PerGroup, g, label);
-        throw new CliException($"--formats '{entry}': scaling '{scaling}' is not one of tensor, channel, group-G (G = 1..1048576)");
+        var (granularity, group) = StudyScaling.Parse(scaling, entry, allowNone: false, allowTensor: true);
+        return new IntegerStudyQuantizer(f, granularity!.Value, group, StudyScaling.Label(entry, scaling));
     }
 
     public override string Label => label;
@@ -145,11 +136,10 @@ internal sealed class LatticeStudyQuantizer(VectorCodec codec, int group, string
 {
     public static StudyQuantizer Create(VectorCodec v, string scaling, string entry)
     {
-        string label = entry.Contains('@') ? entry : $"{entry}@{scaling}";
-        if (scaling == "channel") return new LatticeStudyQuantizer(v, 0, label);
-        if (scaling.StartsWith("group-", StringComparison.Ordinal) && int.TryParse(scaling[6..], out int g) && g >= v.Dimension && g % v.Dimension == 0)
-            return new LatticeStudyQuantizer(v, g, label);
-        throw new CliException($"--formats '{entry}': scaling '{scaling}' is not one of channel, group-G (G a multiple of the dimension {v.Dimension})");
+        var (_, group) = StudyScaling.Parse(scaling, entry, allowNone: false, allowTensor: false);
+        if (group % v.Dimension != 0)
+            throw new CliException($"--formats '{entry}': group {group} must be a multiple of the dimension {v.Dimension}");
+        return new LatticeStudyQuantizer(v, group, StudyScaling.Label(entry, scaling));
     }
 
     public override string Label => label;
@@ -167,4 +157,23 @@ internal sealed class LatticeStudyQuantizer(VectorCodec codec, int group, string
         _last.Dequantized.AsSpan().CopyTo(y);
         return 0;
     }
+}
+
+/// <summary>The <c>@scaling</c> part of a study entry: <c>none</c>, <c>tensor</c>, <c>channel</c> or <c>group-G</c>.</summary>
+internal static class StudyScaling
+{
+    /// <summary>Parses a scaling; null granularity means none. Group is 0 unless per group.</summary>
+    public static (QuantizationGranularity? Granularity, int Group) Parse(string scaling, string entry, bool allowNone, bool allowTensor)
+    {
+        if (scaling == "none" && allowNone) return (null, 0);
+        if (scaling == "tensor" && allowTensor) return (QuantizationGranularity.PerTensor, 0);
+        if (scaling == "channel") return (QuantizationGranularity.PerChannel, 0);
+        if (scaling.StartsWith("group-", StringComparison.Ordinal) && int.TryParse(scaling[6..], out int g) && g is >= 1 and <= 1 << 20)
+            return (QuantizationGranularity.PerGroup, g);
+        string valid = string.Join(", ", new[] { allowNone ? "none" : null, allowTensor ? "tensor" : null, "channel", "group-G (G = 1..1048576)" }.Where(v => v is not null));
+        throw new CliException($"--formats '{entry}': scaling '{scaling}' is not one of {valid}");
+    }
+
+    /// <summary>The report label: the entry as given, with the default scaling made explicit (none stays implicit).</summary>
+    public static string Label(string entry, string scaling) => entry.Contains('@') || scaling == "none" ? entry : $"{entry}@{scaling}";
 }
