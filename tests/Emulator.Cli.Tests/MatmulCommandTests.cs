@@ -68,3 +68,34 @@ public class MatmulCommandTests
         Assert.True(code == 0, err);
     }
 }
+
+public class MatmulQuireTests
+{
+    [Fact]
+    public void QuireAccumulationEqualsPositGemmOnTheEncodedInputs()
+    {
+        using var h = new CliHarness();
+        var rng = new Random(8);
+        int m = 3, k = 20, n = 4;
+        float[] a = Enumerable.Range(0, m * k).Select(_ => (float)(rng.NextDouble() * 6 - 3)).ToArray();
+        float[] b = Enumerable.Range(0, k * n).Select(_ => (float)(rng.NextDouble() * 6 - 3)).ToArray();
+        string pa = h.PathOf("a.npy"), pb = h.PathOf("b.npy");
+        foreach (var (path, data, r, c) in new[] { (pa, a, m, k), (pb, b, k, n) })
+        {
+            using var fs = File.Create(path);
+            Emulator.Cli.IO.TensorFile.WriteNpyHeader(fs, "<f4", [r, c]);
+            fs.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan()));
+        }
+        var (code, _, err) = h.Run("matmul", "--a", pa, "--b", pb, "--out", h.PathOf("c.npy"), "--a-format", "posit16", "--b-format", "posit16", "--accumulator", "quire");
+        Assert.True(code == 0, err);
+        var posit = (Emulator.Formats.PositFormat)Emulator.Formats.FormatRegistry.Default.Get("posit16");
+        uint[] ac = a.Select(x => posit.Encode(x)).ToArray(), bc = b.Select(x => posit.Encode(x)).ToArray();
+        var cc = new uint[m * n];
+        Emulator.Kernels.Gemm.PositGemm.Multiply(posit, ac, bc, cc, m, k, n);
+        float[] got = Emulator.Cli.IO.TensorFile.Read(h.PathOf("c.npy"), "--out").Data;
+        Assert.Equal(cc.Select(c => (float)posit.Decode(c)), got);
+        (code, _, err) = h.Run("matmul", "--a", pa, "--b", pb, "--out", h.PathOf("d.npy"), "--a-format", "e4m3", "--b-format", "posit16", "--accumulator", "quire");
+        Assert.Equal(2, code);
+        Assert.Contains("posit<n,2>", err);
+    }
+}

@@ -15,7 +15,7 @@ public static class MatmulCommand
         var output = new Option<string>("--out") { Description = "C: float32 .npy matrix of shape M x N", Required = true };
         var aFormat = new Option<string?>("--a-format") { Description = "Quantize A to this format (nearest-even) before multiplying; products are exact" };
         var bFormat = new Option<string?>("--b-format") { Description = "Quantize B to this format before multiplying" };
-        var accumulator = new Option<string?>("--accumulator") { Description = "Accumulate in this float format (e.g. binary16, bfloat16), rounding after every addition" };
+        var accumulator = new Option<string?>("--accumulator") { Description = "Accumulate in this float format (e.g. binary16, bfloat16), rounding after every addition; or 'quire' for posit inputs (one exact dot product per output, rounded once)" };
         var accRounding = new Option<string?>("--accumulator-rounding") { Description = "Rounding of every accumulation step (default nearest-even)" };
         var order = new Option<string?>("--order") { Description = "Accumulation order: sequential, pairwise or chunked:K (K products summed in float32, then added to the accumulator)" };
         var threads = new Option<int>("--threads") { Description = "Threads (the bits never depend on it)", DefaultValueFactory = _ => 1 };
@@ -26,7 +26,8 @@ public static class MatmulCommand
             "  emu matmul --a A.npy --b B.npy --out C.npy\n" +
             "  emu matmul --a A.npy --b B.npy --out C.npy --a-format e4m3 --b-format e4m3\n" +
             "  emu matmul --a A.npy --b B.npy --out C.npy --accumulator binary16 --order chunked:32\n" +
-            "  emu matmul --a A.npy --b B.npy --out C.npy --accumulator bfloat16 --accumulator-rounding stochastic --seed 3")
+            "  emu matmul --a A.npy --b B.npy --out C.npy --accumulator bfloat16 --accumulator-rounding stochastic --seed 3\n" +
+            "  emu matmul --a A.npy --b B.npy --out C.npy --a-format posit16 --b-format posit16 --accumulator quire")
         { a, b, output, aFormat, bFormat, accumulator, accRounding, order, threads, seed };
         command.SetAction(parse =>
         {

@@ -18,6 +18,7 @@ public static class EmulatedMatMul
         if (a.Length != (long)m * k) throw new ArgumentException($"a has length {a.Length}; it must be m*k = {(long)m * k}", nameof(a));
         if (b.Length != (long)k * n) throw new ArgumentException($"b has length {b.Length}; it must be k*n = {(long)k * n}", nameof(b));
         options.Validate();
+        if (options.Quire) return MultiplyWithQuire(a, b, m, k, n, options);
         float[] aq = Quantize(a, options.AFormat, options.InputRounding, "aFormat");
         float[] bq = Quantize(b, options.BFormat, options.InputRounding with { Stream = options.InputRounding.Stream + 1 }, "bFormat");
         var c = new float[(long)m * n];
@@ -26,6 +27,21 @@ public static class EmulatedMatMul
         else EmulatedAccumulatorGemm.Multiply(aq, bq, c, m, n, k, adder, options.Order ?? AccumulationOrder.Sequential, options.Threads);
         if (options.OutputFormat is { } output)
             for (int i = 0; i < c.Length; i++) c[i] = (float)output.Quantize(c[i], options.OutputRounding, i);
+        return c;
+    }
+
+    private static float[] MultiplyWithQuire(float[] a, float[] b, int m, int k, int n, GemmOptions options)
+    {
+        var posit = (PositFormat)options.AFormat!;
+        var ac = new uint[a.Length];
+        var bc = new uint[b.Length];
+        for (int i = 0; i < a.Length; i++) ac[i] = posit.Encode(a[i], options.InputRounding, i);
+        RoundingOptions bRounding = options.InputRounding with { Stream = options.InputRounding.Stream + 1 };
+        for (int i = 0; i < b.Length; i++) bc[i] = posit.Encode(b[i], bRounding, i);
+        var cc = new uint[(long)m * n];
+        PositGemm.Multiply(posit, ac, bc, cc, m, k, n, options.Threads);
+        var c = new float[cc.Length];
+        for (int i = 0; i < c.Length; i++) c[i] = (float)posit.Decode(cc[i]);
         return c;
     }
 

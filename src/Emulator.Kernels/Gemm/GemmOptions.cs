@@ -37,6 +37,11 @@ public sealed record GemmOptions
     /// <summary>Rounding of the results into <see cref="OutputFormat"/> (random words keyed by the index in C).</summary>
     public RoundingOptions OutputRounding { get; init; }
 
+    /// <summary>Posit GEMM with the quire: A and B are quantized to the same posit&lt;n,2&gt; format (<see cref="AFormat"/>,
+    /// <see cref="BFormat"/>) and every output is one exact quire dot product rounded once (<see cref="PositGemm"/>).
+    /// On the command line: <c>--accumulator quire</c>.</summary>
+    public bool Quire { get; init; }
+
     /// <summary>Worker threads, 1..1024; the bits never depend on it.</summary>
     public int Threads { get; init; } = 1;
 
@@ -49,7 +54,8 @@ public sealed record GemmOptions
     {
         var registry = FormatRegistry.Default;
         FloatFormat? acc = null;
-        if (accumulator is not null)
+        bool quire = string.Equals(accumulator, "quire", StringComparison.OrdinalIgnoreCase);
+        if (accumulator is not null && !quire)
             acc = registry.GetScalar(accumulator) as FloatFormat
                 ?? throw new ArgumentException($"accumulator '{accumulator}' is not a float format; valid: any float format such as binary16, bfloat16, tf32, e5m2", nameof(accumulator));
         return new GemmOptions
@@ -57,6 +63,7 @@ public sealed record GemmOptions
             AFormat = aFormat is null ? null : registry.GetScalar(aFormat),
             BFormat = bFormat is null ? null : registry.GetScalar(bFormat),
             Accumulator = acc,
+            Quire = quire,
             AccumulatorRounding = accumulatorRounding is null ? default : new RoundingOptions(RoundingNames.ParseMode(accumulatorRounding)) { Seed = seed },
             InputRounding = new RoundingOptions(RoundingMode.NearestEven) { Seed = seed },
             Order = order is null ? null : AccumulationOrder.Parse(order),
@@ -69,6 +76,14 @@ public sealed record GemmOptions
     public void Validate()
     {
         GemmChecks.Threads(Threads);
+        if (Quire)
+        {
+            if (AFormat is not PositFormat { ExponentBits: 2 } pa || BFormat is not PositFormat pb || pa.Bits != pb.Bits || pb.ExponentBits != 2)
+                throw new ArgumentException($"the quire accumulator needs A and B in the same posit<n,2> format (e.g. --a-format posit16 --b-format posit16); got '{AFormat?.Name ?? "float32"}' and '{BFormat?.Name ?? "float32"}'", "accumulator");
+            if (Accumulator is not null || Order is not null || OutputFormat is not null)
+                throw new ArgumentException("the quire accumulator rounds each output once to the posit format: an accumulator format, order or output format cannot be combined with it", "accumulator");
+            return;
+        }
         if (AccumulatorRounding.Mode != default && Accumulator is null && Order is null)
             throw new ArgumentException($"accumulator rounding '{AccumulatorRounding.Mode.Name()}' needs an accumulator format (or an order); native float32 accumulation always rounds to nearest-even", "accumulatorRounding");
         _ = CreateAdder();
