@@ -38,10 +38,15 @@ public static class EmuApp
         var root = new RootCommand(
             "emu: bit-exact emulation of low-precision number formats (FP8, FP6, FP4, bfloat16, posits, integers, block and lattice formats).\n\n" +
             "Examples:\n" +
+            "  emu study                                     compare ~20 formats on synthetic data -> ./study-out\n" +
             "  emu formats                                   list every preset format\n" +
             "  emu show e4m3                                 parameters and the table of all 256 codes\n" +
             "  emu quantize --format e4m3 --in x.npy --out y.npy --codes codes.bin\n" +
-            "  emu quantize --format bfloat16 --rounding stochastic --stochastic-bits 8 --seed 7 --in x.f32 --out y.f32");
+            "  emu quantize --format bfloat16 --rounding stochastic --stochastic-bits 8 --seed 7 --in x.f32 --out y.f32\n" +
+            "  emu conform --format e4m3 --cases my-rtl.txt                  check your implementation's conversions\n" +
+            "  emu check my-format.json                                      validate a spec and run the format laws\n" +
+            "  emu matmul --a A.npy --b B.npy --out C.npy --accumulator binary16\n" +
+            "  emu bench gemm --threads 1");
         root.Subcommands.Add(FormatsCommand.Create(context));
         root.Subcommands.Add(ShowCommand.Create(context));
         root.Subcommands.Add(QuantizeCommand.Create(context));
