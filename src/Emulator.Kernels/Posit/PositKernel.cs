@@ -7,14 +7,15 @@ namespace Emulator.Kernels.Posit;
 
 /// <summary>
 /// The float32 -> posit&lt;n,es&gt; conversion of FORMATS.md section 3 on a register of lanes: the kept bits are
-/// regime | exponent | top fraction bits, the discarded ones the low D mantissa bits (D per lane, from the regime length);
+/// regime | exponent | top fraction bits, the discarded ones the low D bits of exponent | mantissa (D per lane, from the
+/// regime length);
 /// the rule struct decides "up" from them (lowerOdd = lsb of the kept code), and adding one to the code carries through
 /// fraction, exponent and regime exactly as the next posit. Lanes outside the fast scale range take the scalar reference.
 /// </summary>
 internal static class PositKernel
 {
     /// <summary>Codes (<paramref name="codes"/> true) or float32 bits of the rounded values; <paramref name="rare"/> marks
-    /// lanes whose result is wrong here (zero, subnormal, Inf, NaN, saturation, regime cutting exponent bits).</summary>
+    /// lanes whose result is wrong here (zero, float32 subnormals, Inf, NaN, saturation to minpos or maxpos).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Fast<TV, TRule>(TV x, TV random, in PositPlan p, bool codes, out TV rare)
         where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule
@@ -25,15 +26,15 @@ internal static class PositKernel
         rare = TV.GreaterThan(a - TV.Create(p.FastLow), TV.Create(p.FastRange));
 
         TV s = TV.ShiftRightLogical(a, 23) - TV.Create(127);          // unbiased exponent (two's complement)
-        TV k = TV.ShiftRightArithmetic(s, p.Es);      // regime value
+        TV k = TV.ShiftRightArithmetic(s, p.Es);                       // regime value
         TV t = k ^ TV.ShiftRightArithmetic(k, 31);                     // regime run is 2 + t bits
-        TV d = TV.Create(p.D0) + t;                                    // discarded mantissa bits, 10..23
+        TV d = TV.Create(p.D0) + t;                                    // discarded bits of body, 10..27
         TV avail = TV.Create(p.AvailBase) - t;                         // bits after the regime
         TV pow = TV.ShiftLeftVariable(TV.Create(1), avail);
         TV regime = TV.Select(TV.ShiftRightArithmetic(k, 31), pow, TV.Create(p.TopBit) - pow - pow);
         TV body = (a & TV.Create(0x7F_FFFF)) | TV.ShiftLeft(s & TV.Create(p.EsMask), 23);
         TV kept = regime + TV.ShiftRightLogicalVariable(body, d);
-        TV top = TV.ShiftLeftVariable(a, TV.Create(32) - d);           // floor(nu * 2^32), exact
+        TV top = TV.ShiftLeftVariable(body, TV.Create(32) - d);        // floor(nu * 2^32), exact
 
         TV half = TV.Create(0x8000_0000);
         var r = new RoundingLanes<TV>
@@ -52,9 +53,10 @@ internal static class PositKernel
             TV code = kept - up;
             return ((code ^ neg) - neg) & TV.Create(p.Mask);
         }
-        // The next posit after the kept one is the next float32 at this precision (a carry out of the binade gives
-        // 2^(s+1), a posit inside the fast range's neighbourhood), so the value is the pattern rounded at D bits.
-        TV mag = TV.ShiftLeftVariable(TV.ShiftRightLogicalVariable(a, d) - up, d);
+        // The rounded body read back as a float32: a carry out of the exponent bits is the next regime (2^((k+1) 2^es)).
+        TV rounded = TV.ShiftLeftVariable(TV.ShiftRightLogicalVariable(body, d) - up, d);
+        TV scale = TV.AndNot(s, TV.Create(p.EsMask)) + TV.ShiftRightLogical(rounded, 23);
+        TV mag = TV.ShiftLeft(scale + TV.Create(127), 23) | (rounded & TV.Create(0x7F_FFFF));
         return mag | (x & half);
     }
 

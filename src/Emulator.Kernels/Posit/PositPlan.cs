@@ -4,10 +4,10 @@ using Emulator.Formats;
 namespace Emulator.Kernels.Posit;
 
 /// <summary>
-/// Per-format, per-options constants of the float32 -> posit&lt;n,es&gt; kernel (n &lt;= 16). Inside the fast scale
-/// range every binade has a fixed number of fraction bits, so a float32 in binade s keeps its top 23 - D mantissa bits
-/// with D = <see cref="D0"/> + t (t = k xor (k &gt;&gt; 31), k = s &gt;&gt; es: the regime run is 2 + t bits long).
-/// Outside it (regime cutting exponent bits, saturation, zero, subnormal, Inf, NaN) the scalar reference answers.
+/// Per-format, per-options constants of the float32 -> posit&lt;n,es&gt; kernel (n &lt;= 16). In binade s the code keeps
+/// the top bits of body = (s mod 2^es) * 2^23 + mantissa and discards its low D = <see cref="D0"/> + t bits
+/// (t = k xor (k &gt;&gt; 31), k = s &gt;&gt; es: the regime run is 2 + t bits long); D &gt; 23 when the regime cuts exponent bits.
+/// Outside the fast scale range (saturation, zero, float32 subnormals, Inf, NaN) the scalar reference answers.
 /// </summary>
 internal readonly struct PositPlan
 {
@@ -16,7 +16,7 @@ internal readonly struct PositPlan
     public readonly int Es, StochasticShift;
     public readonly uint EsMask, D0, AvailBase, TopBit, Mask, FastLow, FastRange;
 
-    /// <summary>Whether the kernel covers the format (codes of at most 16 bits, so D stays in 10..23).</summary>
+    /// <summary>Whether the kernel covers the format (codes of at most 16 bits, so D stays in 10..27).</summary>
     public static bool Supports(PositFormat p) => p.Bits <= 16;
 
     public PositPlan(PositFormat p, in RoundingOptions options)
@@ -32,10 +32,12 @@ internal readonly struct PositPlan
         AvailBase = (uint)(n - 3);      // bits after the regime: n - 1 - (2 + t)
         TopBit = 1u << (n - 1);
         Mask = p.Layout.Mask;
-        // Fast scales: the regime leaves all es exponent bits, i.e. 2 + t <= n - 1 - es.
-        int kMax = n - 3 - es;
-        int eLow = Math.Max(1, ((-kMax - 1) << es) + 127), eHigh = Math.Min(254, (((kMax + 1) << es) - 1) + 127);
-        if (kMax < 0 || eLow > eHigh) { FastLow = uint.MaxValue; FastRange = 0; }
+        // Fast scales: every scale that neither saturates nor needs a float32 subnormal, -maxScale <= s < maxScale (the
+        // regime run 2 + t is at most n - 1 bits; when it cuts exponent bits, D exceeds 23 and the rounding is geometric).
+        // Rounding down cuts at most es exponent bits, so s >= 2^es - 127 keeps every quantized value a float32 normal.
+        int maxScale = p.Layout.MaxScale;
+        int eLow = Math.Max(1 << es, 127 - maxScale), eHigh = Math.Min(254, 127 + maxScale - 1);
+        if (n < 3 || eLow > eHigh) { FastLow = uint.MaxValue; FastRange = 0; }
         else { FastLow = (uint)eLow << 23; FastRange = (((uint)eHigh << 23) | 0x7F_FFFF) - FastLow; }
     }
 }
