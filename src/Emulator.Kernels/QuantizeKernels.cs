@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Emulator.Formats;
 using Emulator.Kernels.Float;
 using Emulator.Kernels.Integer;
+using Emulator.Kernels.Posit;
 using Emulator.Kernels.Simd;
 
 namespace Emulator.Kernels;
@@ -10,7 +11,7 @@ namespace Emulator.Kernels;
 /// <summary>
 /// Span kernels bit-identical to the scalar <see cref="ScalarFormat"/> reference: quantize (fake-quantize float32 to the
 /// format and back), encode to codes, decode codes. Vectorized for <see cref="FloatFormat"/> (every special-code policy,
-/// values within float32) and <see cref="IntegerFormat"/> (integers and fixed point); any other scalar format runs the
+/// values within float32), <see cref="IntegerFormat"/> (integers and fixed point) and <see cref="PositFormat"/> (n &lt;= 16); any other scalar format runs the
 /// scalar reference element by element, with the same element indices. Allocation-free on one thread.
 /// </summary>
 public static class QuantizeKernels
@@ -20,6 +21,7 @@ public static class QuantizeKernels
     {
         FloatFormat f => FloatPlan.Supports(f),
         IntegerFormat => true,
+        PositFormat p => PositPlan.Supports(p),
         _ => false,
     };
 
@@ -41,6 +43,9 @@ public static class QuantizeKernels
                 break;
             case IntegerFormat i:
                 RuleDispatch.Run<IntegerQuantizeOp, IntegerPlan, uint, Io32, uint, Io32>(rounding.Mode, src, dst, new IntegerPlan(i, rounding), rounding, options);
+                break;
+            case PositFormat p when PositPlan.Supports(p):
+                RuleDispatch.Run<PositQuantizeOp, PositPlan, uint, Io32, uint, Io32>(rounding.Mode, src, dst, new PositPlan(p, rounding), rounding, options);
                 break;
             default:
                 for (int k = 0; k < x.Length; k++) y[k] = format.Quantize(x[k], rounding, options.IndexOffset + k);
@@ -106,6 +111,9 @@ public static class QuantizeKernels
             case IntegerFormat i:
                 RuleDispatch.Run<IntegerEncodeOp, IntegerPlan, uint, Io32, T, TIo>(rounding.Mode, src, dst, new IntegerPlan(i, rounding), rounding, options);
                 break;
+            case PositFormat p when PositPlan.Supports(p):
+                RuleDispatch.Run<PositEncodeOp, PositPlan, uint, Io32, T, TIo>(rounding.Mode, src, dst, new PositPlan(p, rounding), rounding, options);
+                break;
             default:
                 for (int k = 0; k < x.Length; k++) dst[k] = T.CreateTruncating(format.Encode(x[k], rounding, options.IndexOffset + k));
                 break;
@@ -129,6 +137,14 @@ public static class QuantizeKernels
             case IntegerFormat i:
                 RuleDispatch.Run<IntegerDecodeOp, IntegerPlan, T, TIo, uint, Io32>(RoundingMode.NearestEven, codes, dst, new IntegerPlan(i, default), default, options);
                 break;
+            case PositFormat p when PositPlan.Supports(p):
+            {
+                // One table lookup per code (codes were checked against 2^Bits above, or fill the storage).
+                float[] table = PositDecodeTable.For(p);
+                Span<float> values = y[..codes.Length];
+                for (int k = 0; k < codes.Length; k++) values[k] = table[int.CreateTruncating(codes[k])];
+                break;
+            }
             default:
                 for (int k = 0; k < codes.Length; k++) y[k] = (float)format.Decode(uint.CreateTruncating(codes[k]));
                 break;

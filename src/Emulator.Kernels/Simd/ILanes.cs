@@ -30,6 +30,10 @@ internal interface ILanes<TSelf> where TSelf : struct, ILanes<TSelf>
     static abstract TSelf ShiftLeft(TSelf a, int count);
     static abstract TSelf ShiftRightLogical(TSelf a, int count);
     static abstract TSelf ShiftRightArithmetic(TSelf a, int count);
+    /// <summary>Per-lane a &lt;&lt; counts (counts of 32 or more give 0).</summary>
+    static abstract TSelf ShiftLeftVariable(TSelf a, TSelf counts);
+    /// <summary>Per-lane logical a &gt;&gt; counts (counts of 32 or more give 0).</summary>
+    static abstract TSelf ShiftRightLogicalVariable(TSelf a, TSelf counts);
     static abstract TSelf Equal(TSelf a, TSelf b);
     /// <summary>Unsigned a &gt; b.</summary>
     static abstract TSelf GreaterThan(TSelf a, TSelf b);

@@ -28,6 +28,8 @@ internal readonly struct Lanes1 : ILanes<Lanes1>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 ShiftLeft(Lanes1 a, int count) => new(a.V << count);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 ShiftRightLogical(Lanes1 a, int count) => new(a.V >> count);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 ShiftRightArithmetic(Lanes1 a, int count) => new((uint)((int)a.V >> count));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 ShiftLeftVariable(Lanes1 a, Lanes1 counts) => new(counts.V < 32 ? a.V << (int)counts.V : 0u);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 ShiftRightLogicalVariable(Lanes1 a, Lanes1 counts) => new(counts.V < 32 ? a.V >> (int)counts.V : 0u);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 Equal(Lanes1 a, Lanes1 b) => Mask(a.V == b.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 GreaterThan(Lanes1 a, Lanes1 b) => Mask(a.V > b.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 Min(Lanes1 a, Lanes1 b) => new(Math.Min(a.V, b.V));

@@ -41,6 +41,12 @@ internal readonly struct Lanes128 : ILanes<Lanes128>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 ShiftLeft(Lanes128 a, int count) => new(Vector128.ShiftLeft(a.V, count));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 ShiftRightLogical(Lanes128 a, int count) => new(Vector128.ShiftRightLogical(a.V, count));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 ShiftRightArithmetic(Lanes128 a, int count) => new(Vector128.ShiftRightArithmetic(a.V.AsInt32(), count).AsUInt32());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128 ShiftLeftVariable(Lanes128 a, Lanes128 counts) =>
+        Avx2.IsSupported ? new(Avx2.ShiftLeftLogicalVariable(a.V, counts.V)) : new(VariableShift.Left(a.V, counts.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128 ShiftRightLogicalVariable(Lanes128 a, Lanes128 counts) =>
+        Avx2.IsSupported ? new(Avx2.ShiftRightLogicalVariable(a.V, counts.V)) : new(VariableShift.Right(a.V, counts.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 Equal(Lanes128 a, Lanes128 b) => new(Vector128.Equals(a.V, b.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 GreaterThan(Lanes128 a, Lanes128 b) => new(Vector128.GreaterThan(a.V, b.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 Min(Lanes128 a, Lanes128 b) => new(Vector128.Min(a.V, b.V));

@@ -44,6 +44,12 @@ internal readonly struct Lanes256 : ILanes<Lanes256>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 ShiftLeft(Lanes256 a, int count) => new(Vector256.ShiftLeft(a.V, count));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 ShiftRightLogical(Lanes256 a, int count) => new(Vector256.ShiftRightLogical(a.V, count));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 ShiftRightArithmetic(Lanes256 a, int count) => new(Vector256.ShiftRightArithmetic(a.V.AsInt32(), count).AsUInt32());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 ShiftLeftVariable(Lanes256 a, Lanes256 counts) =>
+        Avx2.IsSupported ? new(Avx2.ShiftLeftLogicalVariable(a.V, counts.V)) : new(VariableShift.Left(a.V, counts.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 ShiftRightLogicalVariable(Lanes256 a, Lanes256 counts) =>
+        Avx2.IsSupported ? new(Avx2.ShiftRightLogicalVariable(a.V, counts.V)) : new(VariableShift.Right(a.V, counts.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Equal(Lanes256 a, Lanes256 b) => new(Vector256.Equals(a.V, b.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 GreaterThan(Lanes256 a, Lanes256 b) => new(Vector256.GreaterThan(a.V, b.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Min(Lanes256 a, Lanes256 b) => new(Vector256.Min(a.V, b.V));

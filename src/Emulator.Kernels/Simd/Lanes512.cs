@@ -46,6 +46,12 @@ internal readonly struct Lanes512 : ILanes<Lanes512>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 ShiftLeft(Lanes512 a, int count) => new(Vector512.ShiftLeft(a.V, count));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 ShiftRightLogical(Lanes512 a, int count) => new(Vector512.ShiftRightLogical(a.V, count));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 ShiftRightArithmetic(Lanes512 a, int count) => new(Vector512.ShiftRightArithmetic(a.V.AsInt32(), count).AsUInt32());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 ShiftLeftVariable(Lanes512 a, Lanes512 counts) =>
+        Avx512F.IsSupported ? new(Avx512F.ShiftLeftLogicalVariable(a.V, counts.V)) : new(VariableShift.Left(a.V, counts.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 ShiftRightLogicalVariable(Lanes512 a, Lanes512 counts) =>
+        Avx512F.IsSupported ? new(Avx512F.ShiftRightLogicalVariable(a.V, counts.V)) : new(VariableShift.Right(a.V, counts.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Equal(Lanes512 a, Lanes512 b) => new(Vector512.Equals(a.V, b.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 GreaterThan(Lanes512 a, Lanes512 b) => new(Vector512.GreaterThan(a.V, b.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Min(Lanes512 a, Lanes512 b) => new(Vector512.Min(a.V, b.V));

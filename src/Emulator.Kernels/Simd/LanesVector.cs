@@ -37,6 +37,18 @@ internal readonly struct LanesVector : ILanes<LanesVector>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static LanesVector ShiftLeft(LanesVector a, int count) => new(Vector.ShiftLeft(a.V, count));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static LanesVector ShiftRightLogical(LanesVector a, int count) => new(Vector.ShiftRightLogical(a.V, count));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static LanesVector ShiftRightArithmetic(LanesVector a, int count) => new(Vector.AsVectorUInt32(Vector.ShiftRightArithmetic(Vector.AsVectorInt32(a.V), count)));
+    public static LanesVector ShiftLeftVariable(LanesVector a, LanesVector counts)
+    {
+        Span<uint> r = stackalloc uint[Count];
+        for (int k = 0; k < Count; k++) r[k] = VariableShift.Left(a.V[k], counts.V[k]);
+        return new(new Vector<uint>(r));
+    }
+    public static LanesVector ShiftRightLogicalVariable(LanesVector a, LanesVector counts)
+    {
+        Span<uint> r = stackalloc uint[Count];
+        for (int k = 0; k < Count; k++) r[k] = VariableShift.Right(a.V[k], counts.V[k]);
+        return new(new Vector<uint>(r));
+    }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static LanesVector Equal(LanesVector a, LanesVector b) => new(Vector.Equals(a.V, b.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static LanesVector GreaterThan(LanesVector a, LanesVector b) => new(Vector.GreaterThan(a.V, b.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static LanesVector Min(LanesVector a, LanesVector b) => new(Vector.Min(a.V, b.V));
