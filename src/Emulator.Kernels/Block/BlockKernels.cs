@@ -1,7 +1,8 @@
 using System.Buffers;
-using System.Runtime.Intrinsics;
+using System.Runtime.InteropServices;
 using Emulator.Formats;
 using Emulator.Kernels.Float;
+using Emulator.Kernels.Simd;
 
 namespace Emulator.Kernels;
 
@@ -89,118 +90,127 @@ public static class BlockKernels
         bool encode = y.IsEmpty && x.Length > 0;
         int length = shape[^1];
         int bcols = format.BlockCols;
-        int chunks = (length + bcols - 1) / bcols;
+        int chunks = length == 0 ? 0 : (length + bcols - 1) / bcols;
         long rows = length == 0 ? 0 : x.Length / length;
+        long blockCount = rows * chunks;
+        if (blockCount == 0) return;
+        int lanes = options.MaxLanes;
         var elementOptions = rounding with { Overflow = OverflowPolicy.Saturate };
         var element = (FloatFormat)format.Element;
+        var elementPlan = new FloatPlan(element, elementOptions);
         uint elementZero = element.Encode(0.0, default, 0u);
         var scaleRounding = new RoundingOptions(RoundingMode.NearestEven, OverflowPolicy.Saturate);
         bool pow2 = format.Rule.IsPowerOfTwo();
-        uint scaleNaNCode = format.Scale.HasNaN ? format.Scale.Encode(double.NaN, default, 0u) : 0u;
+        var scales = new ScaleTables(format, scaleRounding);
         float elementMax = (float)element.MaxFinite, inverseElementMax = 1f / elementMax, scaleMax = (float)format.Scale.MaxFinite;
-        var (minK, maxK) = pow2 ? format.ScaleExponentRange : (0, 0);
-        uint[]? exponentCodes = pow2 ? new uint[maxK - minK + 1] : null;
-        if (exponentCodes != null)
-            for (int k = minK; k <= maxK; k++) exponentCodes[k - minK] = format.Scale.Encode(Math.ScaleB(1.0, k), default, 0u);
 
         float[] t = ArrayPool<float>.Shared.Rent(Tile);
+        float[] amaxes = ArrayPool<float>.Shared.Rent(Tile);
         float[] post = ArrayPool<float>.Shared.Rent(Tile);
+        uint[] blockScaleCodes = ArrayPool<uint>.Shared.Rent(Tile);
+        int[] sizes = ArrayPool<int>.Shared.Rent(Tile);
         BlockKind[] kinds = ArrayPool<BlockKind>.Shared.Rent(Tile);
         int[] scratchIdx = ArrayPool<int>.Shared.Rent(bcols);
         uint[] scratchCodes = ArrayPool<uint>.Shared.Rent(bcols);
         float[] scratchY = ArrayPool<float>.Shared.Rent(bcols);
         try
         {
-            long blockCount = rows * chunks;
-            int tileStart = 0;
+            int tileStart = 0, chunk = 0;
             long b = 0;
             while (b < blockCount)
             {
-                // Pass 1: the blocks that fit the tile (blocks follow each other in flat order): amax, scale, x scaled.
+                // Pass 1: the blocks that fit the tile (they follow each other in flat order): amax with NaN / Inf.
                 long tileFirstBlock = b;
                 int tileLen = 0, tileBlocks = 0;
                 for (; b < blockCount; b++)
                 {
-                    int c = (int)(b % chunks);
-                    int n = Math.Min(bcols, length - c * bcols);
+                    int n = Math.Min(bcols, length - chunk * bcols);
                     if (tileLen + n > Tile) break;
-                    int start = tileStart + tileLen;
-                    ReadOnlySpan<float> xb = x.Slice(start, n);
-                    Span<float> tb = t.AsSpan(tileLen, n);
-                    var stats = BlockStats.Of(xb, options.MaxLanes);
+                    var stats = BlockStats.Of(x.Slice(tileStart + tileLen, n), lanes);
+                    amaxes[tileBlocks] = stats.HasNaN ? float.NaN : stats.HasInf ? float.PositiveInfinity : stats.FiniteAmax;
+                    sizes[tileBlocks++] = n;
+                    tileLen += n;
+                    if (++chunk == chunks) chunk = 0;
+                }
+
+                // Pass 2: block scales and x scaled to the element range.
+                if (!pow2)
+                {
+                    for (int j = 0; j < tileBlocks; j++)
+                    {
+                        float d = amaxes[j] * (ts.Encode * inverseElementMax);
+                        post[j] = Math.Clamp(MathF.Min(d, float.MaxValue), -scaleMax, scaleMax);
+                    }
+                    scales.EncodeScales(post.AsSpan(0, tileBlocks), blockScaleCodes.AsSpan(0, tileBlocks), lanes);
+                }
+                for (int j = 0, pos = 0; j < tileBlocks; pos += sizes[j], j++)
+                {
+                    int n = sizes[j];
+                    float amax = amaxes[j];
                     BlockKind kind = BlockKind.Vector;
                     uint scaleCode;
-                    float post1, factor;
+                    float factor = 0f, post1 = float.NaN;
                     if (pow2)
                     {
-                        if (stats.HasNaN || stats.HasInf)
+                        if (!float.IsFinite(amax))
                         {
                             kind = BlockKind.NaN;
-                            scaleCode = scaleNaNCode;
-                            factor = 0f;
-                            post1 = float.NaN;
+                            scaleCode = scales.NaNCode;
                         }
                         else
                         {
-                            int k = format.SharedExponent(stats.FiniteAmax);
-                            scaleCode = exponentCodes![k - minK];
-                            factor = MathF.ScaleB(1f, -k);
-                            post1 = MathF.ScaleB(1f, k);
+                            int k = scales.Exponent(amax);
+                            scaleCode = scales.ExponentCode(k);
+                            factor = scales.Factor(k);
+                            post1 = scales.Multiplier(k);
                         }
                     }
                     else
                     {
-                        float amax = stats.HasNaN ? float.NaN : stats.HasInf ? float.PositiveInfinity : stats.FiniteAmax;
-                        float d = amax * (ts.Encode * inverseElementMax);
-                        d = Math.Clamp(MathF.Min(d, float.MaxValue), -scaleMax, scaleMax);
-                        scaleCode = format.Scale.Encode(d, scaleRounding, 0u);
-                        double s = format.Scale.Decode(scaleCode);
-                        if (double.IsNaN(s))
-                        {
-                            kind = BlockKind.NaN;
-                            factor = 0f;
-                            post1 = float.NaN;
-                        }
+                        scaleCode = blockScaleCodes[j];
+                        double sv = scales.Decode(scaleCode);
+                        if (double.IsNaN(sv)) kind = BlockKind.NaN;
                         else
                         {
-                            float product = (float)s * ts.Decode;
+                            float product = (float)sv * ts.Decode;
                             factor = product == 0f ? float.MaxValue : MathF.Min(1f / product, float.MaxValue);
-                            post1 = (float)s;
+                            post1 = (float)sv;
+                            // NaN elements with a finite scale, or a NaN factor (NaN tensor scale): the reference's block routine.
+                            if (float.IsNaN(amax) || float.IsNaN(factor)) kind = BlockKind.Reference;
                         }
                     }
-                    // NaN elements with a finite scale, or a NaN factor (NaN tensor scale): the reference's block routine.
-                    if (kind == BlockKind.Vector && !pow2 && (stats.HasNaN || float.IsNaN(factor))) kind = BlockKind.Reference;
+                    Span<float> tb = t.AsSpan(pos, n);
                     if (kind == BlockKind.Vector)
                     {
-                        bool flushed = pow2 ? BlockVectors.ScalePow2(xb, tb, factor, options.MaxLanes)
-                            : BlockVectors.ScaleClamp(xb, tb, factor, elementMax, options.MaxLanes);
+                        ReadOnlySpan<float> xb = x.Slice(tileStart + pos, n);
+                        bool flushed = pow2 ? BlockVectors.ScalePow2(xb, tb, factor, elementMax, lanes)
+                            : BlockVectors.ScaleClamp(xb, tb, factor, elementMax, lanes);
                         if (flushed) kind = BlockKind.Reference;
                     }
                     if (kind != BlockKind.Vector) tb.Clear();
-                    if (encode) scaleCodes[(int)b] = scaleCode;
-                    kinds[tileBlocks] = kind;
-                    post[tileBlocks] = post1;
-                    tileBlocks++;
-                    tileLen += n;
+                    if (encode) scaleCodes[(int)(tileFirstBlock + j)] = scaleCode;
+                    kinds[j] = kind;
+                    post[j] = post1;
                 }
 
-                // Pass 2: the element rounding of the whole tile (global indices for stochastic words).
-                var ko = new KernelOptions { IndexOffset = options.IndexOffset + tileStart, MaxLanes = options.MaxLanes };
+                // Pass 3: the element rounding of the whole tile (global indices for stochastic words).
+                var ko = new KernelOptions { IndexOffset = options.IndexOffset + tileStart, MaxLanes = lanes };
                 Span<float> tt = t.AsSpan(0, tileLen);
-                if (encode) QuantizeKernels.Encode(tt, elementCodes.Slice(tileStart, tileLen), element, elementOptions, ko);
-                else QuantizeKernels.Quantize(tt, tt, element, elementOptions, ko);
+                var src = MemoryMarshal.Cast<float, uint>(tt);
+                if (encode)
+                    RuleDispatch.Run<FloatEncodeOp, FloatPlan, uint, Io32, uint, Io32>(elementOptions.Mode, src, elementCodes.Slice(tileStart, tileLen), elementPlan, elementOptions, ko);
+                else
+                    RuleDispatch.Run<FloatQuantizeOp, FloatPlan, uint, Io32, uint, Io32>(elementOptions.Mode, src, src, elementPlan, elementOptions, ko);
 
-                // Pass 3: scales multiplied back; NaN blocks; blocks left to the reference.
-                int pos = 0;
-                for (int j = 0; j < tileBlocks; j++)
+                // Pass 4: scales multiplied back; NaN blocks; blocks left to the reference.
+                for (int j = 0, pos = 0; j < tileBlocks; pos += sizes[j], j++)
                 {
-                    int c = (int)((tileFirstBlock + j) % chunks);
-                    int n = Math.Min(bcols, length - c * bcols);
+                    int n = sizes[j];
                     int start = tileStart + pos;
                     switch (kinds[j])
                     {
                         case BlockKind.Vector:
-                            if (!encode) BlockVectors.MultiplyBack(tt.Slice(pos, n), y.Slice(start, n), post[j], ts.Decode, pow2, options.MaxLanes);
+                            if (!encode) BlockVectors.MultiplyBack(tt.Slice(pos, n), y.Slice(start, n), post[j], ts.Decode, pow2, lanes);
                             break;
                         case BlockKind.NaN:
                             if (encode) elementCodes.Slice(start, n).Fill(elementZero);
@@ -211,7 +221,6 @@ public static class BlockKernels
                                 encode ? default : y.Slice(start, n), ts, rounding, options.IndexOffset, scratchIdx, scratchCodes, scratchY);
                             break;
                     }
-                    pos += n;
                 }
                 tileStart += tileLen;
             }
@@ -219,7 +228,10 @@ public static class BlockKernels
         finally
         {
             ArrayPool<float>.Shared.Return(t);
+            ArrayPool<float>.Shared.Return(amaxes);
             ArrayPool<float>.Shared.Return(post);
+            ArrayPool<uint>.Shared.Return(blockScaleCodes);
+            ArrayPool<int>.Shared.Return(sizes);
             ArrayPool<BlockKind>.Shared.Return(kinds);
             ArrayPool<int>.Shared.Return(scratchIdx);
             ArrayPool<uint>.Shared.Return(scratchCodes);

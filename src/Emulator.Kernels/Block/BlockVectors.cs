@@ -95,11 +95,13 @@ internal readonly record struct BlockStats(float FiniteAmax, bool HasNaN, bool H
 /// <summary>The element-wise steps of a vector block: x scaled before the element rounding, the scale multiplied back after it.</summary>
 internal static class BlockVectors
 {
-    /// <summary>t = fl32(x * 2^-k); returns whether a nonzero element gave 0 (its block then runs the reference).</summary>
+    /// <summary>t = clamp(fl32(x * 2^-k), -max, max); returns whether a nonzero element gave 0 (its block then runs the
+    /// reference). The clamp does not change the saturating element rounding (anything beyond max rounds to max in every
+    /// mode) but keeps the element kernel on its fast path.</summary>
     /// <remarks>The product is exact unless it falls below float32's normal range, far below the element format's smallest
     /// subnormal (at least 2^-64): the rounding then decides the same (round-to-nearest gives 0, directed and stochastic
     /// modes see the same sign and a nonzero remainder whose floor(nu 2^32) is 0) unless the product flushes to zero.</remarks>
-    public static bool ScalePow2(ReadOnlySpan<float> x, Span<float> t, float factor, int maxLanes)
+    public static bool ScalePow2(ReadOnlySpan<float> x, Span<float> t, float factor, float max, int maxLanes)
     {
         ref float px = ref MemoryMarshal.GetReference(x);
         ref float pt = ref MemoryMarshal.GetReference(t);
@@ -108,12 +110,14 @@ internal static class BlockVectors
         if (maxLanes >= 16 && Vector512.IsHardwareAccelerated)
         {
             var f = Vector512.Create(factor);
+            var hi = Vector512.Create(max);
+            var lo = Vector512.Create(-max);
             var bad = Vector512<float>.Zero;
             for (; i <= n - 16; i += 16)
             {
                 var v = Vector512.LoadUnsafe(ref px, (nuint)i);
                 var q = v * f;
-                q.StoreUnsafe(ref pt, (nuint)i);
+                Vector512.Min(Vector512.Max(q, lo), hi).StoreUnsafe(ref pt, (nuint)i);
                 bad |= Vector512.Equals(q, Vector512<float>.Zero) & ~Vector512.Equals(v, Vector512<float>.Zero);
             }
             flushed = bad != Vector512<float>.Zero;
@@ -121,12 +125,14 @@ internal static class BlockVectors
         if (maxLanes >= 8 && Vector256.IsHardwareAccelerated)
         {
             var f = Vector256.Create(factor);
+            var hi = Vector256.Create(max);
+            var lo = Vector256.Create(-max);
             var bad = Vector256<float>.Zero;
             for (; i <= n - 8; i += 8)
             {
                 var v = Vector256.LoadUnsafe(ref px, (nuint)i);
                 var q = v * f;
-                q.StoreUnsafe(ref pt, (nuint)i);
+                Vector256.Min(Vector256.Max(q, lo), hi).StoreUnsafe(ref pt, (nuint)i);
                 bad |= Vector256.Equals(q, Vector256<float>.Zero) & ~Vector256.Equals(v, Vector256<float>.Zero);
             }
             flushed |= bad != Vector256<float>.Zero;
@@ -134,12 +140,14 @@ internal static class BlockVectors
         if (maxLanes >= 4 && Vector128.IsHardwareAccelerated)
         {
             var f = Vector128.Create(factor);
+            var hi = Vector128.Create(max);
+            var lo = Vector128.Create(-max);
             var bad = Vector128<float>.Zero;
             for (; i <= n - 4; i += 4)
             {
                 var v = Vector128.LoadUnsafe(ref px, (nuint)i);
                 var q = v * f;
-                q.StoreUnsafe(ref pt, (nuint)i);
+                Vector128.Min(Vector128.Max(q, lo), hi).StoreUnsafe(ref pt, (nuint)i);
                 bad |= Vector128.Equals(q, Vector128<float>.Zero) & ~Vector128.Equals(v, Vector128<float>.Zero);
             }
             flushed |= bad != Vector128<float>.Zero;
@@ -148,7 +156,7 @@ internal static class BlockVectors
         {
             float v = Unsafe.Add(ref px, i);
             float q = v * factor;
-            Unsafe.Add(ref pt, i) = q;
+            Unsafe.Add(ref pt, i) = Math.Clamp(q, -max, max);
             flushed |= q == 0f & v != 0f;
         }
         return flushed;
