@@ -72,10 +72,11 @@ internal readonly record struct BlockStats(float FiniteAmax, bool HasNaN, bool H
 
     private static float Reduce(Vector128<float> a, Vector128<float> b)
     {
+        // Lanes hold finite magnitudes (no NaN), so the order of the maxima does not matter.
         var m = Vector128.Max(a, b);
-        float r = 0f;
-        for (int k = 0; k < 4; k++) r = MathF.Max(r, m.GetElement(k));
-        return r;
+        m = Vector128.Max(m, Vector128.Shuffle(m, Vector128.Create(2, 3, 0, 1)));
+        m = Vector128.Max(m, Vector128.Shuffle(m, Vector128.Create(1, 0, 3, 2)));
+        return m.ToScalar();
     }
 
     private static BlockStats Scalar(ReadOnlySpan<float> x)
