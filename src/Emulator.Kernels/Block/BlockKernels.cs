@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Emulator.Formats;
 using Emulator.Kernels.Float;
 using Emulator.Kernels.Simd;
@@ -102,6 +103,7 @@ public static class BlockKernels
         var scaleRounding = new RoundingOptions(RoundingMode.NearestEven, OverflowPolicy.Saturate);
         bool pow2 = format.Rule.IsPowerOfTwo();
         var scales = new ScaleTables(format, scaleRounding);
+        bool fuseFloor = format.Rule == ScaleRule.Floor && lanes >= 16 && Vector512.IsHardwareAccelerated;
         float elementMax = (float)element.MaxFinite, inverseElementMax = 1f / elementMax, scaleMax = (float)format.Scale.MaxFinite;
 
         float[] t = ArrayPool<float>.Shared.Rent(Tile);
@@ -110,6 +112,7 @@ public static class BlockKernels
         uint[] blockScaleCodes = ArrayPool<uint>.Shared.Rent(Tile);
         int[] sizes = ArrayPool<int>.Shared.Rent(Tile);
         BlockKind[] kinds = ArrayPool<BlockKind>.Shared.Rent(Tile);
+        bool[] fused = ArrayPool<bool>.Shared.Rent(Tile);
         int[] scratchIdx = ArrayPool<int>.Shared.Rent(bcols);
         uint[] scratchCodes = ArrayPool<uint>.Shared.Rent(bcols);
         float[] scratchY = ArrayPool<float>.Shared.Rent(bcols);
@@ -126,8 +129,21 @@ public static class BlockKernels
                 {
                     int n = Math.Min(bcols, length - chunk * bcols);
                     if (tileLen + n > Tile) break;
-                    var stats = BlockStats.Of(x.Slice(tileStart + tileLen, n), lanes);
-                    amaxes[tileBlocks] = stats.HasNaN ? float.NaN : stats.HasInf ? float.PositiveInfinity : stats.FiniteAmax;
+                    fused[tileBlocks] = false;
+                    if (fuseFloor && (n & 15) == 0
+                        && BlockVectors.FloorBlock512(x.Slice(tileStart + tileLen, n), t.AsSpan(tileLen, n), scales, elementMax, out int fk, out bool flushed))
+                    {
+                        // Floor rule, Vector512: amax, exponent and scaled x in one step.
+                        fused[tileBlocks] = true;
+                        kinds[tileBlocks] = flushed ? BlockKind.Reference : BlockKind.Vector;
+                        post[tileBlocks] = scales.Multiplier(fk);
+                        if (encode) scaleCodes[(int)b] = scales.ExponentCode(fk);
+                    }
+                    else
+                    {
+                        var stats = BlockStats.Of(x.Slice(tileStart + tileLen, n), lanes);
+                        amaxes[tileBlocks] = stats.HasNaN ? float.NaN : stats.HasInf ? float.PositiveInfinity : stats.FiniteAmax;
+                    }
                     sizes[tileBlocks++] = n;
                     tileLen += n;
                     if (++chunk == chunks) chunk = 0;
@@ -146,6 +162,11 @@ public static class BlockKernels
                 for (int j = 0, pos = 0; j < tileBlocks; pos += sizes[j], j++)
                 {
                     int n = sizes[j];
+                    if (fused[j])
+                    {
+                        if (kinds[j] != BlockKind.Vector) t.AsSpan(pos, n).Clear();
+                        continue;
+                    }
                     float amax = amaxes[j];
                     BlockKind kind = BlockKind.Vector;
                     uint scaleCode;
@@ -233,6 +254,7 @@ public static class BlockKernels
             ArrayPool<uint>.Shared.Return(blockScaleCodes);
             ArrayPool<int>.Shared.Return(sizes);
             ArrayPool<BlockKind>.Shared.Return(kinds);
+            ArrayPool<bool>.Shared.Return(fused);
             ArrayPool<int>.Shared.Return(scratchIdx);
             ArrayPool<uint>.Shared.Return(scratchCodes);
             ArrayPool<float>.Shared.Return(scratchY);

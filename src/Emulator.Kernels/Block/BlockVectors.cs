@@ -70,7 +70,7 @@ internal readonly record struct BlockStats(float FiniteAmax, bool HasNaN, bool H
         return new BlockStats(amax, nan, inf);
     }
 
-    private static float Reduce(Vector128<float> a, Vector128<float> b)
+    internal static float Reduce(Vector128<float> a, Vector128<float> b)
     {
         // Lanes hold finite magnitudes (no NaN), so the order of the maxima does not matter.
         var m = Vector128.Max(a, b);
@@ -96,6 +96,42 @@ internal readonly record struct BlockStats(float FiniteAmax, bool HasNaN, bool H
 /// <summary>The element-wise steps of a vector block: x scaled before the element rounding, the scale multiplied back after it.</summary>
 internal static class BlockVectors
 {
+    /// <summary>A full block (a multiple of 16 elements, Vector512) under the floor rule in one call: amax, exponent k, and
+    /// t = clamp(fl32(x * 2^-k), -max, max) as <see cref="ScalePow2"/>. Returns false (t untouched) when the block holds NaN or
+    /// ±Inf; <paramref name="flushed"/> as <see cref="ScalePow2"/>.</summary>
+    public static bool FloorBlock512(ReadOnlySpan<float> x, Span<float> t, ScaleTables scales, float max, out int k, out bool flushed)
+    {
+        ref float px = ref MemoryMarshal.GetReference(x);
+        ref float pt = ref MemoryMarshal.GetReference(t);
+        int n = x.Length;
+        var m = Vector512<float>.Zero;
+        var special = Vector512<float>.Zero;
+        var limit = Vector512.Create(float.MaxValue);
+        for (int i = 0; i < n; i += 16)
+        {
+            var a = Vector512.Abs(Vector512.LoadUnsafe(ref px, (nuint)i));
+            var finite = Vector512.LessThanOrEqual(a, limit);
+            m = Vector512.Max(m, a & finite);
+            special |= ~finite;
+        }
+        if (special != Vector512<float>.Zero) { k = 0; flushed = false; return false; }
+        var h = Vector256.Max(m.GetLower(), m.GetUpper());
+        k = scales.Exponent(BlockStats.Reduce(h.GetLower(), h.GetUpper()));
+        var f = Vector512.Create(scales.Factor(k));
+        var hi = Vector512.Create(max);
+        var lo = Vector512.Create(-max);
+        var bad = Vector512<float>.Zero;
+        for (int i = 0; i < n; i += 16)
+        {
+            var v = Vector512.LoadUnsafe(ref px, (nuint)i);
+            var q = v * f;
+            Vector512.Min(Vector512.Max(q, lo), hi).StoreUnsafe(ref pt, (nuint)i);
+            bad |= Vector512.Equals(q, Vector512<float>.Zero) & ~Vector512.Equals(v, Vector512<float>.Zero);
+        }
+        flushed = bad != Vector512<float>.Zero;
+        return true;
+    }
+
     /// <summary>t = clamp(fl32(x * 2^-k), -max, max); returns whether a nonzero element gave 0 (its block then runs the
     /// reference). The clamp does not change the saturating element rounding (anything beyond max rounds to max in every
     /// mode) but keeps the element kernel on its fast path.</summary>
