@@ -33,7 +33,7 @@ public class BlockKernelTests
         for (int start = 0; start < count; start += 16)
         {
             int end = Math.Min(count, start + 16);
-            int kind = rng.Next(14);
+            int kind = rng.Next(15);
             for (int i = start; i < end; i++)
             {
                 switch (kind)
@@ -49,6 +49,7 @@ public class BlockKernelTests
                     case 8: if (rng.Next(8) == 0) x[i] *= 100f; break;
                     case 9: x[i] = i == start ? float.MaxValue : -x[i]; break;
                     case 10: x[i] = i % 3 == 0 ? -0f : x[i] * 1e-30f; break;
+                    case 11: x[i] = rng.Next(-48, 49) * 0.125f; break; // element values and ties after scaling
                     default: x[i] *= (float)Math.Pow(2, rng.Next(-20, 20)); break;
                 }
             }
