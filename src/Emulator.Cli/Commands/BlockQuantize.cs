@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Emulator.Cli.IO;
 using Emulator.Formats;
+using Emulator.Kernels;
 
 namespace Emulator.Cli.Commands;
 
@@ -22,8 +23,8 @@ public static class BlockQuantize
         var elementCodes = new uint[x.Length];
         var scaleCodes = new uint[layout.BlockCount];
         var values = new float[x.Length];
-        TensorScale ts = format.TensorScaleFor(BlockFormat.Amax(x.Data));
-        format.Encode(x.Data, layout, elementCodes, scaleCodes, ts, options);
+        // The vectorized block kernel (bit-identical to format.Encode; other block formats run the reference inside it).
+        TensorScale ts = BlockKernels.Encode(x.Data, x.Shape, elementCodes, scaleCodes, format, options);
         format.Decode(elementCodes, scaleCodes, layout, values, ts.Decode);
         long nans = 0;
         for (int i = 0; i < values.Length; i++)

@@ -26,6 +26,9 @@ public sealed record QuantizeBenchOptions
     public double SecondsPerLine { get; init; } = 0.3;
     /// <summary>Also measure the int8 per-channel affine kernel.</summary>
     public bool IncludeAffine { get; init; } = true;
+    /// <summary>Block formats (e.g. mxfp4, nvfp4) for <see cref="BlockKernels.Quantize"/> on one thread, each with a line for the
+    /// scalar <see cref="BlockFormat"/> reference (measured on at most 2^18 elements); empty = none.</summary>
+    public IReadOnlyList<string> BlockFormats { get; init; } = [];
 }
 
 /// <summary>
@@ -70,6 +73,24 @@ public static class QuantizeBench
                     var ro = new RoundingOptions(mode) { Seed = 1 };
                     double g = Measure(() => QuantizeKernels.Quantize(x, y, f, ro, ko), n, options.SecondsPerLine);
                     Add(new("quantize", f.Name, mode.Name(), n, options.Threads, g, copy, g / copy));
+                }
+            }
+            foreach (string name in options.BlockFormats)
+            {
+                var block = FormatRegistry.Default.Get(name) as BlockFormat
+                    ?? throw new ArgumentException($"'{name}' is not a block format", nameof(options));
+                Scale(normal, x, 1.0);
+                int length = n % 4096 == 0 ? 4096 : n;
+                int[] shape = [n / length, length];
+                int refN = Math.Min(n, 1 << 18), refLength = Math.Min(length, refN);
+                int[] refShape = [refN / refLength, refLength];
+                foreach (var mode in modes)
+                {
+                    var ro = new RoundingOptions(mode) { Seed = 1 };
+                    double g = Measure(() => BlockKernels.Quantize(x, shape, y, block, ro), n, options.SecondsPerLine);
+                    Add(new("block-quantize", block.Name, mode.Name(), n, 1, g, copy, g / copy));
+                    double r = Measure(() => block.Quantize(x.AsSpan(0, refN), refShape, y.AsSpan(0, refN), ro), refN, options.SecondsPerLine);
+                    Add(new("block-reference", block.Name, mode.Name(), refN, 1, r, copy, r / copy));
                 }
             }
             if (options.IncludeAffine)
