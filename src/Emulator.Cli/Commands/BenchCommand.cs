@@ -27,15 +27,21 @@ public static class BenchCommand
         var formats = new Option<string?>("--formats") { Description = "Comma-separated formats (default: every binary float preset, int8 and affine int8 per channel)" };
         var modes = new Option<string?>("--rounding") { Description = "Comma-separated rounding modes (default: nearest-even, toward-zero, to-odd, stochastic, stochastic-equal)" };
         var sizes = new Option<string?>("--sizes") { Description = "Comma-separated element counts (default 4096,16777216)" };
+        var blocks = new Option<string>("--block-formats") { Description = "Comma-separated block formats for the fused block kernel (default mxfp4,nvfp4; 'none' to skip)", DefaultValueFactory = _ => "mxfp4,nvfp4" };
         var json = Json();
         var command = new Command("quantize", "Gelem/s of the quantize kernels at 2^12 and 2^24 elements with two baselines from the same run: a Vector512 copy\n" +
             "of the same arrays (the memory ceiling) and TensorPrimitives' float->half->float for binary16.\n\nExamples:\n  emu bench quantize\n  emu bench quantize --formats e4m3,bfloat16 --rounding nearest-even --json q.json")
-        { threads, formats, modes, sizes, json };
+        { threads, formats, modes, sizes, blocks, json };
         command.SetAction(parse =>
         {
             int t = parse.GetValue(threads);
             if (t is < 1 or > 1024) throw new CliException($"--threads {t}: must be in 1..1024");
-            var o = new QuantizeBenchOptions { Threads = t };
+            string blockText = parse.GetValue(blocks)!;
+            var o = new QuantizeBenchOptions
+            {
+                Threads = t,
+                BlockFormats = blockText == "none" ? [] : blockText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            };
             if (parse.GetValue(formats) is { } f) o = o with { Formats = f.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) };
             if (parse.GetValue(modes) is { } m) o = o with { Modes = m.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(RoundingNames.ParseMode).ToArray() };
             if (parse.GetValue(sizes) is { } s)
