@@ -60,4 +60,8 @@ internal interface ILanes<TSelf> where TSelf : struct, ILanes<TSelf>
     static abstract TSelf UInt32ToSingle(TSelf a);
     /// <summary>float32((double)m * s) of int32 lanes m: the product rounded to float64, then to float32.</summary>
     static abstract TSelf Int32TimesDoubleToSingle(TSelf m, double s);
+    /// <summary>Per-lane table[index &amp; table.IndexMask] (permutes for tables of up to 64 entries, gathers beyond).</summary>
+    static abstract TSelf Lookup(TSelf index, LaneTable table);
+    /// <summary>Per-lane count of leading zero bits (32 for 0).</summary>
+    static abstract TSelf LeadingZeroCount(TSelf a);
 }
