@@ -13,7 +13,8 @@ namespace Emulator.Kernels;
 /// <summary>
 /// Span kernels bit-identical to the scalar <see cref="ScalarFormat"/> reference: quantize (fake-quantize float32 to the
 /// format and back), encode to codes, decode codes. Vectorized for <see cref="FloatFormat"/> (every special-code policy,
-/// values within float32), <see cref="IntegerFormat"/> (integers and fixed point) and <see cref="PositFormat"/> (n &lt;= 16); any other scalar format runs the
+/// values within float32), <see cref="IntegerFormat"/> (integers and fixed point), <see cref="PositFormat"/> (every n &lt;= 32),
+/// <see cref="TableFormat"/> (NF4, AF4, codebooks) and <see cref="HiFloat8Format"/>; any other scalar format runs the
 /// scalar reference element by element, with the same element indices. Allocation-free on one thread.
 /// </summary>
 public static class QuantizeKernels
