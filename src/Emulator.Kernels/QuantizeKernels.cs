@@ -53,7 +53,7 @@ public static class QuantizeKernels
                 RuleDispatch.Run<PositQuantizeOp, PositPlan, uint, Io32, uint, Io32>(rounding.Mode, src, dst, new PositPlan(p, rounding), rounding, options);
                 break;
             case TableFormat t:
-                RuleDispatch.Run<TableQuantizeOp, TablePlan, uint, Io32, uint, Io32>(rounding.Mode, src, dst, new TablePlan(t, rounding), rounding, options);
+                TableDispatch.Quantize(src, dst, t, rounding, options);
                 break;
             case HiFloat8Format h:
                 RuleDispatch.Run<HiFloat8QuantizeOp, HiFloat8Plan, uint, Io32, uint, Io32>(rounding.Mode, src, dst, new HiFloat8Plan(h, rounding), rounding, options);
@@ -126,7 +126,7 @@ public static class QuantizeKernels
                 RuleDispatch.Run<PositEncodeOp, PositPlan, uint, Io32, T, TIo>(rounding.Mode, src, dst, new PositPlan(p, rounding), rounding, options);
                 break;
             case TableFormat t:
-                RuleDispatch.Run<TableEncodeOp, TablePlan, uint, Io32, T, TIo>(rounding.Mode, src, dst, new TablePlan(t, rounding), rounding, options);
+                TableDispatch.Encode<T, TIo>(src, dst, t, rounding, options);
                 break;
             case HiFloat8Format h:
                 RuleDispatch.Run<HiFloat8EncodeOp, HiFloat8Plan, uint, Io32, T, TIo>(rounding.Mode, src, dst, new HiFloat8Plan(h, rounding), rounding, options);
@@ -155,7 +155,7 @@ public static class QuantizeKernels
                 RuleDispatch.Run<IntegerDecodeOp, IntegerPlan, T, TIo, uint, Io32>(RoundingMode.NearestEven, codes, dst, new IntegerPlan(i, default), default, options);
                 break;
             case TableFormat t:
-                RuleDispatch.Run<TableDecodeOp, TablePlan, T, TIo, uint, Io32>(RoundingMode.NearestEven, codes, dst, new TablePlan(t, default), default, options);
+                TableDispatch.Decode<T, TIo>(codes, dst, t, options);
                 break;
             case HiFloat8Format h:
                 RuleDispatch.Run<HiFloat8DecodeOp, DecodeTablePlan, T, TIo, uint, Io32>(RoundingMode.NearestEven, codes, dst, new DecodeTablePlan(h), default, options);

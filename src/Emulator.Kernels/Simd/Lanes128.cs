@@ -78,4 +78,6 @@ internal readonly struct Lanes128 : ILanes<Lanes128>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes128 LeadingZeroCount(Lanes128 a) => Avx512CD.VL.IsSupported ? new(Avx512CD.VL.LeadingZeroCount(a.V))
         : Vector128.IsHardwareAccelerated ? new(PerElement.LeadingZeroCountFloat(a.V)) : new(PerElement.LeadingZeroCount(a.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128 Permute16(Lanes128 index, Vector512<uint> table) => new(PerElement.Permute16(index.V, table));
 }

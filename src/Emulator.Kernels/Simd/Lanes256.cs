@@ -88,4 +88,12 @@ internal readonly struct Lanes256 : ILanes<Lanes256>
     }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 LeadingZeroCount(Lanes256 a) => Avx512CD.VL.IsSupported ? new(Avx512CD.VL.LeadingZeroCount(a.V)) : new(PerElement.LeadingZeroCountFloat(a.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 Permute16(Lanes256 index, Vector512<uint> table)
+    {
+        if (!Avx2.IsSupported) return new(PerElement.Permute16(index.V, table));
+        var lo = Avx2.PermuteVar8x32(table.GetLower(), index.V);
+        var hi = Avx2.PermuteVar8x32(table.GetUpper(), index.V);
+        return new(Vector256.ConditionalSelect(Vector256.Equals(index.V & Vector256.Create(8u), Vector256<uint>.Zero), lo, hi));
+    }
 }

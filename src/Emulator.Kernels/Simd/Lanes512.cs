@@ -93,4 +93,7 @@ internal readonly struct Lanes512 : ILanes<Lanes512>
     }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 LeadingZeroCount(Lanes512 a) => Avx512CD.IsSupported ? new(Avx512CD.LeadingZeroCount(a.V)) : new(PerElement.LeadingZeroCount(a.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 Permute16(Lanes512 index, Vector512<uint> table) =>
+        Avx512F.IsSupported ? new(Avx512F.PermuteVar16x32(table, index.V)) : new(Vector512.Shuffle(table, index.V & Vector512.Create(15u)));
 }

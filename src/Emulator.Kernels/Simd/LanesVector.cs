@@ -83,4 +83,10 @@ internal readonly struct LanesVector : ILanes<LanesVector>
         for (int k = 0; k < Count; k++) r[k] = (uint)BitOperations.LeadingZeroCount(a.V[k]);
         return new(new Vector<uint>(r));
     }
+    public static LanesVector Permute16(LanesVector index, System.Runtime.Intrinsics.Vector512<uint> table)
+    {
+        Span<uint> r = stackalloc uint[Count];
+        for (int k = 0; k < Count; k++) r[k] = table[(int)(index.V[k] & 15)];
+        return new(new Vector<uint>(r));
+    }
 }

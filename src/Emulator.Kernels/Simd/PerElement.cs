@@ -11,6 +11,10 @@ internal static class PerElement
     public static Vector256<uint> Lookup(Vector256<uint> i, LaneTable t) => Vector256.Create(Lookup(i.GetLower(), t), Lookup(i.GetUpper(), t));
     public static Vector512<uint> Lookup(Vector512<uint> i, LaneTable t) => Vector512.Create(Lookup(i.GetLower(), t), Lookup(i.GetUpper(), t));
 
+    public static Vector128<uint> Permute16(Vector128<uint> i, Vector512<uint> t) => Vector128.Create(
+        t.GetElement((int)(i[0] & 15)), t.GetElement((int)(i[1] & 15)), t.GetElement((int)(i[2] & 15)), t.GetElement((int)(i[3] & 15)));
+    public static Vector256<uint> Permute16(Vector256<uint> i, Vector512<uint> t) => Vector256.Create(Permute16(i.GetLower(), t), Permute16(i.GetUpper(), t));
+
     public static Vector128<uint> LeadingZeroCount(Vector128<uint> a) => Vector128.Create(
         (uint)BitOperations.LeadingZeroCount(a[0]), (uint)BitOperations.LeadingZeroCount(a[1]),
         (uint)BitOperations.LeadingZeroCount(a[2]), (uint)BitOperations.LeadingZeroCount(a[3]));

@@ -1,11 +1,14 @@
 using System.Runtime.CompilerServices;
+using Emulator.Formats;
 using Emulator.Kernels.Rounding;
 using Emulator.Kernels.Simd;
 
 namespace Emulator.Kernels.Table;
 
 /// <summary>
-/// float32 -> table format (FORMATS.md section 3's tables) on a register: a binary search of the order key over the
+/// float32 -> table format (FORMATS.md section 3's tables) on a register. Deterministic modes whose code is monotone in
+/// the input take <c>Decide</c> (the code is the count of precomputed decision thresholds below the key); the
+/// general kernel (stochastic modes, toward-zero across 0, tables over 256 values): a binary search of the order key over the
 /// thresholds (one <see cref="ILanes{TSelf}.Lookup"/> per step: a permute for 16-entry tables) gives the lower index i with
 /// v_i &lt;= x &lt; v_i+1; the key compared with the interval's exact-value and midpoint keys gives nu's relation to 1/2; the
 /// candidate toward zero is i for x &gt;= 0 and i + 1 for x &lt; 0 (parity from it), and the rule struct decides.
@@ -14,105 +17,268 @@ namespace Emulator.Kernels.Table;
 /// </summary>
 internal static class TableKernel
 {
+    /// <summary>Every rule but stochastic(N): nu vs 1/2 from the midpoint keys, the rule struct decides.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV Fast<TV, TRule>(TV x, TV random, in TablePlan p, bool codes, out TV rare)
-        where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule
+    public static TV Fast<TV, TRule, TL>(TV x, TV random, in TablePlan p, bool codes)
+        where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule where TL : struct, ITableLookup
     {
         TableData t = p.Data;
-        TV zero = TV.Create(0), one = TV.Create(1);
-        TV neg = TV.ShiftRightArithmetic(x, 31);
-        TV key = x ^ (neg | TV.Create(0x8000_0000));
+        TV one = TV.Create(1);
+        TV idx = Locate<TV, TL>(x, t, out TV neg, out TV key, out TV settled);
+        TV above = TV.GreaterThan(key, Get<TV, TL>(idx, t.AboveMid)); // x > mid
+        TV below = TV.GreaterThan(Get<TV, TL>(idx, t.BelowMid), key); // x < mid
+        var lanes = new RoundingLanes<TV>
+        {
+            Negative = neg,
+            Random = random,
+            AboveHalf = TV.Select(neg, below, above),
+            AtHalf = TV.AndNot(TV.Create(uint.MaxValue), above | below),
+            Inexact = TV.Create(uint.MaxValue),
+            LowerOdd = TV.Create(0) - ((idx ^ neg) & one),            // parity of the candidate toward zero
+        };
+        TV up = TRule.RoundsUp(lanes, p.StochasticShift);
+        return Finish<TV, TL>(x, idx + TV.AndNot((up ^ neg) & one, settled), t, codes);
+    }
+
+    /// <summary>Stochastic(N): floor(nu 2^N) + R_N &gt;= 2^N as dist + R_N 2^-N w &gt;= w in float32; lanes within the error
+    /// band are <paramref name="rare"/>. Not inlined into the loop: the JIT's inline budget of the loop method runs out
+    /// (and leaves calls to tiny lane operations), while compiled on its own every lane operation is inlined.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static TV FastStochastic<TV, TL>(TV x, TV random, in TablePlan p, bool codes, out TV rare)
+        where TV : struct, ILanes<TV> where TL : struct, ITableLookup
+    {
+        TableData t = p.Data;
+        TV idx = Locate<TV, TL>(x, t, out TV neg, out _, out TV settled);
+        TV lo = Get<TV, TL>(idx, t.Lo), hi = Get<TV, TL>(idx, t.Hi);
+        TV dist = TV.Select(neg, TV.SubtractF(hi, x), TV.SubtractF(x, lo));
+        TV r = TV.MultiplyF(TV.UInt32ToSingle(TV.ShiftRightLogical(random, p.StochasticShift)), TV.Create(p.RandomScale));
+        TV sum = AddF(dist, TV.MultiplyF(r, Get<TV, TL>(idx, t.Width)));
+        TV up = TV.GreaterThanOrEqualF(sum, Get<TV, TL>(idx, t.Upper));
+        rare = TV.AndNot(TV.AndNot(TV.Create(uint.MaxValue), up | TV.GreaterThanOrEqualF(Get<TV, TL>(idx, t.Lower), sum)), settled);
+        return Finish<TV, TL>(x, idx + TV.AndNot((up ^ neg) & TV.Create(1), settled), t, codes);
+    }
+
+    /// <summary>The sign mask, the order key (±0 together), the lower index i (v_i &lt;= x &lt; v_i+1) and the lanes whose
+    /// code is i without rounding (x == v_i, beyond either end).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Locate<TV, TL>(TV x, TableData t, out TV neg, out TV key, out TV settled) where TV : struct, ILanes<TV> where TL : struct, ITableLookup
+    {
+        neg = TV.ShiftRightArithmetic(x, 31);
+        key = x ^ (neg | TV.Create(0x8000_0000));
         key -= TV.Equal(key, TV.Create(0x7FFF_FFFF));                 // -0 joins +0
+        TV idx = Search<TV, TL>(key, t.Thresholds, t.Steps);
+        settled = TV.Equal(key, Get<TV, TL>(idx, t.ExactKeys)) | TV.Equal(idx, TV.Create(t.Last)) | TV.GreaterThan(TV.Create(t.KeyLow), key);
+        return idx;
+    }
 
-        TV idx = zero;
-        for (int s = t.Steps - 1; s >= 0; s--)
-        {
-            TV cand = idx | TV.Create(1u << s);
-            idx = TV.Select(TV.GreaterThan(key, TV.Lookup(cand, t.Thresholds)), cand, idx);
-        }
-
-        TV settled = TV.Equal(key, TV.Lookup(idx, t.ExactKeys)) | TV.Equal(idx, TV.Create(t.Last)) | TV.GreaterThan(TV.Create(t.KeyLow), key);
-        TV above = TV.GreaterThan(key, TV.Lookup(idx, t.AboveMid));     // x > mid
-        TV below = TV.GreaterThan(TV.Lookup(idx, t.BelowMid), key);     // x < mid
-        TV up;
-        rare = zero;
-        if (TRule.NeedsTop32)
-        {
-            TV lo = TV.Lookup(idx, t.Lo), hi = TV.Lookup(idx, t.Hi);
-            TV dist = TV.Select(neg, TV.SubtractF(hi, x), TV.SubtractF(x, lo));
-            TV r = TV.MultiplyF(TV.UInt32ToSingle(TV.ShiftRightLogical(random, p.StochasticShift)), TV.Create(p.RandomScale));
-            TV sum = AddF(dist, TV.MultiplyF(r, TV.Lookup(idx, t.Width)));
-            up = TV.GreaterThanOrEqualF(sum, TV.Lookup(idx, t.Upper));
-            rare = TV.AndNot(TV.AndNot(TV.Create(uint.MaxValue), up | TV.GreaterThanOrEqualF(TV.Lookup(idx, t.Lower), sum)), settled);
-        }
-        else
-        {
-            var lanes = new RoundingLanes<TV>
-            {
-                Negative = neg,
-                Random = random,
-                AboveHalf = TV.Select(neg, below, above),
-                AtHalf = TV.AndNot(TV.Create(uint.MaxValue), above | below),
-                Inexact = TV.Create(uint.MaxValue),
-                LowerOdd = zero - ((idx ^ neg) & one),                   // parity of the candidate toward zero
-            };
-            up = TRule.RoundsUp(lanes, p.StochasticShift);
-        }
-        TV code = idx + TV.AndNot((up ^ neg) & one, settled);           // away from zero is i + 1 for x >= 0, i for x < 0
+    /// <summary>NaN lanes, and the code or its float32 value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Finish<TV, TL>(TV x, TV code, TableData t, bool codes) where TV : struct, ILanes<TV> where TL : struct, ITableLookup
+    {
         TV nan = TV.GreaterThan(x & TV.Create(0x7FFF_FFFF), TV.Create(0x7F80_0000));
         if (codes) return TV.Select(nan, TV.Create(t.NaNCode), code);
-        return TV.Select(nan, TV.Create(t.NaNValue), TV.Lookup(code, t.Values));
+        return TV.Select(nan, TV.Create(t.NaNValue), Get<TV, TL>(code, t.Values));
     }
+
+    /// <summary>Deterministic modes where the code is a non-decreasing function of the input: the code is the number of
+    /// decision thresholds below the key (a binary search, one lookup per step), NaN selected.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Decide<TV, TL>(TV x, in TablePlan p, bool codes) where TV : struct, ILanes<TV> where TL : struct, ITableLookup
+    {
+        TV key = x ^ (TV.ShiftRightArithmetic(x, 31) | TV.Create(0x8000_0000));
+        return Finish<TV, TL>(x, Search<TV, TL>(key, p.Decisions!, p.Data.Steps), p.Data, codes);
+    }
+
+    /// <summary>The number of thresholds below the key (entries hold key - 1; entry 0 is unused): a binary search, one
+    /// lookup per step (unrolled for 16-entry tables; a compare-and-count over 15 thresholds measured slower).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Search<TV, TL>(TV key, LaneTable thresholds, int steps) where TV : struct, ILanes<TV> where TL : struct, ITableLookup
+    {
+        TV idx = TV.Create(0);
+        if (TL.Is16)
+        {
+            idx = Step<TV, TL>(key, thresholds, idx, 8);
+            idx = Step<TV, TL>(key, thresholds, idx, 4);
+            idx = Step<TV, TL>(key, thresholds, idx, 2);
+            return Step<TV, TL>(key, thresholds, idx, 1);
+        }
+        for (int s = steps - 1; s >= 0; s--) idx = Step<TV, TL>(key, thresholds, idx, 1u << s);
+        return idx;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Step<TV, TL>(TV key, LaneTable thresholds, TV idx, uint bit) where TV : struct, ILanes<TV> where TL : struct, ITableLookup
+    {
+        TV cand = idx | TV.Create(bit);
+        return TV.Select(TV.GreaterThan(key, Get<TV, TL>(cand, thresholds)), cand, idx);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Get<TV, TL>(TV index, LaneTable table) where TV : struct, ILanes<TV> where TL : struct, ITableLookup =>
+        TL.Is16 ? TV.Permute16(index, table.V0) : TV.Lookup(index, table);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV AddF<TV>(TV a, TV b) where TV : struct, ILanes<TV> =>
         TV.SubtractF(a, b ^ TV.Create(0x8000_0000));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV Convert<TV, TRule>(TV x, TV random, in TablePlan p, bool codes)
-        where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule
+    public static TV ConvertStochastic<TV, TL>(TV x, TV random, in TablePlan p, bool codes)
+        where TV : struct, ILanes<TV> where TL : struct, ITableLookup
     {
-        TV result = Fast<TV, TRule>(x, random, p, codes, out TV rare);
+        TV result = FastStochastic<TV, TL>(x, random, p, codes, out TV rare);
         return TV.Any(rare) ? ReferenceLanes.Fix(x, random, result, rare, p.Format, p.Options, codes) : result;
     }
 
     /// <summary>Code -> float32: one lookup (codes beyond the values decode as NaN, as the reference).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV Decode<TV>(TV code, TableData t) where TV : struct, ILanes<TV> => TV.Lookup(code, t.Values);
+    public static TV Decode<TV, TL>(TV code, TableData t) where TV : struct, ILanes<TV> where TL : struct, ITableLookup =>
+        Get<TV, TL>(code, t.Values);
 }
 
-internal struct TableQuantizeOp : IElementOp<TablePlan>
+/// <summary>How the table kernel reads its tables: a register permute (16 entries) or the general lookup. A type argument,
+/// so each loop is compiled for one of them.</summary>
+internal interface ITableLookup
 {
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV ApplyFast<TV, TRule>(TV input, TV random, in TablePlan plan, out TV rare) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule =>
-        TableKernel.Fast<TV, TRule>(input, random, plan, codes: false, out rare);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV Apply<TV, TRule>(TV input, TV random, in TablePlan plan) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule =>
-        TableKernel.Convert<TV, TRule>(input, random, plan, codes: false);
+    static abstract bool Is16 { get; }
 }
 
-internal struct TableEncodeOp : IElementOp<TablePlan>
+internal struct Lookup16 : ITableLookup
 {
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV ApplyFast<TV, TRule>(TV input, TV random, in TablePlan plan, out TV rare) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule =>
-        TableKernel.Fast<TV, TRule>(input, random, plan, codes: true, out rare);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV Apply<TV, TRule>(TV input, TV random, in TablePlan plan) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule =>
-        TableKernel.Convert<TV, TRule>(input, random, plan, codes: true);
+    public static bool Is16 => true;
 }
 
-internal struct TableDecodeOp : IElementOp<TablePlan>
+internal struct LookupAny : ITableLookup
+{
+    public static bool Is16 => false;
+}
+
+internal struct TableQuantizeOp<TL> : IElementOp<TablePlan> where TL : struct, ITableLookup
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV ApplyFast<TV, TRule>(TV input, TV random, in TablePlan plan, out TV rare) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule
     {
         rare = TV.Create(0);
-        return TableKernel.Decode(input, plan.Data);
+        return TableKernel.Fast<TV, TRule, TL>(input, random, plan, codes: false);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Apply<TV, TRule>(TV input, TV random, in TablePlan plan) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule =>
-        TableKernel.Decode(input, plan.Data);
+        TableKernel.Fast<TV, TRule, TL>(input, random, plan, codes: false);
+}
+
+/// <summary>Stochastic(N) only (the rule struct is not read).</summary>
+internal struct TableStochasticQuantizeOp<TL> : IElementOp<TablePlan> where TL : struct, ITableLookup
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ApplyFast<TV, TRule>(TV input, TV random, in TablePlan plan, out TV rare) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule =>
+        TableKernel.FastStochastic<TV, TL>(input, random, plan, codes: false, out rare);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Apply<TV, TRule>(TV input, TV random, in TablePlan plan) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule =>
+        TableKernel.ConvertStochastic<TV, TL>(input, random, plan, codes: false);
+}
+
+internal struct TableEncodeOp<TL> : IElementOp<TablePlan> where TL : struct, ITableLookup
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ApplyFast<TV, TRule>(TV input, TV random, in TablePlan plan, out TV rare) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule
+    {
+        rare = TV.Create(0);
+        return TableKernel.Fast<TV, TRule, TL>(input, random, plan, codes: true);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Apply<TV, TRule>(TV input, TV random, in TablePlan plan) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule =>
+        TableKernel.Fast<TV, TRule, TL>(input, random, plan, codes: true);
+}
+
+/// <summary>Stochastic(N) only (the rule struct is not read).</summary>
+internal struct TableStochasticEncodeOp<TL> : IElementOp<TablePlan> where TL : struct, ITableLookup
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ApplyFast<TV, TRule>(TV input, TV random, in TablePlan plan, out TV rare) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule =>
+        TableKernel.FastStochastic<TV, TL>(input, random, plan, codes: true, out rare);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Apply<TV, TRule>(TV input, TV random, in TablePlan plan) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule =>
+        TableKernel.ConvertStochastic<TV, TL>(input, random, plan, codes: true);
+}
+
+internal struct TableDecideQuantizeOp<TL> : IElementOp<TablePlan> where TL : struct, ITableLookup
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ApplyFast<TV, TRule>(TV input, TV random, in TablePlan plan, out TV rare) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule
+    {
+        rare = TV.Create(0);
+        return TableKernel.Decide<TV, TL>(input, plan, codes: false);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Apply<TV, TRule>(TV input, TV random, in TablePlan plan) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule =>
+        TableKernel.Decide<TV, TL>(input, plan, codes: false);
+}
+
+internal struct TableDecideEncodeOp<TL> : IElementOp<TablePlan> where TL : struct, ITableLookup
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ApplyFast<TV, TRule>(TV input, TV random, in TablePlan plan, out TV rare) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule
+    {
+        rare = TV.Create(0);
+        return TableKernel.Decide<TV, TL>(input, plan, codes: true);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Apply<TV, TRule>(TV input, TV random, in TablePlan plan) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule =>
+        TableKernel.Decide<TV, TL>(input, plan, codes: true);
+}
+
+internal struct TableDecodeOp<TL> : IElementOp<TablePlan> where TL : struct, ITableLookup
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ApplyFast<TV, TRule>(TV input, TV random, in TablePlan plan, out TV rare) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule
+    {
+        rare = TV.Create(0);
+        return TableKernel.Decode<TV, TL>(input, plan.Data);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Apply<TV, TRule>(TV input, TV random, in TablePlan plan) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule =>
+        TableKernel.Decode<TV, TL>(input, plan.Data);
+}
+
+/// <summary>Picks the table op (decision thresholds, the stochastic kernel or the rule kernel; 16-entry permutes or general
+/// lookups) and runs it.</summary>
+internal static class TableDispatch
+{
+    public static void Quantize(ReadOnlySpan<uint> x, Span<uint> y, TableFormat format, in RoundingOptions rounding, in KernelOptions options)
+    {
+        var plan = new TablePlan(format, rounding);
+        if (plan.Data.Is16) Run<TableDecideQuantizeOp<Lookup16>, TableStochasticQuantizeOp<Lookup16>, TableQuantizeOp<Lookup16>, uint, Io32>(x, y, plan, rounding, options);
+        else Run<TableDecideQuantizeOp<LookupAny>, TableStochasticQuantizeOp<LookupAny>, TableQuantizeOp<LookupAny>, uint, Io32>(x, y, plan, rounding, options);
+    }
+
+    public static void Encode<T, TIo>(ReadOnlySpan<uint> x, Span<T> codes, TableFormat format, in RoundingOptions rounding, in KernelOptions options)
+        where T : unmanaged where TIo : struct, ILaneIo<T>
+    {
+        var plan = new TablePlan(format, rounding);
+        if (plan.Data.Is16) Run<TableDecideEncodeOp<Lookup16>, TableStochasticEncodeOp<Lookup16>, TableEncodeOp<Lookup16>, T, TIo>(x, codes, plan, rounding, options);
+        else Run<TableDecideEncodeOp<LookupAny>, TableStochasticEncodeOp<LookupAny>, TableEncodeOp<LookupAny>, T, TIo>(x, codes, plan, rounding, options);
+    }
+
+    private static void Run<TDecide, TStochastic, TRuleOp, T, TIo>(ReadOnlySpan<uint> x, Span<T> y, in TablePlan plan, in RoundingOptions rounding, in KernelOptions options)
+        where TDecide : struct, IElementOp<TablePlan> where TStochastic : struct, IElementOp<TablePlan> where TRuleOp : struct, IElementOp<TablePlan>
+        where T : unmanaged where TIo : struct, ILaneIo<T>
+    {
+        if (plan.Decisions is not null) RuleDispatch.Run<TDecide, TablePlan, uint, Io32, T, TIo>(rounding.Mode, x, y, plan, rounding, options);
+        else if (rounding.Mode == RoundingMode.Stochastic) RuleDispatch.Run<TStochastic, TablePlan, uint, Io32, T, TIo>(rounding.Mode, x, y, plan, rounding, options);
+        else RuleDispatch.Run<TRuleOp, TablePlan, uint, Io32, T, TIo>(rounding.Mode, x, y, plan, rounding, options);
+    }
+
+    public static void Decode<T, TIo>(ReadOnlySpan<T> codes, Span<uint> y, TableFormat format, in KernelOptions options)
+        where T : unmanaged where TIo : struct, ILaneIo<T>
+    {
+        var plan = new TablePlan(format, default);
+        if (plan.Data.Is16) RuleDispatch.Run<TableDecodeOp<Lookup16>, TablePlan, T, TIo, uint, Io32>(RoundingMode.NearestEven, codes, y, plan, default, options);
+        else RuleDispatch.Run<TableDecodeOp<LookupAny>, TablePlan, T, TIo, uint, Io32>(RoundingMode.NearestEven, codes, y, plan, default, options);
+    }
 }

@@ -28,12 +28,69 @@ internal sealed class TableData
     /// <summary>Stochastic rounding: float32 lo, hi, w = hi - lo and the bounds w ± eps of interval i.</summary>
     public readonly LaneTable Lo, Hi, Width, Upper, Lower;
     public readonly int Steps;
+    /// <summary>Whether the tables have 16 entries (one register each: permutes).</summary>
+    public readonly bool Is16;
     public readonly uint Last, KeyLow, NaNCode, NaNValue;
+
+    private readonly TableFormat _format;
+    private readonly LaneTable?[] _decisions = new LaneTable?[Enum.GetValues<RoundingMode>().Length];
 
     public static TableData For(TableFormat f) => Cache.GetValue(f, static t => new TableData(t));
 
+    /// <summary>Largest table whose decision thresholds are searched at plan time (32 reference encodes per value).</summary>
+    public const int MaxDecisionValues = 256;
+
+    /// <summary>
+    /// The decision thresholds of a deterministic mode, or null where the code is not a non-decreasing function of the
+    /// input (stochastic modes; toward-zero when an interval straddles 0; nearest-toward-zero when a midpoint is 0) or the
+    /// table is long. Entry i (i &gt;= 1) is key - 1 of the smallest float32 the reference encodes to i or above, with keys
+    /// that keep -0 below +0, so code = #{i : key &gt; entry i}. Found by binary search over float32 keys with the
+    /// reference Encode itself; built once per format and mode.
+    /// </summary>
+    public LaneTable? Decisions(RoundingMode mode)
+    {
+        if (mode is RoundingMode.Stochastic or RoundingMode.StochasticEqual) return null;
+        IReadOnlyList<double> v = _format.Values;
+        if (v.Count > MaxDecisionValues) return null;
+        for (int i = 0; i + 1 < v.Count; i++)
+        {
+            if (mode == RoundingMode.TowardZero && v[i] < 0 && v[i + 1] > 0) return null;
+            if (mode == RoundingMode.NearestZero && v[i] == -v[i + 1]) return null;
+        }
+        ref LaneTable? slot = ref _decisions[(int)mode];
+        if (slot is not null) return slot;
+        var options = new RoundingOptions(mode);
+        var entries = new uint[v.Count];
+        uint keyMin = OrderKey(float.NegativeInfinity), keyMax = OrderKey(float.PositiveInfinity);
+        for (int i = 1; i < v.Count; i++)
+        {
+            // Smallest key in (lo, keyMax] with code >= i (the code of +Inf is the last one).
+            uint lo = keyMin, hi = keyMax;
+            while (lo < hi)
+            {
+                uint mid = lo + (hi - lo) / 2;
+                if (_format.Encode(FromOrderKey(mid), options, 0u) >= i) hi = mid; else lo = mid + 1;
+            }
+            entries[i] = lo - 1;
+        }
+        var table = new LaneTable(entries, uint.MaxValue);
+        Interlocked.CompareExchange(ref slot, table, null);
+        return slot;
+    }
+
+    /// <summary>The order key with -0 below +0 (the decision thresholds tell them apart).</summary>
+    public static uint OrderKey(float x)
+    {
+        uint b = Bits(x);
+        return (b & 0x8000_0000) != 0 ? ~b : b | 0x8000_0000;
+    }
+
+    private static float FromOrderKey(uint key) =>
+        BitConverter.UInt32BitsToSingle((key & 0x8000_0000) != 0 ? key & 0x7FFF_FFFF : ~key);
+
     private TableData(TableFormat f)
     {
+        _format = f;
         IReadOnlyList<double> v = f.Values;
         int count = v.Count;
         var thresholds = new uint[count];
@@ -76,6 +133,7 @@ internal sealed class TableData
         Upper = new LaneTable(upper, Bits(float.NaN));
         Lower = new LaneTable(lower, Bits(float.NaN));
         Steps = BitOperations.Log2((uint)Thresholds.Length);
+        Is16 = Thresholds.Length == 16;
         Last = (uint)(count - 1);
         KeyLow = Key(CeilF(v[0]));
         NaNCode = f.Encode(double.NaN, default, 0u);
@@ -149,6 +207,8 @@ internal readonly struct TablePlan
     public readonly TableFormat Format;
     public readonly RoundingOptions Options;
     public readonly TableData Data;
+    /// <summary>The mode's decision thresholds (<see cref="TableData.Decisions"/>), or null for the general kernel.</summary>
+    public readonly LaneTable? Decisions;
     public readonly int StochasticShift;
     /// <summary>float32 bits of 2^-N (N stochastic bits).</summary>
     public readonly uint RandomScale;
@@ -158,6 +218,7 @@ internal readonly struct TablePlan
         Format = f;
         Options = options;
         Data = TableData.For(f);
+        Decisions = Data.Decisions(options.Mode);
         StochasticShift = 32 - options.StochasticBits;
         RandomScale = BitConverter.SingleToUInt32Bits(MathF.ScaleB(1f, -options.StochasticBits));
     }
