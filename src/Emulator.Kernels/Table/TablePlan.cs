@@ -28,6 +28,8 @@ internal sealed class TableData
     /// <summary>Stochastic rounding: float32 lo, hi, w = hi - lo and the bounds w ± eps of interval i.</summary>
     public readonly LaneTable Lo, Hi, Width, Upper, Lower;
     public readonly int Steps;
+    /// <summary>Whether every value is a float32 (then (float)v is v).</summary>
+    public readonly bool ValuesAreFloat32;
     /// <summary>Whether the tables have 16 entries (one register each: permutes).</summary>
     public readonly bool Is16;
     public readonly uint Last, KeyLow, NaNCode, NaNValue;
@@ -133,6 +135,7 @@ internal sealed class TableData
         Upper = new LaneTable(upper, Bits(float.NaN));
         Lower = new LaneTable(lower, Bits(float.NaN));
         Steps = BitOperations.Log2((uint)Thresholds.Length);
+        ValuesAreFloat32 = v.All(value => (double)(float)value == value);
         Is16 = Thresholds.Length == 16;
         Last = (uint)(count - 1);
         KeyLow = Key(CeilF(v[0]));
