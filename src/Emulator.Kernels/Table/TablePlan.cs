@@ -51,7 +51,7 @@ internal sealed class TableData
     /// </summary>
     public LaneTable? Decisions(RoundingMode mode)
     {
-        if (mode is RoundingMode.Stochastic or RoundingMode.StochasticEqual) return null;
+        if (mode is RoundingMode.Stochastic or RoundingMode.StochasticEqual || (uint)mode >= (uint)_decisions.Length) return null;
         IReadOnlyList<double> v = _format.Values;
         if (v.Count > MaxDecisionValues) return null;
         for (int i = 0; i + 1 < v.Count; i++)
