@@ -2,16 +2,19 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using Emulator.Formats;
 using Emulator.Kernels.Float;
+using Emulator.Kernels.HiFloat;
 using Emulator.Kernels.Integer;
 using Emulator.Kernels.Posit;
 using Emulator.Kernels.Simd;
+using Emulator.Kernels.Table;
 
 namespace Emulator.Kernels;
 
 /// <summary>
 /// Span kernels bit-identical to the scalar <see cref="ScalarFormat"/> reference: quantize (fake-quantize float32 to the
 /// format and back), encode to codes, decode codes. Vectorized for <see cref="FloatFormat"/> (every special-code policy,
-/// values within float32), <see cref="IntegerFormat"/> (integers and fixed point) and <see cref="PositFormat"/> (n &lt;= 16); any other scalar format runs the
+/// values within float32), <see cref="IntegerFormat"/> (integers and fixed point), <see cref="PositFormat"/> (every n &lt;= 32),
+/// <see cref="TableFormat"/> (NF4, AF4, codebooks) and <see cref="HiFloat8Format"/>; any other scalar format runs the
 /// scalar reference element by element, with the same element indices. Allocation-free on one thread.
 /// </summary>
 public static class QuantizeKernels
@@ -22,6 +25,8 @@ public static class QuantizeKernels
         FloatFormat f => FloatPlan.Supports(f),
         IntegerFormat => true,
         PositFormat p => PositPlan.Supports(p),
+        TableFormat => true,
+        HiFloat8Format => true,
         _ => false,
     };
 
@@ -46,6 +51,12 @@ public static class QuantizeKernels
                 break;
             case PositFormat p when PositPlan.Supports(p):
                 RuleDispatch.Run<PositQuantizeOp, PositPlan, uint, Io32, uint, Io32>(rounding.Mode, src, dst, new PositPlan(p, rounding), rounding, options);
+                break;
+            case TableFormat t:
+                TableDispatch.Quantize(src, dst, t, rounding, options);
+                break;
+            case HiFloat8Format h:
+                RuleDispatch.Run<HiFloat8QuantizeOp, HiFloat8Plan, uint, Io32, uint, Io32>(rounding.Mode, src, dst, new HiFloat8Plan(h, rounding), rounding, options);
                 break;
             default:
                 for (int k = 0; k < x.Length; k++) y[k] = format.Quantize(x[k], rounding, options.IndexOffset + k);
@@ -114,6 +125,12 @@ public static class QuantizeKernels
             case PositFormat p when PositPlan.Supports(p):
                 RuleDispatch.Run<PositEncodeOp, PositPlan, uint, Io32, T, TIo>(rounding.Mode, src, dst, new PositPlan(p, rounding), rounding, options);
                 break;
+            case TableFormat t:
+                TableDispatch.Encode<T, TIo>(src, dst, t, rounding, options);
+                break;
+            case HiFloat8Format h:
+                RuleDispatch.Run<HiFloat8EncodeOp, HiFloat8Plan, uint, Io32, T, TIo>(rounding.Mode, src, dst, new HiFloat8Plan(h, rounding), rounding, options);
+                break;
             default:
                 for (int k = 0; k < x.Length; k++) dst[k] = T.CreateTruncating(format.Encode(x[k], rounding, options.IndexOffset + k));
                 break;
@@ -137,7 +154,16 @@ public static class QuantizeKernels
             case IntegerFormat i:
                 RuleDispatch.Run<IntegerDecodeOp, IntegerPlan, T, TIo, uint, Io32>(RoundingMode.NearestEven, codes, dst, new IntegerPlan(i, default), default, options);
                 break;
-            case PositFormat p when PositPlan.Supports(p):
+            case TableFormat t:
+                TableDispatch.Decode<T, TIo>(codes, dst, t, options);
+                break;
+            case HiFloat8Format h:
+                RuleDispatch.Run<HiFloat8DecodeOp, DecodeTablePlan, T, TIo, uint, Io32>(RoundingMode.NearestEven, codes, dst, new DecodeTablePlan(h), default, options);
+                break;
+            case PositFormat p when p.Bits > 16:
+                RuleDispatch.Run<PositDecodeOp, PositDecodePlan, T, TIo, uint, Io32>(RoundingMode.NearestEven, codes, dst, new PositDecodePlan(p), default, options);
+                break;
+            case PositFormat p:
             {
                 // One table lookup per code (codes were checked against 2^Bits above, or fill the storage).
                 float[] table = PositDecodeTable.For(p);

@@ -9,6 +9,11 @@ public class AllocationTests
     [InlineData("bfloat16", RoundingMode.Stochastic)]
     [InlineData("e2m1", RoundingMode.TowardNegative)]
     [InlineData("int8", RoundingMode.StochasticEqual)]
+    [InlineData("nf4", RoundingMode.NearestEven)]
+    [InlineData("af4", RoundingMode.Stochastic)]
+    [InlineData("nf4", RoundingMode.StochasticEqual)]
+    [InlineData("hifloat8", RoundingMode.TowardZero)]
+    [InlineData("posit16", RoundingMode.Stochastic)]
     public void One_threaded_calls_allocate_nothing(string name, RoundingMode mode)
     {
         var format = FormatRegistry.Default.GetScalar(name);

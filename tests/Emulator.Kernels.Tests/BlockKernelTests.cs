@@ -4,7 +4,7 @@ namespace Emulator.Kernels.Tests;
 
 public class BlockKernelTests
 {
-    private static readonly string[] Vectorized = ["mxfp4", "mxfp6-e2m3", "mxfp6-e3m2", "mxfp8-e4m3", "mxfp8-e5m2", "nvfp4"];
+    private static readonly string[] Vectorized = ["mxfp4", "mxfp6-e2m3", "mxfp6-e3m2", "mxfp8-e4m3", "mxfp8-e5m2", "nvfp4", "nf4-b64"];
     private static readonly string[] Fallback = ["nvfp4-2d", "mxint8"];
 
     public static TheoryData<string, int> PresetsAndWidths()
@@ -152,6 +152,31 @@ public class BlockKernelTests
         format.Quantize(x, [3, 40], expected, new RoundingOptions(RoundingMode.NearestEven));
         BlockKernels.Quantize(x, [3, 40], x, format, new RoundingOptions(RoundingMode.NearestEven), new KernelOptions { MaxLanes = lanes });
         AssertSame(expected, x, $"{name} in place");
+    }
+
+    /// <summary>Table elements under power-of-two scale rules (no preset has them): a spec file per rule.</summary>
+    [Theory]
+    [InlineData("nf4", "floor", 32)]
+    [InlineData("af4", "ceil", 16)]
+    [InlineData("nf4", "rceil", 64)]
+    [InlineData("nf4", "amax-over-max", 32)]
+    public void Table_elements_with_any_scale_rule_equal_the_reference(string element, string rule, int size)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"ktable-{element}-{rule}-{size}-{Environment.ProcessId}.json");
+        string scale = rule == "amax-over-max" ? "\"bfloat16\"" : "\"e8m0\"";
+        File.WriteAllText(path, $$"""{"name": "t-{{element}}-{{rule}}", "kind": "block", "element": "{{element}}", "block": [1, {{size}}], "scale": {{scale}}, "scaleRule": "{{rule}}"}""");
+        try
+        {
+            var format = (BlockFormat)FormatRegistry.Default.Get(path);
+            Assert.True(BlockKernels.IsVectorized(format));
+            foreach (int lanes in Inputs.Widths)
+            {
+                float[] x = Tensor(6 * size, lanes + size);
+                foreach (RoundingMode mode in Inputs.Modes)
+                    Check(format, x, [6, size], new RoundingOptions(mode) { Seed = 3, Stream = 1 }, new KernelOptions { MaxLanes = lanes, IndexOffset = 9 }, $"{element}/{rule} {mode} lanes {lanes}");
+            }
+        }
+        finally { File.Delete(path); }
     }
 
     [Fact]

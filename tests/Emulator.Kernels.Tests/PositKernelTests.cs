@@ -5,16 +5,21 @@ namespace Emulator.Kernels.Tests;
 public class PositKernelTests
 {
     /// <summary>The posit presets of at most 16 bits and a few other (n, es) shapes the kernel covers.</summary>
-    public static TheoryData<int, int> Shapes() => new() { { 16, 2 }, { 8, 2 }, { 16, 1 }, { 8, 0 }, { 12, 3 }, { 10, 0 }, { 16, 4 }, { 6, 1 }, { 4, 2 }, { 3, 0 } };
+    public static TheoryData<int, int> NarrowShapes() => new() { { 16, 2 }, { 8, 2 }, { 16, 1 }, { 8, 0 }, { 12, 3 }, { 10, 0 }, { 16, 4 }, { 6, 1 }, { 4, 2 }, { 3, 0 } };
+
+    public static TheoryData<int, int> WideShapes() => new() { { 32, 2 }, { 24, 1 }, { 32, 0 }, { 32, 4 }, { 28, 3 }, { 20, 2 }, { 17, 0 }, { 32, 1 } };
+
+    public static TheoryData<int, int> Shapes() => new() { { 32, 2 }, { 24, 1 }, { 32, 0 }, { 32, 4 }, { 28, 3 }, { 20, 2 }, { 16, 2 }, { 8, 2 }, { 16, 1 }, { 8, 0 }, { 12, 3 }, { 10, 0 }, { 16, 4 }, { 6, 1 }, { 4, 2 }, { 3, 0 } };
 
     private static PositFormat Posit(int n, int es) =>
         FormatRegistry.Default.All.OfType<PositFormat>().FirstOrDefault(p => p.Bits == n && p.ExponentBits == es) ?? new PositFormat(n, es);
 
     [Fact]
-    public void Posits_up_to_16_bits_are_vectorized_and_posit32_is_not()
+    public void Every_posit_is_vectorized()
     {
         foreach (var p in FormatRegistry.Default.All.OfType<PositFormat>())
-            Assert.Equal(p.Bits <= 16, QuantizeKernels.IsVectorized(p));
+            Assert.True(QuantizeKernels.IsVectorized(p));
+        Assert.True(QuantizeKernels.IsVectorized((ScalarFormat)FormatRegistry.Default.Get("posit32")));
         Assert.True(QuantizeKernels.IsVectorized((ScalarFormat)FormatRegistry.Default.Get("posit16")));
         Assert.True(QuantizeKernels.IsVectorized((ScalarFormat)FormatRegistry.Default.Get("posit8")));
     }
@@ -74,6 +79,9 @@ public class PositKernelTests
     [InlineData(8, 2, RoundingMode.Stochastic)]
     [InlineData(16, 1, RoundingMode.NearestAway)]
     [InlineData(8, 0, RoundingMode.ToOdd)]
+    [InlineData(32, 2, RoundingMode.NearestEven)]
+    [InlineData(32, 2, RoundingMode.Stochastic)]
+    [InlineData(24, 1, RoundingMode.TowardNegative)]
     public void Float32_pattern_ranges_agree_with_the_reference(int n, int es, RoundingMode mode)
     {
         var p = Posit(n, es);
@@ -123,7 +131,7 @@ public class PositKernelTests
     }
 
     [Theory]
-    [MemberData(nameof(Shapes))]
+    [MemberData(nameof(NarrowShapes))]
     public void Decode_of_every_code_equals_the_reference(int n, int es)
     {
         var p = Posit(n, es);
@@ -144,4 +152,27 @@ public class PositKernelTests
         }
         else Assert.Throws<ArgumentOutOfRangeException>(() => QuantizeKernels.Decode(new uint[] { (uint)count }, new float[1], p));
     }
+
+    [Theory]
+    [MemberData(nameof(WideShapes))]
+    public void Decode_of_wide_posits_equals_the_reference(int n, int es)
+    {
+        var p = Posit(n, es);
+        var rng = new System.Random(n * 7 + es);
+        var codes = new List<uint> { 0, p.NaRCode, 1, p.Layout.MaxPosCode, p.Layout.Mask, p.NaRCode + 1, p.NaRCode - 1 };
+        for (int r = 1; r < n; r++) { codes.Add(1u << (r - 1)); codes.Add(p.Layout.Mask >> r); codes.Add(p.Layout.Negate(1u << (r - 1))); }
+        for (int i = 0; i < 3000; i++) codes.Add((uint)rng.NextInt64(0, (long)p.CodeCount));
+        var c32 = codes.ToArray();
+        var expected = c32.Select(c => Inputs.B((float)p.Decode(c))).ToArray();
+        var y = new float[c32.Length];
+        foreach (int lanes in Inputs.Widths)
+        {
+            QuantizeKernels.Decode(c32, y, p, new KernelOptions { MaxLanes = lanes });
+            Differential.Compare(p, default, lanes, "decode32", y, expected, y.Select(Inputs.B).ToArray());
+        }
+    }
+
+    [Fact]
+    public void Posit32_slices_of_every_length_and_offset_give_the_whole_tensor_bits() =>
+        Slices.Check(Posit(32, 2), Slices.Spread(32, 260, -40, 40), RoundingMode.NearestEven, RoundingMode.Stochastic, RoundingMode.ToOdd);
 }

@@ -4,6 +4,7 @@ using System.Runtime.Intrinsics;
 using Emulator.Formats;
 using Emulator.Kernels.Float;
 using Emulator.Kernels.Simd;
+using Emulator.Kernels.Table;
 
 namespace Emulator.Kernels;
 
@@ -25,7 +26,14 @@ public static class BlockKernels
     {
         ArgumentNullException.ThrowIfNull(format);
         if (format.BlockRows != 1 || format.BlockCols > Tile || format.ScaleIsExponent) return false;
-        if (format.Element is not FloatFormat fe || !FloatPlan.Supports(fe) || fe.MinSubnormal < Math.ScaleB(1.0, -64)) return false;
+        if (format.Element is TableFormat te)
+        {
+            // The table kernel returns (float)v: the multiply-back equals the reference's only for float32 values; the clamp
+            // to ±max of the power-of-two path is the table's own end clamp only when no value lies below -max.
+            if (!TableData.For(te).ValuesAreFloat32 || te.MinSubnormal < Math.ScaleB(1.0, -64)) return false;
+            if (format.Rule.IsPowerOfTwo() && te.MinFinite < -te.MaxFinite) return false;
+        }
+        else if (format.Element is not FloatFormat fe || !FloatPlan.Supports(fe) || fe.MinSubnormal < Math.ScaleB(1.0, -64)) return false;
         if (format.Rule.IsPowerOfTwo())
         {
             var (min, max) = format.ScaleExponentRange;
@@ -97,8 +105,9 @@ public static class BlockKernels
         if (blockCount == 0) return;
         int lanes = options.MaxLanes;
         var elementOptions = rounding with { Overflow = OverflowPolicy.Saturate };
-        var element = (FloatFormat)format.Element;
-        var elementPlan = new FloatPlan(element, elementOptions);
+        var element = (ScalarFormat)format.Element;
+        var table = element as TableFormat;
+        var elementPlan = table is null ? new FloatPlan((FloatFormat)element, elementOptions) : default;
         uint elementZero = element.Encode(0.0, default, 0u);
         var scaleRounding = new RoundingOptions(RoundingMode.NearestEven, OverflowPolicy.Saturate);
         bool pow2 = format.Rule.IsPowerOfTwo();
@@ -218,7 +227,12 @@ public static class BlockKernels
                 var ko = new KernelOptions { IndexOffset = options.IndexOffset + tileStart, MaxLanes = lanes };
                 Span<float> tt = t.AsSpan(0, tileLen);
                 var src = MemoryMarshal.Cast<float, uint>(tt);
-                if (encode)
+                if (table is not null)
+                {
+                    if (encode) TableDispatch.Encode<uint, Io32>(src, elementCodes.Slice(tileStart, tileLen), table, elementOptions, ko);
+                    else TableDispatch.Quantize(src, src, table, elementOptions, ko);
+                }
+                else if (encode)
                     RuleDispatch.Run<FloatEncodeOp, FloatPlan, uint, Io32, uint, Io32>(elementOptions.Mode, src, elementCodes.Slice(tileStart, tileLen), elementPlan, elementOptions, ko);
                 else
                     RuleDispatch.Run<FloatQuantizeOp, FloatPlan, uint, Io32, uint, Io32>(elementOptions.Mode, src, src, elementPlan, elementOptions, ko);

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Emulator.Kernels.Rounding;
 using Emulator.Kernels.Simd;
 
@@ -28,11 +27,11 @@ internal static class PositKernel
         TV s = TV.ShiftRightLogical(a, 23) - TV.Create(127);          // unbiased exponent (two's complement)
         TV k = TV.ShiftRightArithmetic(s, p.Es);                       // regime value
         TV t = k ^ TV.ShiftRightArithmetic(k, 31);                     // regime run is 2 + t bits
-        TV d = TV.Create(p.D0) + t;                                    // discarded bits of body, 10..27
+        TV d = TV.Create(p.D0) + t;                                    // discarded bits of body, 0..29
         TV avail = TV.Create(p.AvailBase) - t;                         // bits after the regime
         TV pow = TV.ShiftLeftVariable(TV.Create(1), avail);
         TV regime = TV.Select(TV.ShiftRightArithmetic(k, 31), pow, TV.Create(p.TopBit) - pow - pow);
-        TV body = (a & TV.Create(0x7F_FFFF)) | TV.ShiftLeft(s & TV.Create(p.EsMask), 23);
+        TV body = TV.ShiftLeft((a & TV.Create(0x7F_FFFF)) | TV.ShiftLeft(s & TV.Create(p.EsMask), 23), p.Pre); // n > 26: room for D < 0
         TV kept = regime + TV.ShiftRightLogicalVariable(body, d);
         TV top = TV.ShiftLeftVariable(body, TV.Create(32) - d);        // floor(nu * 2^32), exact
 
@@ -55,6 +54,7 @@ internal static class PositKernel
         }
         // The rounded body read back as a float32: a carry out of the exponent bits is the next regime (2^((k+1) 2^es)).
         TV rounded = TV.ShiftLeftVariable(TV.ShiftRightLogicalVariable(body, d) - up, d);
+        rounded = TV.ShiftRightLogical(rounded, p.Pre);
         TV scale = TV.AndNot(s, TV.Create(p.EsMask)) + TV.ShiftRightLogical(rounded, 23);
         TV mag = TV.ShiftLeft(scale + TV.Create(127), 23) | (rounded & TV.Create(0x7F_FFFF));
         return mag | (x & half);
@@ -66,26 +66,6 @@ internal static class PositKernel
         where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule
     {
         TV result = Fast<TV, TRule>(x, random, p, codes, out TV rare);
-        return TV.Any(rare) ? Reference(x, random, result, rare, p, codes) : result;
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static TV Reference<TV>(TV x, TV random, TV result, TV rare, in PositPlan p, bool codes) where TV : struct, ILanes<TV>
-    {
-        Span<uint> buf = stackalloc uint[4 * 16];
-        ref uint b = ref MemoryMarshal.GetReference(buf);
-        int n = TV.Count;
-        TV.Store(x, ref b, 0);
-        TV.Store(random, ref b, (nuint)n);
-        TV.Store(result, ref b, (nuint)(2 * n));
-        TV.Store(rare, ref b, (nuint)(3 * n));
-        for (int i = 0; i < n; i++)
-        {
-            if (buf[3 * n + i] == 0) continue;
-            float v = BitConverter.UInt32BitsToSingle(buf[i]);
-            uint code = p.Format.Encode(v, p.Options, buf[n + i]);
-            buf[2 * n + i] = codes ? code : BitConverter.SingleToUInt32Bits((float)p.Format.Decode(code));
-        }
-        return TV.Load(ref b, (nuint)(2 * n));
+        return TV.Any(rare) ? ReferenceLanes.Fix(x, random, result, rare, p.Format, p.Options, codes) : result;
     }
 }

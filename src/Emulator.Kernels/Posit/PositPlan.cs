@@ -4,8 +4,8 @@ using Emulator.Formats;
 namespace Emulator.Kernels.Posit;
 
 /// <summary>
-/// Per-format, per-options constants of the float32 -> posit&lt;n,es&gt; kernel (n &lt;= 16). In binade s the code keeps
-/// the top bits of body = (s mod 2^es) * 2^23 + mantissa and discards its low D = <see cref="D0"/> + t bits
+/// Per-format, per-options constants of the float32 -> posit&lt;n,es&gt; kernel (any n &lt;= 32). In binade s the code keeps
+/// the top bits of body = ((s mod 2^es) * 2^23 + mantissa) * 2^<see cref="Pre"/> and discards its low D = <see cref="D0"/> + t bits
 /// (t = k xor (k &gt;&gt; 31), k = s &gt;&gt; es: the regime run is 2 + t bits long); D &gt; 23 when the regime cuts exponent bits.
 /// Outside the fast scale range (saturation, zero, float32 subnormals, Inf, NaN) the scalar reference answers.
 /// </summary>
@@ -13,22 +13,23 @@ internal readonly struct PositPlan
 {
     public readonly PositFormat Format;
     public readonly RoundingOptions Options;
-    public readonly int Es, StochasticShift;
+    public readonly int Es, StochasticShift, Pre;
     public readonly uint EsMask, D0, AvailBase, TopBit, Mask, FastLow, FastRange;
 
-    /// <summary>Whether the kernel covers the format (codes of at most 16 bits, so D stays in 10..27).</summary>
-    public static bool Supports(PositFormat p) => p.Bits <= 16;
+    /// <summary>Whether the kernel covers the format: every posit (n &lt;= 32; body is pre-shifted by <see cref="Pre"/> bits
+    /// when n &gt; 26 + es, so the discarded count D stays in 0..29 although posit32 keeps more fraction bits than float32 has).</summary>
+    public static bool Supports(PositFormat p) => p.Bits <= 32;
 
     public PositPlan(PositFormat p, in RoundingOptions options)
     {
-        if (!Supports(p)) throw new ArgumentException($"format '{p.Name}' has {p.Bits}-bit codes; the posit kernel covers n <= 16", nameof(p));
         Format = p;
         Options = options;
         int n = p.Bits, es = p.ExponentBits;
         Es = es;
         StochasticShift = 32 - options.StochasticBits;
         EsMask = (1u << es) - 1;
-        D0 = (uint)(26 + es - n);       // D = 23 - fraction bits = 23 - (n - 1 - (2 + t) - es)
+        Pre = Math.Max(0, n - 26 - es); // body * 2^Pre has 23 + es + Pre <= n - 3 bits
+        D0 = (uint)(26 + es - n + Pre); // D = 23 + Pre - fraction bits = 23 + Pre - (n - 1 - (2 + t) - es)
         AvailBase = (uint)(n - 3);      // bits after the regime: n - 1 - (2 + t)
         TopBit = 1u << (n - 1);
         Mask = p.Layout.Mask;
@@ -42,7 +43,7 @@ internal readonly struct PositPlan
     }
 }
 
-/// <summary>float32 values of every posit code (n &lt;= 16), built once per format.</summary>
+/// <summary>float32 values of every posit code (n &lt;= 16; wider posits decode by computation), built once per format.</summary>
 internal static class PositDecodeTable
 {
     private static readonly ConditionalWeakTable<PositFormat, float[]> Tables = new();

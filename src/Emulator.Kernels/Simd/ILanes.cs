@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Emulator.Kernels.Simd;
 
 /// <summary>
@@ -60,4 +62,10 @@ internal interface ILanes<TSelf> where TSelf : struct, ILanes<TSelf>
     static abstract TSelf UInt32ToSingle(TSelf a);
     /// <summary>float32((double)m * s) of int32 lanes m: the product rounded to float64, then to float32.</summary>
     static abstract TSelf Int32TimesDoubleToSingle(TSelf m, double s);
+    /// <summary>Per-lane table[index &amp; table.IndexMask] (permutes for tables of up to 64 entries, gathers beyond).</summary>
+    static abstract TSelf Lookup(TSelf index, LaneTable table);
+    /// <summary>Per-lane table[index &amp; 15] of a 16-entry table held in a register (one vpermd on AVX-512; two and a blend on AVX2).</summary>
+    static abstract TSelf Permute16(TSelf index, Vector512<uint> table);
+    /// <summary>Per-lane count of leading zero bits (32 for 0).</summary>
+    static abstract TSelf LeadingZeroCount(TSelf a);
 }

@@ -47,4 +47,7 @@ internal readonly struct Lanes1 : ILanes<Lanes1>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 Int32ToSingle(Lanes1 a) => Of((int)a.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 UInt32ToSingle(Lanes1 a) => Of(a.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 Int32TimesDoubleToSingle(Lanes1 m, double s) => Of((float)((int)m.V * s));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 Lookup(Lanes1 index, LaneTable table) => new(table[index.V]);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 LeadingZeroCount(Lanes1 a) => new((uint)System.Numerics.BitOperations.LeadingZeroCount(a.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 Permute16(Lanes1 index, System.Runtime.Intrinsics.Vector512<uint> table) => new(table[(int)(index.V & 15)]);
 }

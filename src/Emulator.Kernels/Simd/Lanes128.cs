@@ -71,4 +71,13 @@ internal readonly struct Lanes128 : ILanes<Lanes128>
         var hi = Vector128.ConvertToDouble(Vector128.WidenUpper(m.V.AsInt32())) * scale;
         return new(Vector128.Narrow(lo, hi).AsUInt32());
     }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Lanes128 Lookup(Lanes128 index, LaneTable t) => Avx2.IsSupported
+        ? new(Avx2.GatherVector128(t.Pointer, (index.V & Vector128.Create(t.IndexMask)).AsInt32(), 4))
+        : new(PerElement.Lookup(index.V, t));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128 LeadingZeroCount(Lanes128 a) => Avx512CD.VL.IsSupported ? new(Avx512CD.VL.LeadingZeroCount(a.V))
+        : Vector128.IsHardwareAccelerated ? new(PerElement.LeadingZeroCountFloat(a.V)) : new(PerElement.LeadingZeroCount(a.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128 Permute16(Lanes128 index, Vector512<uint> table) => new(PerElement.Permute16(index.V, table));
 }

@@ -74,4 +74,26 @@ internal readonly struct Lanes256 : ILanes<Lanes256>
         var hi = Vector256.ConvertToDouble(Vector256.WidenUpper(m.V.AsInt32())) * scale;
         return new(Vector256.Narrow(lo, hi).AsUInt32());
     }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Lanes256 Lookup(Lanes256 index, LaneTable t)
+    {
+        if (!Avx2.IsSupported) return new(PerElement.Lookup(index.V, t));
+        if (t.Length == 16)
+        {
+            var lo = Avx2.PermuteVar8x32(t.V0.GetLower(), index.V);
+            var hi = Avx2.PermuteVar8x32(t.V0.GetUpper(), index.V);
+            return new(Vector256.ConditionalSelect(Vector256.Equals(index.V & Vector256.Create(8u), Vector256<uint>.Zero), lo, hi));
+        }
+        return new(Avx2.GatherVector256(t.Pointer, (index.V & Vector256.Create(t.IndexMask)).AsInt32(), 4));
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 LeadingZeroCount(Lanes256 a) => Avx512CD.VL.IsSupported ? new(Avx512CD.VL.LeadingZeroCount(a.V)) : new(PerElement.LeadingZeroCountFloat(a.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 Permute16(Lanes256 index, Vector512<uint> table)
+    {
+        if (!Avx2.IsSupported) return new(PerElement.Permute16(index.V, table));
+        var lo = Avx2.PermuteVar8x32(table.GetLower(), index.V);
+        var hi = Avx2.PermuteVar8x32(table.GetUpper(), index.V);
+        return new(Vector256.ConditionalSelect(Vector256.Equals(index.V & Vector256.Create(8u), Vector256<uint>.Zero), lo, hi));
+    }
 }

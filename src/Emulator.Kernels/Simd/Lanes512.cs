@@ -76,4 +76,24 @@ internal readonly struct Lanes512 : ILanes<Lanes512>
         var hi = Vector512.ConvertToDouble(Vector512.WidenUpper(m.V.AsInt32())) * scale;
         return new(Vector512.Narrow(lo, hi).AsUInt32());
     }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Lanes512 Lookup(Lanes512 index, LaneTable t)
+    {
+        if (!Avx512F.IsSupported) return new(PerElement.Lookup(index.V, t));
+        if (t.Length == 16) return new(Avx512F.PermuteVar16x32(t.V0, index.V));
+        if (t.Length == 32) return new(Avx512F.PermuteVar16x32x2(t.V0, index.V, t.V1));
+        if (t.Length == 64)
+        {
+            var lo = Avx512F.PermuteVar16x32x2(t.V0, index.V, t.V1);
+            var hi = Avx512F.PermuteVar16x32x2(t.V2, index.V, t.V3);
+            return new(Vector512.ConditionalSelect(Vector512.Equals(index.V & Vector512.Create(32u), Vector512<uint>.Zero), lo, hi));
+        }
+        var i = (index.V & Vector512.Create(t.IndexMask)).AsInt32(); // .NET has no 512-bit gather: two 256-bit ones
+        return new(Vector512.Create(Avx2.GatherVector256(t.Pointer, i.GetLower(), 4), Avx2.GatherVector256(t.Pointer, i.GetUpper(), 4)));
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 LeadingZeroCount(Lanes512 a) => Avx512CD.IsSupported ? new(Avx512CD.LeadingZeroCount(a.V)) : new(PerElement.LeadingZeroCount(a.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 Permute16(Lanes512 index, Vector512<uint> table) =>
+        Avx512F.IsSupported ? new(Avx512F.PermuteVar16x32(table, index.V)) : new(Vector512.Shuffle(table, index.V & Vector512.Create(15u)));
 }

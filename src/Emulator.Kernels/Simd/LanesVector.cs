@@ -71,4 +71,22 @@ internal readonly struct LanesVector : ILanes<LanesVector>
         var scale = new Vector<double>(s);
         return new(Vector.AsVectorUInt32(Vector.Narrow(Vector.ConvertToDouble(lo) * scale, Vector.ConvertToDouble(hi) * scale)));
     }
+    public static LanesVector Lookup(LanesVector index, LaneTable table)
+    {
+        Span<uint> r = stackalloc uint[Count];
+        for (int k = 0; k < Count; k++) r[k] = table[index.V[k]];
+        return new(new Vector<uint>(r));
+    }
+    public static LanesVector LeadingZeroCount(LanesVector a)
+    {
+        Span<uint> r = stackalloc uint[Count];
+        for (int k = 0; k < Count; k++) r[k] = (uint)BitOperations.LeadingZeroCount(a.V[k]);
+        return new(new Vector<uint>(r));
+    }
+    public static LanesVector Permute16(LanesVector index, System.Runtime.Intrinsics.Vector512<uint> table)
+    {
+        Span<uint> r = stackalloc uint[Count];
+        for (int k = 0; k < Count; k++) r[k] = table[(int)(index.V[k] & 15)];
+        return new(new Vector<uint>(r));
+    }
 }
