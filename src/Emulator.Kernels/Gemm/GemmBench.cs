@@ -123,6 +123,21 @@ public static class GemmBench
             for (int i = 0; i < a.Length; i++) { a[i] = (sbyte)rng.Next(-128, 128); b[i] = (sbyte)rng.Next(-128, 128); }
             return () => IntegerGemm.Multiply(a, b, c, s, s, s, t);
         });
+        yield return new Kernel("int8-dequantized", (s, t) =>
+        {
+            var rng = new Random(15);
+            var a = new sbyte[s * s]; var b = new sbyte[s * s]; var c = new float[s * s];
+            for (int i = 0; i < a.Length; i++) { a[i] = (sbyte)rng.Next(-128, 128); b[i] = (sbyte)rng.Next(-128, 128); }
+            var aq = new QuantizationParameters(Enumerable.Range(0, s).Select(i => 0.01f + i * 1e-5f).ToArray(), Enumerable.Range(0, s).Select(i => i % 7 - 3).ToArray());
+            var bq = QuantizationParameters.PerTensor(0.02f, 5);
+            return () => IntegerGemm.MultiplyDequantized(a, b, c, s, s, s, aq, bq, t);
+        });
+        yield return new Kernel("int4", (s, t) =>
+        {
+            byte[] a = RandomCodes((s * s + 1) / 2, 256, 16), b = RandomCodes((s * s + 1) / 2, 256, 17);
+            var c = new int[s * s];
+            return () => IntegerGemm.MultiplyInt4(a, b, c, s, s, s, t);
+        });
         yield return CodeInput("e4m3");
         yield return CodeInput("e5m2");
         yield return new Kernel("mxfp4", (s, t) =>
