@@ -4,7 +4,8 @@ namespace Emulator.Kernels.Gemm;
 /// Block-scaled GEMM (MX and NVFP4): C (M x N, row-major) = A * B^T with A (M x K) and B (N x K) scaled in blocks along K,
 /// by the definition in <see cref="BlockScaledReference"/> (per-block exact sums, scaled by both block scales and rounded
 /// once to float32, float32 accumulation in block order, tensor scales last). Elements that are small integers times a power
-/// of two (E2M1 x 2, E2M3 x 8, INT8) take the AvxVnni integer path; other element formats (FP8, E3M2) use the exact scalar
+/// of two (E2M1 x 2, E2M3 x 8, INT8) take the AvxVnni integer path; other element formats (FP8, E3M2) take the float64
+/// path of <see cref="BlockScaledDoubleDriver"/> (exact block sums, one exact rounding); formats beyond both use the scalar
 /// definition, in parallel. Every path gives the same bits.
 /// </summary>
 public static class BlockScaledGemm
@@ -17,7 +18,7 @@ public static class BlockScaledGemm
     /// <param name="b">Right operand stored as N x K (each output column's K values contiguous, like a weight matrix).</param>
     /// <param name="c">Output, at least M * N.</param>
     /// <param name="threads">Worker threads, 1..1024.</param>
-    public static void Multiply(BlockScaledMatrix a, BlockScaledMatrix b, Span<float> c, int threads = 1)
+    public static unsafe void Multiply(BlockScaledMatrix a, BlockScaledMatrix b, Span<float> c, int threads = 1)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
@@ -29,27 +30,29 @@ public static class BlockScaledGemm
         if (m == 0 || n == 0) return;
         var pa = new BlockElementPlan(a.ElementFormat);
         var pb = new BlockElementPlan(b.ElementFormat);
-        var result = new float[m * n];
-        if (pa.FitsInt8 && pb.FitsInt8)
+        fixed (float* pc = c)
         {
-            long maxS = (long)a.BlockSize * pa.MaxAbsN * pb.MaxAbsN;
-            int bits = 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)maxS);
-            bool floatExact = bits + a.ScaleFormat.MantissaBits + 1 + b.ScaleFormat.MantissaBits + 1 <= 24;
-            GemmPartition.Run(m, n, threads, MR, NR, (r0, r1, c0, c1) => IntegerWorker(a, b, pa, pb, floatExact, result, r0, r1, c0, c1));
-        }
-        else
-        {
-            GemmPartition.Run(m, n, threads, 1, 1, (r0, r1, c0, c1) =>
+            nint cp = (nint)pc;
+            if (pa.FitsInt8 && pb.FitsInt8)
             {
-                for (int i = r0; i < r1; i++)
-                    for (int j = c0; j < c1; j++) result[i * n + j] = BlockScaledReference.Element(a, b, pa, pb, i, j);
-            });
+                long maxS = (long)a.BlockSize * pa.MaxAbsN * pb.MaxAbsN;
+                int bits = 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)maxS);
+                bool floatExact = bits + a.ScaleFormat.MantissaBits + 1 + b.ScaleFormat.MantissaBits + 1 <= 24;
+                GemmPartition.Run(m, n, threads, MR, NR, (r0, r1, c0, c1) => IntegerWorker(a, b, pa, pb, floatExact, (float*)cp, r0, r1, c0, c1));
+            }
+            else if (BlockScaledDoubleDriver.Mode(a, b, pa, pb) is bool split)
+                BlockScaledDoubleDriver.Run(a, b, pa, pb, split, pc, threads);
+            else
+                GemmPartition.Run(m, n, threads, 1, 1, (r0, r1, c0, c1) =>
+                {
+                    for (int i = r0; i < r1; i++)
+                        for (int j = c0; j < c1; j++) ((float*)cp)[(long)i * n + j] = BlockScaledReference.Element(a, b, pa, pb, i, j);
+                });
         }
-        result.CopyTo(c);
     }
 
     private static unsafe void IntegerWorker(BlockScaledMatrix a, BlockScaledMatrix b, BlockElementPlan pa, BlockElementPlan pb,
-        bool floatExact, float[] c, int r0, int r1, int c0, int c1)
+        bool floatExact, float* c, int r0, int r1, int c0, int c1)
     {
         if (r0 >= r1 || c0 >= c1) return;
         int blocks = a.Blocks, groups = (a.BlockSize + 3) / 4, n = b.Rows;
@@ -70,7 +73,7 @@ public static class BlockScaledGemm
                 scaleB.AsSpan(s * blocks * NR), safeB.AsSpan(s * blocks), corr.AsSpan(s * blocks * NR));
         float tensorScale = a.TensorScale * b.TensorScale;
         fixed (byte* pA = packA) fixed (float* sA = scaleA) fixed (byte* fA = safeA)
-        fixed (sbyte* pB = packB) fixed (int* cB = corr) fixed (float* sB = scaleB) fixed (byte* fB = safeB) fixed (float* pc = c)
+        fixed (sbyte* pB = packB) fixed (int* cB = corr) fixed (float* sB = scaleB) fixed (byte* fB = safeB)
         {
             for (int sb = 0; sb < stripsB; sb++)
                 for (int sa = 0; sa < stripsA; sa++)
@@ -78,7 +81,7 @@ public static class BlockScaledGemm
                     int i0 = r0 + sa * MR, j0 = c0 + sb * NR;
                     BlockScaledMicroKernel.Run(blocks, groups, pA + (long)sa * aStrip, sA + sa * blocks * MR, fA + sa * blocks,
                         pB + (long)sb * bStrip, cB + sb * blocks * NR, sB + sb * blocks * NR, fB + sb * blocks,
-                        floatExact, tensorScale, pc + (long)i0 * n + j0, n, Math.Min(MR, r1 - i0), Math.Min(NR, c1 - j0));
+                        floatExact, tensorScale, c + (long)i0 * n + j0, n, Math.Min(MR, r1 - i0), Math.Min(NR, c1 - j0));
                 }
         }
     }
