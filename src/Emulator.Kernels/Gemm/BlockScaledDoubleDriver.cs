@@ -12,8 +12,8 @@ internal static unsafe class BlockScaledDoubleDriver
 {
     private const int MR = BlockScaledDoubleKernel.MR, NR = BlockScaledDoubleKernel.NR, MC = 96;
 
-    /// <summary>Which mode the formats allow: null (neither, use the scalar definition), false (plain), true (split).</summary>
-    public static bool? Mode(BlockScaledMatrix a, BlockScaledMatrix b, BlockElementPlan pa, BlockElementPlan pb)
+    /// <summary>Which mode the formats allow, or null (use the scalar definition).</summary>
+    public static BlockDoubleMode? Mode(BlockScaledMatrix a, BlockScaledMatrix b, BlockElementPlan pa, BlockElementPlan pb)
     {
         double product = (double)pa.MaxAbsN * pb.MaxAbsN;
         bool plain = product * a.BlockSize < Math.ScaleB(1.0, 53);
@@ -24,7 +24,10 @@ internal static unsafe class BlockScaledDoubleDriver
         var (loB, hiB) = ScaleRange(b.ScaleFormat);
         int low = pa.Q + pb.Q + loA + loB, high = pa.Q + pb.Q + hiA + hiB + 64 + 11;
         if (pa.Q + loA < -1000 || pb.Q + loB < -1000 || pa.Q + hiA > 1000 || pb.Q + hiB > 1000 || low < -1000 || high > 1000) return null;
-        return !plain;
+        if (!plain) return BlockDoubleMode.Split;
+        // S * X is exact in float64 when S's bits plus both scale significands fit 53 bits.
+        int sBits = Math.ILogB(product * a.BlockSize) + 1;
+        return sBits + a.ScaleFormat.MantissaBits + 1 + b.ScaleFormat.MantissaBits + 1 <= 53 ? BlockDoubleMode.PlainExact : BlockDoubleMode.Plain;
     }
 
     private static (int Low, int High) ScaleRange(Emulator.Formats.ScalarFormat f)
@@ -63,7 +66,7 @@ internal static unsafe class BlockScaledDoubleDriver
         public double[] Scales { get; }
     }
 
-    public static void Run(BlockScaledMatrix a, BlockScaledMatrix b, BlockElementPlan pa, BlockElementPlan pb, bool split, float* c, int threads)
+    public static void Run(BlockScaledMatrix a, BlockScaledMatrix b, BlockElementPlan pa, BlockElementPlan pb, BlockDoubleMode mode, float* c, int threads)
     {
         int m = a.Rows, n = b.Rows, blocks = a.Blocks, bs = a.BlockSize;
         int strips = (n + NR - 1) / NR;
@@ -88,7 +91,7 @@ internal static unsafe class BlockScaledDoubleDriver
             var definition = new Definition(a, b, pa, pb);
             float tensorScale = a.TensorScale * b.TensorScale;
             GemmPartition.Run(m, n, threads, MR, NR, (r0, r1, c0, c1) =>
-                Worker(ta, definition, (double*)pB, stripLength, (double*)sB, (byte*)fB, split, tensorScale, (float*)pc, n, r0, r1, c0, c1));
+                Worker(ta, definition, (double*)pB, stripLength, (double*)sB, (byte*)fB, mode, tensorScale, (float*)pc, n, r0, r1, c0, c1));
         }
         finally
         {
@@ -98,7 +101,7 @@ internal static unsafe class BlockScaledDoubleDriver
         }
     }
 
-    private static void Worker(Tables ta, Definition definition, double* packB, long stripLength, double* scaleB, byte* finB, bool split,
+    private static void Worker(Tables ta, Definition definition, double* packB, long stripLength, double* scaleB, byte* finB, BlockDoubleMode mode,
         float tensorScale, float* c, int ldc, int r0, int r1, int c0, int c1)
     {
         if (r0 >= r1 || c0 >= c1) return;
@@ -129,7 +132,7 @@ internal static unsafe class BlockScaledDoubleDriver
                         {
                             int i0 = ic + ir;
                             BlockScaledDoubleKernel.Run(definition, cb, cb0, bs, packA + (long)s * cb * bs * MR, scaleA + s * cb * MR, finA + s * cb,
-                                bp, sbp, fbp, split, first, last, tensorScale, c + (long)i0 * ldc + jr, ldc, i0, jr,
+                                bp, sbp, fbp, mode, first, last, tensorScale, c + (long)i0 * ldc + jr, ldc, i0, jr,
                                 Math.Min(MR, r1 - i0), Math.Min(NR, c1 - jr));
                         }
                     }

@@ -39,7 +39,7 @@ internal static unsafe class BlockScaledDoubleKernel
     /// <param name="b">B strip: blocks x bs x NR doubles.</param>
     /// <param name="sb">B scales times 2^Qb: blocks x NR.</param>
     /// <param name="finB">Per block: every element and scale of the B strip finite.</param>
-    /// <param name="split">Whether products need the hi/lo split.</param>
+    /// <param name="mode">How the block sums are formed and rounded.</param>
     /// <param name="first">Whether the float32 accumulators start from 0 (else from C).</param>
     /// <param name="tensorScale">Applied to the accumulators when <paramref name="last"/>, else 1 is not applied.</param>
     /// <param name="last">Whether this call ends the reduction.</param>
@@ -50,8 +50,14 @@ internal static unsafe class BlockScaledDoubleKernel
     /// <param name="rows">Valid rows.</param>
     /// <param name="cols">Valid columns.</param>
     public static void Run(IFallback fallback, int blocks, int blk0, int bs, double* a, double* sa, byte* finA, double* b, double* sb,
-        byte* finB, bool split, bool first, bool last, float tensorScale, float* c, int ldc, int i0, int j0, int rows, int cols)
+        byte* finB, BlockDoubleMode mode, bool first, bool last, float tensorScale, float* c, int ldc, int i0, int j0, int rows, int cols)
     {
+        bool split = mode == BlockDoubleMode.Split;
+        if (mode == BlockDoubleMode.PlainExact && rows == MR && cols == NR && Vector512.IsHardwareAccelerated && AllFinite(finA, finB, blocks))
+        {
+            PlainExact(blocks, bs, a, sa, b, sb, first, last, tensorScale, c, ldc);
+            return;
+        }
         float* acc = stackalloc float[MR * NR];
         double* hi = stackalloc double[MR * NR];
         double* lo = stackalloc double[MR * NR];
@@ -102,6 +108,57 @@ internal static unsafe class BlockScaledDoubleKernel
         }
         for (int r = 0; r < rows; r++)
             for (int j = 0; j < cols; j++) c[(long)r * ldc + j] = last ? acc[r * NR + j] * tensorScale : acc[r * NR + j];
+    }
+
+    private static bool AllFinite(byte* finA, byte* finB, int blocks)
+    {
+        for (int blk = 0; blk < blocks; blk++) if ((finA[blk] & finB[blk]) == 0) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// A full tile when S * X_A * X_B is exact in float64 (plain sums and few enough bits): t = float32(S * (X_A X_B)), one
+    /// rounding, with the sums and the float32 accumulators all in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PlainExact(int blocks, int bs, double* a, double* sa, double* b, double* sb, bool first, bool last, float tensorScale,
+        float* c, int ldc)
+    {
+        Vector512<float> f0, f1, f2, f3, f4, f5;
+        if (first) f0 = f1 = f2 = f3 = f4 = f5 = default;
+        else
+        {
+            f0 = Vector512.Load(c); f1 = Vector512.Load(c + ldc); f2 = Vector512.Load(c + 2L * ldc);
+            f3 = Vector512.Load(c + 3L * ldc); f4 = Vector512.Load(c + 4L * ldc); f5 = Vector512.Load(c + 5L * ldc);
+        }
+        for (int blk = 0; blk < blocks; blk++, sa += MR, sb += NR)
+        {
+            Vector512<double> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+            Vector512<double> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+            for (int kk = 0; kk < bs; kk++, a += MR, b += NR)
+            {
+                var b0 = Vector512.Load(b); var b1 = Vector512.Load(b + 8);
+                { var x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01); }
+                { var x = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11); }
+                { var x = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21); }
+                { var x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31); }
+                { var x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41); }
+                { var x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51); }
+            }
+            var s0 = Vector512.Load(sb); var s1 = Vector512.Load(sb + 8);
+            { var x = Vector512.Create(sa[0]); f0 += Vector512.Narrow(c00 * (x * s0), c01 * (x * s1)); }
+            { var x = Vector512.Create(sa[1]); f1 += Vector512.Narrow(c10 * (x * s0), c11 * (x * s1)); }
+            { var x = Vector512.Create(sa[2]); f2 += Vector512.Narrow(c20 * (x * s0), c21 * (x * s1)); }
+            { var x = Vector512.Create(sa[3]); f3 += Vector512.Narrow(c30 * (x * s0), c31 * (x * s1)); }
+            { var x = Vector512.Create(sa[4]); f4 += Vector512.Narrow(c40 * (x * s0), c41 * (x * s1)); }
+            { var x = Vector512.Create(sa[5]); f5 += Vector512.Narrow(c50 * (x * s0), c51 * (x * s1)); }
+        }
+        if (last)
+        {
+            var ts = Vector512.Create(tensorScale);
+            f0 *= ts; f1 *= ts; f2 *= ts; f3 *= ts; f4 *= ts; f5 *= ts;
+        }
+        f0.Store(c); f1.Store(c + ldc); f2.Store(c + 2L * ldc); f3.Store(c + 3L * ldc); f4.Store(c + 4L * ldc); f5.Store(c + 5L * ldc);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

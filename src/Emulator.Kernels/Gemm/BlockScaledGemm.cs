@@ -40,8 +40,8 @@ public static class BlockScaledGemm
                 bool floatExact = bits + a.ScaleFormat.MantissaBits + 1 + b.ScaleFormat.MantissaBits + 1 <= 24;
                 GemmPartition.Run(m, n, threads, MR, NR, (r0, r1, c0, c1) => IntegerWorker(a, b, pa, pb, floatExact, (float*)cp, r0, r1, c0, c1));
             }
-            else if (BlockScaledDoubleDriver.Mode(a, b, pa, pb) is bool split)
-                BlockScaledDoubleDriver.Run(a, b, pa, pb, split, pc, threads);
+            else if (BlockScaledDoubleDriver.Mode(a, b, pa, pb) is BlockDoubleMode mode)
+                BlockScaledDoubleDriver.Run(a, b, pa, pb, mode, pc, threads);
             else
                 GemmPartition.Run(m, n, threads, 1, 1, (r0, r1, c0, c1) =>
                 {

@@ -109,6 +109,23 @@ public static class GemmBench
         return () => LowPrecisionGemm.Multiply(f, a, f, b, c, s, s, s, t);
     });
 
+    /// <summary>An MX GEMM with random finite element codes and E8M0 scales near 1.</summary>
+    private static Kernel MxInput(string name, string element, int seed) => new(name, (s, t) =>
+    {
+        var f = Emulator.Formats.FormatRegistry.Default.GetScalar(element);
+        var rng = new Random(seed);
+        byte[] Codes()
+        {
+            var x = new byte[s * s];
+            for (int i = 0; i < x.Length; i++) { byte c; do c = (byte)rng.Next((int)f.CodeCount); while (!double.IsFinite(f.Decode(c))); x[i] = c; }
+            return x;
+        }
+        var a = BlockScaledMatrix.Mx(f, s, s, Codes(), RandomScales(s * ((s + 31) / 32), 120, 135, seed + 100));
+        var b = BlockScaledMatrix.Mx(f, s, s, Codes(), RandomScales(s * ((s + 31) / 32), 120, 135, seed + 200));
+        var c = new float[s * s];
+        return () => BlockScaledGemm.Multiply(a, b, c, t);
+    });
+
     private static IEnumerable<Kernel> Kernels()
     {
         yield return new Kernel("sgemm", (s, t) =>
@@ -148,6 +165,10 @@ public static class GemmBench
             var c = new float[s * s];
             return () => BlockScaledGemm.Multiply(a, b, c, t);
         });
+        yield return MxInput("mxfp6-e2m3", "e2m3", 18);
+        yield return MxInput("mxfp6-e3m2", "e3m2", 19);
+        yield return MxInput("mxfp8-e4m3", "e4m3", 20);
+        yield return MxInput("mxfp8-e5m2", "e5m2", 21);
         yield return new Kernel("nvfp4", (s, t) =>
         {
             var a = BlockScaledMatrix.Nvfp4(s, s, RandomCodes(s * s, 16, 9), RandomScales(s * ((s + 15) / 16), 40, 70, 10), 0.01f);

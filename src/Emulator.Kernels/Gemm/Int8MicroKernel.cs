@@ -18,6 +18,16 @@ internal static unsafe class Int8MicroKernel
     {
         if (AvxVnni.IsSupported && rows == MR && cols == NR) { Vnni(groups, a, b, corr, c, ldc, first); return; }
         int* t = stackalloc int[MR * NR];
+        if (AvxVnni.IsSupported)
+        {
+            // An edge tile: the full tile into a local buffer (the packed padding adds nothing), then its valid part.
+            new Span<int>(t, MR * NR).Clear();
+            Vnni(groups, a, b, corr, t, NR, first);
+            for (int r = 0; r < rows; r++)
+                for (int j = 0; j < cols; j++)
+                    c[(long)r * ldc + j] = first ? t[r * NR + j] : c[(long)r * ldc + j] + t[r * NR + j];
+            return;
+        }
         for (int r = 0; r < MR; r++)
             for (int j = 0; j < NR; j++)
             {
