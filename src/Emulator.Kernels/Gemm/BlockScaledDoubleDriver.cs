@@ -75,33 +75,35 @@ internal static unsafe class BlockScaledDoubleDriver
         var ta = new Tables(a, pa);
         double* packB = (double*)NativeMemory.AlignedAlloc((nuint)(Math.Max(1, strips * stripLength) * sizeof(double)), 64);
         double* scaleB = (double*)NativeMemory.AlignedAlloc((nuint)(Math.Max(1, strips * blocks * NR) * sizeof(double)), 64);
+        double* maxB = (double*)NativeMemory.AlignedAlloc((nuint)(Math.Max(1, strips * blocks * NR) * sizeof(double)), 64);
         byte* finB = (byte*)NativeMemory.Alloc((nuint)Math.Max(1, strips * blocks));
         try
         {
-            nint pB = (nint)packB, sB = (nint)scaleB, fB = (nint)finB, pc = (nint)c;
+            nint pB = (nint)packB, sB = (nint)scaleB, mB = (nint)maxB, fB = (nint)finB, pc = (nint)c;
             int packers = Math.Max(1, Math.Min(threads, strips));
             void PackStrips(int t)
             {
                 for (int s = (int)((long)strips * t / packers); s < (int)((long)strips * (t + 1) / packers); s++)
                     Pack(tb, s * NR, Math.Min(NR, n - s * NR), NR, 0, blocks, (double*)pB + s * stripLength,
-                        (double*)sB + (long)s * blocks * NR, (byte*)fB + (long)s * blocks);
+                        (double*)sB + (long)s * blocks * NR, (double*)mB + (long)s * blocks * NR, (byte*)fB + (long)s * blocks);
             }
             if (packers == 1) PackStrips(0);
             else Parallel.For(0, packers, new ParallelOptions { MaxDegreeOfParallelism = packers }, PackStrips);
             var definition = new Definition(a, b, pa, pb);
             float tensorScale = a.TensorScale * b.TensorScale;
             GemmPartition.Run(m, n, threads, MR, NR, (r0, r1, c0, c1) =>
-                Worker(ta, definition, (double*)pB, stripLength, (double*)sB, (byte*)fB, mode, tensorScale, (float*)pc, n, r0, r1, c0, c1));
+                Worker(ta, definition, (double*)pB, stripLength, (double*)sB, (double*)mB, (byte*)fB, mode, tensorScale, (float*)pc, n, r0, r1, c0, c1));
         }
         finally
         {
             NativeMemory.AlignedFree(packB);
             NativeMemory.AlignedFree(scaleB);
+            NativeMemory.AlignedFree(maxB);
             NativeMemory.Free(finB);
         }
     }
 
-    private static void Worker(Tables ta, Definition definition, double* packB, long stripLength, double* scaleB, byte* finB, BlockDoubleMode mode,
+    private static void Worker(Tables ta, Definition definition, double* packB, long stripLength, double* scaleB, double* maxB, byte* finB, BlockDoubleMode mode,
         float tensorScale, float* c, int ldc, int r0, int r1, int c0, int c1)
     {
         if (r0 >= r1 || c0 >= c1) return;
@@ -110,6 +112,7 @@ internal static unsafe class BlockScaledDoubleDriver
         int stripsA = MC / MR;
         double* packA = (double*)NativeMemory.AlignedAlloc((nuint)((long)MC * chunk * bs * sizeof(double)), 64);
         double* scaleA = (double*)NativeMemory.AlignedAlloc((nuint)(MC * chunk * sizeof(double)), 64);
+        double* maxA = (double*)NativeMemory.AlignedAlloc((nuint)(MC * chunk * sizeof(double)), 64);
         byte* finA = (byte*)NativeMemory.Alloc((nuint)(stripsA * chunk));
         try
         {
@@ -121,18 +124,19 @@ internal static unsafe class BlockScaledDoubleDriver
                 {
                     int mc = Math.Min(MC, r1 - ic);
                     for (int ir = 0, s = 0; ir < mc; ir += MR, s++)
-                        Pack(ta, ic + ir, Math.Min(MR, mc - ir), MR, cb0, cb0 + cb, packA + (long)s * cb * bs * MR, scaleA + s * cb * MR, finA + s * cb);
+                        Pack(ta, ic + ir, Math.Min(MR, mc - ir), MR, cb0, cb0 + cb, packA + (long)s * cb * bs * MR, scaleA + s * cb * MR, maxA + s * cb * MR, finA + s * cb);
                     for (int jr = c0; jr < c1; jr += NR)
                     {
                         int strip = jr / NR;
                         double* bp = packB + strip * stripLength + (long)cb0 * bs * NR;
                         double* sbp = scaleB + ((long)strip * blocks + cb0) * NR;
+                        double* mbp = maxB + ((long)strip * blocks + cb0) * NR;
                         byte* fbp = finB + (long)strip * blocks + cb0;
                         for (int ir = 0, s = 0; ir < mc; ir += MR, s++)
                         {
                             int i0 = ic + ir;
-                            BlockScaledDoubleKernel.Run(definition, cb, cb0, bs, packA + (long)s * cb * bs * MR, scaleA + s * cb * MR, finA + s * cb,
-                                bp, sbp, fbp, mode, first, last, tensorScale, c + (long)i0 * ldc + jr, ldc, i0, jr,
+                            BlockScaledDoubleKernel.Run(definition, cb, cb0, bs, packA + (long)s * cb * bs * MR, scaleA + s * cb * MR, maxA + s * cb * MR, finA + s * cb,
+                                bp, sbp, mbp, fbp, mode, first, last, tensorScale, c + (long)i0 * ldc + jr, ldc, i0, jr,
                                 Math.Min(MR, r1 - i0), Math.Min(NR, c1 - jr));
                         }
                     }
@@ -143,6 +147,7 @@ internal static unsafe class BlockScaledDoubleDriver
         {
             NativeMemory.AlignedFree(packA);
             NativeMemory.AlignedFree(scaleA);
+            NativeMemory.AlignedFree(maxA);
             NativeMemory.Free(finA);
         }
     }
@@ -150,9 +155,10 @@ internal static unsafe class BlockScaledDoubleDriver
     /// <summary>
     /// Packs rows [row0, row0 + rows) and blocks [blk0, blk1) as one strip of <paramref name="width"/>: element integers at
     /// dst[((blk - blk0) * bs + kk) * width + r] (padding 0), scales times 2^Q at scales[(blk - blk0) * width + r] (padding
-    /// 0), and per block whether every element and scale of the strip is finite.
+    /// 0), the largest |N| of each row's block at maxima[(blk - blk0) * width + r], and per block whether every element and
+    /// scale of the strip is finite.
     /// </summary>
-    private static void Pack(Tables t, int row0, int rows, int width, int blk0, int blk1, double* dst, double* scales, byte* fin)
+    private static void Pack(Tables t, int row0, int rows, int width, int blk0, int blk1, double* dst, double* scales, double* maxima, byte* fin)
     {
         var x = t.X;
         int bs = x.BlockSize, k = x.K, blocks = x.Blocks;
@@ -168,19 +174,23 @@ internal static unsafe class BlockScaledDoubleDriver
                 {
                     for (int kk = 0; kk < bs; kk++) d[kk * width + r] = 0;
                     scales[(blk - blk0) * width + r] = 0;
+                    maxima[(blk - blk0) * width + r] = 0;
                     continue;
                 }
                 double scale = t.Scales[x.ScaleCodes[(long)(row0 + r) * blocks + blk]];
                 scales[(blk - blk0) * width + r] = scale;
                 allFinite &= double.IsFinite(scale);
                 long rowStart = (long)(row0 + r) * k;
+                double max = 0;
                 for (int kk = 0; kk < bs; kk++)
                 {
                     if (k0 + kk >= k1) { d[kk * width + r] = 0; continue; }
                     byte code = x.ElementCodes[rowStart + k0 + kk];
                     allFinite &= finite[code];
                     d[kk * width + r] = t.Elements[code];
+                    max = Math.Max(max, Math.Abs(t.Elements[code]));
                 }
+                maxima[(blk - blk0) * width + r] = max;
             }
             fin[blk - blk0] = allFinite ? (byte)1 : (byte)0;
         }

@@ -35,9 +35,11 @@ internal static unsafe class BlockScaledDoubleKernel
     /// <param name="bs">Elements per block (packed slots; padding is 0).</param>
     /// <param name="a">A strip: blocks x bs x MR doubles.</param>
     /// <param name="sa">A scales times 2^Qa: blocks x MR.</param>
+    /// <param name="maxA">Largest |N| of each A row's block: blocks x MR.</param>
     /// <param name="finA">Per block: every element and scale of the A strip finite.</param>
     /// <param name="b">B strip: blocks x bs x NR doubles.</param>
     /// <param name="sb">B scales times 2^Qb: blocks x NR.</param>
+    /// <param name="maxB">Largest |N| of each B column's block: blocks x NR.</param>
     /// <param name="finB">Per block: every element and scale of the B strip finite.</param>
     /// <param name="mode">How the block sums are formed and rounded.</param>
     /// <param name="first">Whether the float32 accumulators start from 0 (else from C).</param>
@@ -49,13 +51,15 @@ internal static unsafe class BlockScaledDoubleKernel
     /// <param name="j0">Column of the tile in C.</param>
     /// <param name="rows">Valid rows.</param>
     /// <param name="cols">Valid columns.</param>
-    public static void Run(IFallback fallback, int blocks, int blk0, int bs, double* a, double* sa, byte* finA, double* b, double* sb,
-        byte* finB, BlockDoubleMode mode, bool first, bool last, float tensorScale, float* c, int ldc, int i0, int j0, int rows, int cols)
+    public static void Run(IFallback fallback, int blocks, int blk0, int bs, double* a, double* sa, double* maxA, byte* finA, double* b,
+        double* sb, double* maxB, byte* finB, BlockDoubleMode mode, bool first, bool last, float tensorScale, float* c, int ldc, int i0,
+        int j0, int rows, int cols)
     {
         bool split = mode == BlockDoubleMode.Split;
-        if (mode == BlockDoubleMode.PlainExact && rows == MR && cols == NR && Vector512.IsHardwareAccelerated && AllFinite(finA, finB, blocks))
+        if (mode != BlockDoubleMode.Plain && rows == MR && cols == NR && Vector512.IsHardwareAccelerated && AllFinite(finA, finB, blocks))
         {
-            PlainExact(blocks, bs, a, sa, b, sb, first, last, tensorScale, c, ldc);
+            if (mode == BlockDoubleMode.PlainExact) PlainExact(blocks, bs, a, sa, b, sb, first, last, tensorScale, c, ldc);
+            else Certified(fallback, blocks, blk0, bs, a, sa, maxA, b, sb, maxB, first, last, tensorScale, c, ldc, i0, j0);
             return;
         }
         float* acc = stackalloc float[MR * NR];
@@ -159,6 +163,85 @@ internal static unsafe class BlockScaledDoubleKernel
             f0 *= ts; f1 *= ts; f2 *= ts; f3 *= ts; f4 *= ts; f5 *= ts;
         }
         f0.Store(c); f1.Store(c + ldc); f2.Store(c + 2L * ldc); f3.Store(c + 3L * ldc); f4.Store(c + 4L * ldc); f5.Store(c + 5L * ldc);
+    }
+
+    /// <summary>
+    /// A full tile of split-mode elements (e5m2) in one float64 accumulator per lane with a proof per lane: the FMA sum s has
+    /// |s - S| &lt;= bs^2 2^-53 max|N_a| max|N_b| (each of the bs roundings is at most 2^-53 of a partial sum, itself at most
+    /// bs max|N_a| max|N_b|); y = RN(s X) adds at most 2^-53 |y|. If the float32 f = RN32(y) is farther than that total from
+    /// both float32 rounding boundaries around it (half the smaller of the gaps to its neighbours), every real in the interval,
+    /// S X included, rounds to f: t = f, the definition's value. A row with any other lane (cancellation, zero, overflow)
+    /// is recomputed by the exact split sums (<see cref="ExactRow"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Certified(IFallback fallback, int blocks, int blk0, int bs, double* a, double* sa, double* maxA, double* b, double* sb,
+        double* maxB, bool first, bool last, float tensorScale, float* c, int ldc, int i0, int j0)
+    {
+        float* f = stackalloc float[MR * NR];
+        double* s = stackalloc double[MR * NR];
+        float* patch = stackalloc float[NR];
+        for (int r = 0; r < MR; r++)
+            for (int j = 0; j < NR; j++) f[r * NR + j] = first ? 0f : c[(long)r * ldc + j];
+        var gamma = Vector512.Create((double)bs * bs * Math.ScaleB(1.0, -52));
+        var rel = Vector512.Create(Math.ScaleB(1.0, -52));
+        for (int blk = 0; blk < blocks; blk++, sa += MR, sb += NR, maxA += MR, maxB += NR, a += bs * MR, b += bs * NR)
+        {
+            PlainSums(bs, a, b, s);
+            var s0 = Vector512.Load(sb); var s1 = Vector512.Load(sb + 8);
+            var m0 = Vector512.Load(maxB) * gamma; var m1 = Vector512.Load(maxB + 8) * gamma;
+            for (int r = 0; r < MR; r++)
+            {
+                var x = Vector512.Create(sa[r]);
+                var ma = Vector512.Create(maxA[r]);
+                Vector512<double> x0 = x * s0, x1 = x * s1;
+                Vector512<double> y0 = Vector512.Load(s + r * NR) * x0, y1 = Vector512.Load(s + r * NR + 8) * x1;
+                var t = Vector512.Narrow(y0, y1);
+                var bits = t.AsInt32();
+                var (up0, up1) = Vector512.Widen((bits + Vector512<int>.One).AsSingle());
+                var (dn0, dn1) = Vector512.Widen((bits - Vector512<int>.One).AsSingle());
+                var (t0, t1) = Vector512.Widen(t);
+                var tol0 = Vector512.Abs(ma * m0 * x0) + Vector512.Abs(y0) * rel;
+                var tol1 = Vector512.Abs(ma * m1 * x1) + Vector512.Abs(y1) * rel;
+                var gap0 = Vector512.Min(Vector512.Abs(up0 - t0), Vector512.Abs(t0 - dn0)) * 0.5;
+                var gap1 = Vector512.Min(Vector512.Abs(up1 - t1), Vector512.Abs(t1 - dn1)) * 0.5;
+                ulong ok0 = Vector512.ExtractMostSignificantBits(Vector512.LessThan(Vector512.Abs(y0 - t0) + tol0, gap0));
+                ulong ok1 = Vector512.ExtractMostSignificantBits(Vector512.LessThan(Vector512.Abs(y1 - t1) + tol1, gap1));
+                if ((ok0 & ok1) != 0xFF)
+                {
+                    // Some lane is too close to a boundary: the exact split sums for this row, then the definition for
+                    // lanes even those cannot settle.
+                    t = ExactRow(bs, a + r, b, x0, x1, out ulong bad);
+                    if (bad != 0)
+                    {
+                        t.Store(patch);
+                        for (int j = 0; j < NR; j++)
+                            if (((bad >> j) & 1) != 0) patch[j] = fallback.BlockTerm(i0 + r, j0 + j, blk0 + blk);
+                        t = Vector512.Load(patch);
+                    }
+                }
+                float* fr = f + r * NR;
+                (Vector512.Load(fr) + t).Store(fr);
+            }
+        }
+        for (int r = 0; r < MR; r++)
+            for (int j = 0; j < NR; j++) c[(long)r * ldc + j] = last ? f[r * NR + j] * tensorScale : f[r * NR + j];
+    }
+
+    /// <summary>The 16 terms of one tile row by the exact split sums (column a[kk * MR] of the A strip).</summary>
+    private static Vector512<float> ExactRow(int bs, double* a, double* b, Vector512<double> x0, Vector512<double> x1, out ulong bad)
+    {
+        var big = Vector512.Create(SplitConstant);
+        Vector512<double> h0 = default, h1 = default, l0 = default, l1 = default;
+        for (int kk = 0; kk < bs; kk++)
+        {
+            var x = Vector512.Create(a[kk * MR]);
+            Split(x, Vector512.Load(b + kk * NR), big, ref h0, ref l0);
+            Split(x, Vector512.Load(b + kk * NR + 8), big, ref h1, ref l1);
+        }
+        var t0 = TermVector(h0, l0, x0, out ulong bad0);
+        var t1 = TermVector(h1, l1, x1, out ulong bad1);
+        bad = bad0 | (bad1 << 8);
+        return Vector512.Narrow(t0, t1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -173,6 +173,22 @@ public class BlockScaledGemmTests
         BlockScaledGemm.Multiply(a, b, c);
         Assert.Equal(16777218f, c[0]);
         Assert.Equal(BlockScaledReference.Element(a, b, 0, 0), c[0]);
+        // The same block in every lane of full register tiles (the vector kernels), next to ordinary blocks.
+        const int m = 12, n = 32;
+        var rng = new Random(3);
+        byte[] Rows(byte[] tricky, int rows)
+        {
+            var codes = new byte[rows * 32];
+            for (int r = 0; r < rows; r++)
+                for (int p = 0; p < 32; p++) codes[r * 32 + p] = p < 16 ? tricky[p] : Code(rng.Next(-8, 9) * 0.25);
+            return codes;
+        }
+        var a2 = new BlockScaledMatrix(e5m2, sf, 16, m, 32, Rows(ac, m), Enumerable.Repeat(one, m * 2).ToArray());
+        var b2 = new BlockScaledMatrix(e5m2, sf, 16, n, 32, Rows(bc, n), Enumerable.Repeat(one, n * 2).ToArray());
+        var c2 = new float[m * n];
+        BlockScaledGemm.Multiply(a2, b2, c2);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) Assert.Equal(BlockScaledReference.Element(a2, b2, i, j), c2[i * n + j]);
     }
 
     [Fact]
