@@ -33,11 +33,38 @@ internal static unsafe class Int8Packing
 {
     private const int MR = Int8MicroKernel.MR, NR = Int8MicroKernel.NR;
 
+    /// <summary>A packed int4 byte (two nibbles) as two bytes u = nibble + 128, low nibble in the low byte.</summary>
+    private static readonly ushort[] NibblePairsPlus128 = BuildNibblePairs();
+
+    private static ushort[] BuildNibblePairs()
+    {
+        var t = new ushort[256];
+        for (int v = 0; v < 256; v++)
+        {
+            int lo = ((v & 0xF) ^ 8) - 8, hi = ((v >> 4) ^ 8) - 8;
+            t[v] = (ushort)((byte)(lo + 128) | ((byte)(hi + 128) << 8));
+        }
+        return t;
+    }
+
+    /// <summary>16 nibbles (8 bytes at p) as 16 sign-extended bytes in element order.</summary>
+    private static Vector128<sbyte> Nibbles16(byte* p)
+    {
+        var v = Vector128.CreateScalar(Unsafe.ReadUnaligned<ulong>(p)).AsByte();
+        var lo = v & Vector128.Create((byte)0x0F);
+        var hi = Vector128.ShiftRightLogical(v.AsUInt16(), 4).AsByte() & Vector128.Create((byte)0x0F);
+        var x = Sse2.UnpackLow(lo, hi);
+        return ((x ^ Vector128.Create((byte)8)) - Vector128.Create((byte)8)).AsSByte();
+    }
+
     /// <summary>Packs rows [i0, i0 + rows) x columns [p0, p0 + kc) of A as one MR strip.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(in Int8Source a, byte* dst, int i0, int rows, int p0, int kc)
     {
-        int groups = (kc + 3) / 4, full = a.Int4 ? 0 : kc / 4;
+        int groups = (kc + 3) / 4, full = kc / 4;
+        // Int4 rows go two bytes (four nibbles) at a time when every row starts on a byte.
+        bool int4Pairs = a.Int4 && a.Ld % 2 == 0 && p0 % 2 == 0;
+        if (a.Int4 && !int4Pairs) full = 0;
         for (int r = 0; r < MR; r++)
         {
             if (r >= rows)
@@ -45,7 +72,14 @@ internal static unsafe class Int8Packing
                 for (int g = 0; g < groups; g++) *(uint*)(dst + (g * MR + r) * 4) = 0x80808080u;
                 continue;
             }
-            if (full > 0)
+            if (full > 0 && a.Int4)
+            {
+                byte* src = (byte*)a.Data + ((long)(i0 + r) * a.Ld + p0) / 2;
+                fixed (ushort* pairs = NibblePairsPlus128)
+                    for (int g = 0; g < full; g++)
+                        *(uint*)(dst + (g * MR + r) * 4) = pairs[src[2 * g]] | ((uint)pairs[src[2 * g + 1]] << 16);
+            }
+            else if (full > 0)
             {
                 // u = a + 128 is a flip of each byte's top bit.
                 uint* src = (uint*)((sbyte*)a.Data + (long)(i0 + r) * a.Ld + p0);
@@ -65,13 +99,24 @@ internal static unsafe class Int8Packing
     {
         int groups = (k + 3) / 4;
         int g = 0;
-        if (Sse2.IsSupported && !b.Int4 && cols == NR)
+        bool int4Rows = b.Int4 && b.Ld % 2 == 0 && j0 % 2 == 0;
+        if (Sse2.IsSupported && (!b.Int4 || int4Rows) && cols == NR)
         {
             for (; g < k / 4; g++)
             {
-                sbyte* src = (sbyte*)b.Data + (long)g * 4 * b.Ld + j0;
-                var r0 = Vector128.Load(src); var r1 = Vector128.Load(src + b.Ld);
-                var r2 = Vector128.Load(src + 2L * b.Ld); var r3 = Vector128.Load(src + 3L * b.Ld);
+                Vector128<sbyte> r0, r1, r2, r3;
+                if (b.Int4)
+                {
+                    byte* src = (byte*)b.Data + ((long)g * 4 * b.Ld + j0) / 2;
+                    long ld = b.Ld / 2;
+                    r0 = Nibbles16(src); r1 = Nibbles16(src + ld); r2 = Nibbles16(src + 2 * ld); r3 = Nibbles16(src + 3 * ld);
+                }
+                else
+                {
+                    sbyte* src = (sbyte*)b.Data + (long)g * 4 * b.Ld + j0;
+                    r0 = Vector128.Load(src); r1 = Vector128.Load(src + b.Ld);
+                    r2 = Vector128.Load(src + 2L * b.Ld); r3 = Vector128.Load(src + 3L * b.Ld);
+                }
                 var t0 = Sse2.UnpackLow(r0, r1).AsInt16(); var t1 = Sse2.UnpackHigh(r0, r1).AsInt16();
                 var t2 = Sse2.UnpackLow(r2, r3).AsInt16(); var t3 = Sse2.UnpackHigh(r2, r3).AsInt16();
                 sbyte* d = dst + g * NR * 4;

@@ -195,6 +195,9 @@ public class IntegerGemmTests
     [InlineData(3, 5, 7)]
     [InlineData(17, 33, 65)]
     [InlineData(7, 21, 1029)]
+    [InlineData(6, 32, 64)]
+    [InlineData(9, 34, 70)]
+    [InlineData(13, 48, 1030)]
     public void Int4OddElementCountsMatchTheInt8Path(int m, int n, int k)
     {
         sbyte[] a = Int8(m * k, m + 3, -8, 8), b = Int8(k * n, n + 4, -8, 8);
