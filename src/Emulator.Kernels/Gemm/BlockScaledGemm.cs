@@ -4,7 +4,7 @@ namespace Emulator.Kernels.Gemm;
 /// Block-scaled GEMM (MX and NVFP4): C (M x N, row-major) = A * B^T with A (M x K) and B (N x K) scaled in blocks along K,
 /// by the definition in <see cref="BlockScaledReference"/> (per-block exact sums, scaled by both block scales and rounded
 /// once to float32, float32 accumulation in block order, tensor scales last). Elements that are small integers times a power
-/// of two (E2M1 x 2, E2M3 x 8, INT8) take the AvxVnni integer path; other element formats (FP8, E3M2) take the float64
+/// of two (E2M1 x 2, E2M3 x 8, INT8) take the AvxVnni integer path (E3M2 x 16 its int16 form); other element formats (FP8, E3M2) take the float64
 /// path of <see cref="BlockScaledDoubleDriver"/> (exact block sums, one exact rounding); formats beyond both use the scalar
 /// definition, in parallel. Every path gives the same bits.
 /// </summary>
@@ -30,12 +30,17 @@ public static class BlockScaledGemm
         fixed (float* pc = c)
         {
             nint cp = (nint)pc;
-            if (pa.FitsInt8 && pb.FitsInt8)
+            bool int8 = pa.FitsInt8 && pb.FitsInt8;
+            // Elements up to int16 (E3M2 x 16) take vpdpwssd when block sums fit int32 and the wide kernel is there.
+            bool int16 = !int8 && System.Runtime.Intrinsics.X86.AvxVnni.IsSupported && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated
+                && pa.MaxAbsN <= short.MaxValue && pb.MaxAbsN <= short.MaxValue && (double)a.BlockSize * pa.MaxAbsN * pb.MaxAbsN < int.MaxValue;
+            if (int8 || int16)
             {
                 long maxS = (long)a.BlockSize * pa.MaxAbsN * pb.MaxAbsN;
                 int bits = 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)maxS);
-                bool floatExact = bits + a.ScaleFormat.MantissaBits + 1 + b.ScaleFormat.MantissaBits + 1 <= 24;
-                BlockScaledIntegerDriver.Run(a, b, pa, pb, floatExact, pc, threads);
+                // float(S) * sa * sb is exact when its significand fits 24 bits: a power-of-two scale adds no bits.
+                bool floatExact = bits + SignificandBits(a.ScaleFormat) + SignificandBits(b.ScaleFormat) <= 24;
+                BlockScaledIntegerDriver.Run(a, b, pa, pb, floatExact, int16, pc, threads);
             }
             else if (BlockScaledDoubleDriver.Mode(a, b, pa, pb) is BlockDoubleMode mode)
                 BlockScaledDoubleDriver.Run(a, b, pa, pb, mode, pc, threads);
@@ -47,4 +52,6 @@ public static class BlockScaledGemm
                 });
         }
     }
+
+    private static int SignificandBits(Emulator.Formats.FloatFormat f) => f.MantissaBits == 0 ? 0 : f.MantissaBits + 1;
 }

@@ -41,12 +41,14 @@ internal static unsafe class BlockScaledIntegerDriver
         public bool[] Safe { get; }
     }
 
-    public static void Run(BlockScaledMatrix a, BlockScaledMatrix b, BlockElementPlan pa, BlockElementPlan pb, bool floatExact, float* c, int threads)
+    /// <summary>C = A * B^T; <paramref name="wide"/>: int16 elements in pairs (vpdpwssd, no offset) instead of u8 x s8 quads.</summary>
+    public static void Run(BlockScaledMatrix a, BlockScaledMatrix b, BlockElementPlan pa, BlockElementPlan pb, bool floatExact, bool wide,
+        float* c, int threads)
     {
-        int m = a.Rows, n = b.Rows, blocks = a.Blocks, groups = (a.BlockSize + 3) / 4;
+        int m = a.Rows, n = b.Rows, blocks = a.Blocks, groups = wide ? (a.BlockSize + 1) / 2 : (a.BlockSize + 3) / 4;
         int strips = (n + NR - 1) / NR;
         long stripBytes = (long)blocks * groups * NR * 4;
-        var ta = new Tables(a, pa, 128);
+        var ta = new Tables(a, pa, wide ? 0 : 128);
         var tb = new Tables(b, pb, 0);
         byte* packB = (byte*)NativeMemory.AlignedAlloc((nuint)Math.Max(64, strips * stripBytes), 64);
         int* corr = (int*)NativeMemory.AlignedAlloc((nuint)(Math.Max(1, strips * blocks * NR) * sizeof(int)), 64);
@@ -59,14 +61,14 @@ internal static unsafe class BlockScaledIntegerDriver
             void PackStrips(int t)
             {
                 for (int s = (int)((long)strips * t / packers); s < (int)((long)strips * (t + 1) / packers); s++)
-                    Pack(tb, s * NR, Math.Min(NR, n - s * NR), NR, groups, (byte*)pB + s * stripBytes,
+                    Pack(tb, s * NR, Math.Min(NR, n - s * NR), NR, groups, wide, (byte*)pB + s * stripBytes,
                         (float*)sB + (long)s * blocks * NR, (byte*)fB + (long)s * blocks, (int*)cB + (long)s * blocks * NR);
             }
             if (packers == 1) PackStrips(0);
             else Parallel.For(0, packers, new ParallelOptions { MaxDegreeOfParallelism = packers }, PackStrips);
             float tensorScale = a.TensorScale * b.TensorScale;
             GemmPartition.Run(m, n, threads, MR, NR, (r0, r1, c0, c1) =>
-                Worker(ta, blocks, groups, (byte*)pB, stripBytes, (int*)cB, (float*)sB, (byte*)fB, floatExact, tensorScale, (float*)pc, n, r0, r1, c0, c1));
+                Worker(ta, blocks, groups, wide, (byte*)pB, stripBytes, (int*)cB, (float*)sB, (byte*)fB, floatExact, tensorScale, (float*)pc, n, r0, r1, c0, c1));
         }
         finally
         {
@@ -77,7 +79,7 @@ internal static unsafe class BlockScaledIntegerDriver
         }
     }
 
-    private static void Worker(Tables ta, int blocks, int groups, byte* packB, long stripBytes, int* corr, float* scaleB, byte* safeB,
+    private static void Worker(Tables ta, int blocks, int groups, bool wide, byte* packB, long stripBytes, int* corr, float* scaleB, byte* safeB,
         bool floatExact, float tensorScale, float* c, int ldc, int r0, int r1, int c0, int c1)
     {
         if (r0 >= r1 || c0 >= c1) return;
@@ -92,7 +94,7 @@ internal static unsafe class BlockScaledIntegerDriver
             {
                 int mc = Math.Min(MC, r1 - ic);
                 for (int ir = 0, s = 0; ir < mc; ir += MR, s++)
-                    Pack(ta, ic + ir, Math.Min(MR, mc - ir), MR, groups, packA + s * aStrip, scaleA + (long)s * blocks * MR, safeA + s * blocks, null);
+                    Pack(ta, ic + ir, Math.Min(MR, mc - ir), MR, groups, wide, packA + s * aStrip, scaleA + (long)s * blocks * MR, safeA + s * blocks, null);
                 for (int jr = c0; jr < c1; jr += NR)
                 {
                     int strip = jr / NR;
@@ -101,7 +103,7 @@ internal static unsafe class BlockScaledIntegerDriver
                         int i0 = ic + ir;
                         BlockScaledMicroKernel.Run(blocks, groups, packA + s * aStrip, scaleA + (long)s * blocks * MR, safeA + s * blocks,
                             (sbyte*)(packB + strip * stripBytes), corr + (long)strip * blocks * NR, scaleB + (long)strip * blocks * NR,
-                            safeB + (long)strip * blocks, floatExact, tensorScale, c + (long)i0 * ldc + jr, ldc, Math.Min(MR, r1 - i0), Math.Min(NR, c1 - jr));
+                            safeB + (long)strip * blocks, floatExact, wide, tensorScale, c + (long)i0 * ldc + jr, ldc, Math.Min(MR, r1 - i0), Math.Min(NR, c1 - jr));
                     }
                 }
             }
@@ -115,12 +117,47 @@ internal static unsafe class BlockScaledIntegerDriver
     }
 
     /// <summary>
+    /// The int16 form of <see cref="Pack"/>: per block, pairs of signed integers at [(g * width + r) * 2 + t], no offset and
+    /// no correction (corr, if given, is 0).
+    /// </summary>
+    private static void PackWide(Tables t, int row0, int rows, int width, int groups, short* dst, float* scales, byte* safe, int* corr)
+    {
+        var x = t.X;
+        int blocks = x.Blocks, bs = x.BlockSize, k = x.K;
+        fixed (byte* codes = x.ElementCodes) fixed (byte* scaleCodes = x.ScaleCodes) fixed (int* values = t.Values)
+        {
+            for (int blk = 0; blk < blocks; blk++)
+            {
+                int k0 = blk * bs, len = Math.Min(k, k0 + bs) - k0;
+                short* d = dst + (long)blk * groups * width * 2;
+                bool allSafe = true;
+                for (int r = 0; r < width; r++)
+                {
+                    byte* src = codes + (long)(row0 + r) * k + k0;
+                    for (int kk = 0; kk < groups * 2; kk++)
+                        d[((kk >> 1) * width + r) * 2 + (kk & 1)] = r < rows && kk < len ? (short)values[src[kk]] : (short)0;
+                    if (r < rows)
+                    {
+                        byte sc = scaleCodes[(long)(row0 + r) * blocks + blk];
+                        scales[blk * width + r] = t.Scales[sc];
+                        allSafe &= t.Safe[sc];
+                    }
+                    else scales[blk * width + r] = 1f;
+                    if (corr != null) corr[blk * width + r] = 0;
+                }
+                safe[blk] = allSafe ? (byte)1 : (byte)0;
+            }
+        }
+    }
+
+    /// <summary>
     /// Packs rows [row0, row0 + rows) of an operand as one strip of <paramref name="width"/> for all blocks (padded rows:
     /// element 0, scale 1): per block, groups of 4 at [(g * width + r) * 4 + t]; scales times 2^Q; per-block safety flags;
     /// and, when <paramref name="corr"/> is not null, -128 * the block sum of each row's integers.
     /// </summary>
-    private static void Pack(Tables t, int row0, int rows, int width, int groups, byte* dst, float* scales, byte* safe, int* corr)
+    private static void Pack(Tables t, int row0, int rows, int width, int groups, bool wide, byte* dst, float* scales, byte* safe, int* corr)
     {
+        if (wide) { PackWide(t, row0, rows, width, groups, (short*)dst, scales, safe, corr); return; }
         var x = t.X;
         int blocks = x.Blocks, bs = x.BlockSize, k = x.K;
         byte pad = t.Offset;

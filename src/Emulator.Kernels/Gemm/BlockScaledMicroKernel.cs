@@ -29,8 +29,9 @@ internal static unsafe class BlockScaledMicroKernel
     /// <param name="ldc">Row stride of C.</param>
     /// <param name="rows">Valid rows of the tile.</param>
     /// <param name="cols">Valid columns of the tile.</param>
+    /// <param name="wide">Groups are pairs of int16 (vpdpwssd; requires AvxVnni and Vector512) instead of quads of u8 x s8.</param>
     public static void Run(int blocks, int groups, byte* a, float* sa, byte* safeA, sbyte* b, int* corr, float* sb, byte* safeB,
-        bool floatExact, float tensorScale, float* c, int ldc, int rows, int cols)
+        bool floatExact, bool wide, float tensorScale, float* c, int ldc, int rows, int cols)
     {
         if (AvxVnni.IsSupported)
         {
@@ -38,7 +39,7 @@ internal static unsafe class BlockScaledMicroKernel
             float* tile = stackalloc float[full ? 0 : MR * NR];
             float* dst = full ? c : tile;
             int ld = full ? ldc : NR;
-            if (Vector512.IsHardwareAccelerated) Vnni512(blocks, groups, a, sa, safeA, b, corr, sb, safeB, floatExact, tensorScale, dst, ld);
+            if (Vector512.IsHardwareAccelerated) Vnni512(blocks, groups, a, sa, safeA, b, corr, sb, safeB, floatExact, wide, tensorScale, dst, ld);
             else Vnni(blocks, groups, a, sa, safeA, b, corr, sb, safeB, floatExact, tensorScale, dst, ld);
             if (!full)
                 for (int r = 0; r < rows; r++)
@@ -77,7 +78,7 @@ internal static unsafe class BlockScaledMicroKernel
     /// when the terms are exact, acc = fma(float(S), sa * sb, acc) is acc + t rounded once, as the definition.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Vnni512(int blocks, int groups, byte* a, float* sa, byte* safeA, sbyte* b, int* corr, float* sb, byte* safeB, bool floatExact, float tensorScale, float* c, int ldc)
+    private static void Vnni512(int blocks, int groups, byte* a, float* sa, byte* safeA, sbyte* b, int* corr, float* sb, byte* safeB, bool floatExact, bool wide, float tensorScale, float* c, int ldc)
     {
         Vector512<float> f0 = default, f1 = default, f2 = default, f3 = default, f4 = default, f5 = default;
         int* spill = stackalloc int[MR * NR];
@@ -87,6 +88,18 @@ internal static unsafe class BlockScaledMicroKernel
             int* kb = corr + blk * NR;
             Vector256<int> c00 = Vector256.Load(kb), c01 = Vector256.Load(kb + 8);
             Vector256<int> c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01, c40 = c00, c41 = c01, c50 = c00, c51 = c01;
+            if (wide)
+                for (int g = 0; g < groups; g++, a += MR * 4, b += NR * 4)
+                {
+                    Vector256<short> b0 = Vector256.Load((short*)b), b1 = Vector256.Load((short*)(b + 32));
+                    { var x = Vector256.Create(*(int*)(a + 0)).AsInt16(); c00 = AvxVnni.MultiplyWideningAndAdd(c00, x, b0); c01 = AvxVnni.MultiplyWideningAndAdd(c01, x, b1); }
+                    { var x = Vector256.Create(*(int*)(a + 4)).AsInt16(); c10 = AvxVnni.MultiplyWideningAndAdd(c10, x, b0); c11 = AvxVnni.MultiplyWideningAndAdd(c11, x, b1); }
+                    { var x = Vector256.Create(*(int*)(a + 8)).AsInt16(); c20 = AvxVnni.MultiplyWideningAndAdd(c20, x, b0); c21 = AvxVnni.MultiplyWideningAndAdd(c21, x, b1); }
+                    { var x = Vector256.Create(*(int*)(a + 12)).AsInt16(); c30 = AvxVnni.MultiplyWideningAndAdd(c30, x, b0); c31 = AvxVnni.MultiplyWideningAndAdd(c31, x, b1); }
+                    { var x = Vector256.Create(*(int*)(a + 16)).AsInt16(); c40 = AvxVnni.MultiplyWideningAndAdd(c40, x, b0); c41 = AvxVnni.MultiplyWideningAndAdd(c41, x, b1); }
+                    { var x = Vector256.Create(*(int*)(a + 20)).AsInt16(); c50 = AvxVnni.MultiplyWideningAndAdd(c50, x, b0); c51 = AvxVnni.MultiplyWideningAndAdd(c51, x, b1); }
+                }
+            else
             for (int g = 0; g < groups; g++, a += MR * 4, b += NR * 4)
             {
                 Vector256<sbyte> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 32);
