@@ -89,6 +89,7 @@ internal static unsafe class BlockScaledMicroKernel
             Vector256<int> c00 = Vector256.Load(kb), c01 = Vector256.Load(kb + 8);
             Vector256<int> c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01, c40 = c00, c41 = c01, c50 = c00, c51 = c01;
             if (wide)
+            {
                 for (int g = 0; g < groups; g++, a += MR * 4, b += NR * 4)
                 {
                     Vector256<short> b0 = Vector256.Load((short*)b), b1 = Vector256.Load((short*)(b + 32));
@@ -99,16 +100,19 @@ internal static unsafe class BlockScaledMicroKernel
                     { var x = Vector256.Create(*(int*)(a + 16)).AsInt16(); c40 = AvxVnni.MultiplyWideningAndAdd(c40, x, b0); c41 = AvxVnni.MultiplyWideningAndAdd(c41, x, b1); }
                     { var x = Vector256.Create(*(int*)(a + 20)).AsInt16(); c50 = AvxVnni.MultiplyWideningAndAdd(c50, x, b0); c51 = AvxVnni.MultiplyWideningAndAdd(c51, x, b1); }
                 }
+            }
             else
-            for (int g = 0; g < groups; g++, a += MR * 4, b += NR * 4)
             {
-                Vector256<sbyte> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 32);
-                { var x = Vector256.Create(*(int*)(a + 0)).AsByte(); c00 = AvxVnni.MultiplyWideningAndAdd(c00, x, b0); c01 = AvxVnni.MultiplyWideningAndAdd(c01, x, b1); }
-                { var x = Vector256.Create(*(int*)(a + 4)).AsByte(); c10 = AvxVnni.MultiplyWideningAndAdd(c10, x, b0); c11 = AvxVnni.MultiplyWideningAndAdd(c11, x, b1); }
-                { var x = Vector256.Create(*(int*)(a + 8)).AsByte(); c20 = AvxVnni.MultiplyWideningAndAdd(c20, x, b0); c21 = AvxVnni.MultiplyWideningAndAdd(c21, x, b1); }
-                { var x = Vector256.Create(*(int*)(a + 12)).AsByte(); c30 = AvxVnni.MultiplyWideningAndAdd(c30, x, b0); c31 = AvxVnni.MultiplyWideningAndAdd(c31, x, b1); }
-                { var x = Vector256.Create(*(int*)(a + 16)).AsByte(); c40 = AvxVnni.MultiplyWideningAndAdd(c40, x, b0); c41 = AvxVnni.MultiplyWideningAndAdd(c41, x, b1); }
-                { var x = Vector256.Create(*(int*)(a + 20)).AsByte(); c50 = AvxVnni.MultiplyWideningAndAdd(c50, x, b0); c51 = AvxVnni.MultiplyWideningAndAdd(c51, x, b1); }
+                for (int g = 0; g < groups; g++, a += MR * 4, b += NR * 4)
+                {
+                    Vector256<sbyte> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 32);
+                    { var x = Vector256.Create(*(int*)(a + 0)).AsByte(); c00 = AvxVnni.MultiplyWideningAndAdd(c00, x, b0); c01 = AvxVnni.MultiplyWideningAndAdd(c01, x, b1); }
+                    { var x = Vector256.Create(*(int*)(a + 4)).AsByte(); c10 = AvxVnni.MultiplyWideningAndAdd(c10, x, b0); c11 = AvxVnni.MultiplyWideningAndAdd(c11, x, b1); }
+                    { var x = Vector256.Create(*(int*)(a + 8)).AsByte(); c20 = AvxVnni.MultiplyWideningAndAdd(c20, x, b0); c21 = AvxVnni.MultiplyWideningAndAdd(c21, x, b1); }
+                    { var x = Vector256.Create(*(int*)(a + 12)).AsByte(); c30 = AvxVnni.MultiplyWideningAndAdd(c30, x, b0); c31 = AvxVnni.MultiplyWideningAndAdd(c31, x, b1); }
+                    { var x = Vector256.Create(*(int*)(a + 16)).AsByte(); c40 = AvxVnni.MultiplyWideningAndAdd(c40, x, b0); c41 = AvxVnni.MultiplyWideningAndAdd(c41, x, b1); }
+                    { var x = Vector256.Create(*(int*)(a + 20)).AsByte(); c50 = AvxVnni.MultiplyWideningAndAdd(c50, x, b0); c51 = AvxVnni.MultiplyWideningAndAdd(c51, x, b1); }
+                }
             }
             float* sar = sa + blk * MR;
             if (floatExact && safeA[blk] != 0 && safeB[blk] != 0)
