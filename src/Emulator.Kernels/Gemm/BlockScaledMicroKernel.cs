@@ -74,15 +74,16 @@ internal static unsafe class BlockScaledMicroKernel
     private static float Term(int s, float sa, float sb, bool fast) => fast ? ((float)s * sa) * sb : (float)((double)s * sa * sb);
 
     /// <summary>
-    /// The Vnni kernel with the float32 accumulators in six 512-bit registers (EVEX registers beyond the sixteen VEX ones):
-    /// when the terms are exact, acc = fma(float(S), sa * sb, acc) is acc + t rounded once, as the definition.
+    /// The Vnni kernel with a 512-bit float32 epilogue: when the terms are exact, acc = fma(float(S), sa * sb, acc) is
+    /// acc + t rounded once, as the definition. The accumulators stay in an L1 tile so that the twelve int32 sums, which
+    /// vpdpbusd needs among the first sixteen registers, never move.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Vnni512(int blocks, int groups, byte* a, float* sa, byte* safeA, sbyte* b, int* corr, float* sb, byte* safeB, bool floatExact, bool wide, float tensorScale, float* c, int ldc)
     {
-        Vector512<float> f0 = default, f1 = default, f2 = default, f3 = default, f4 = default, f5 = default;
         int* spill = stackalloc int[MR * NR];
         float* fs = stackalloc float[MR * NR];
+        new Span<float>(fs, MR * NR).Clear();
         for (int blk = 0; blk < blocks; blk++)
         {
             int* kb = corr + blk * NR;
@@ -118,12 +119,12 @@ internal static unsafe class BlockScaledMicroKernel
             if (floatExact && safeA[blk] != 0 && safeB[blk] != 0)
             {
                 var s = Vector512.Load(sb + blk * NR);
-                f0 = Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(Vector512.Create(c00, c01)), Vector512.Create(sar[0]) * s, f0);
-                f1 = Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(Vector512.Create(c10, c11)), Vector512.Create(sar[1]) * s, f1);
-                f2 = Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(Vector512.Create(c20, c21)), Vector512.Create(sar[2]) * s, f2);
-                f3 = Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(Vector512.Create(c30, c31)), Vector512.Create(sar[3]) * s, f3);
-                f4 = Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(Vector512.Create(c40, c41)), Vector512.Create(sar[4]) * s, f4);
-                f5 = Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(Vector512.Create(c50, c51)), Vector512.Create(sar[5]) * s, f5);
+                Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(Vector512.Create(c00, c01)), Vector512.Create(sar[0]) * s, Vector512.Load(fs + 0)).Store(fs + 0);
+                Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(Vector512.Create(c10, c11)), Vector512.Create(sar[1]) * s, Vector512.Load(fs + 16)).Store(fs + 16);
+                Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(Vector512.Create(c20, c21)), Vector512.Create(sar[2]) * s, Vector512.Load(fs + 32)).Store(fs + 32);
+                Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(Vector512.Create(c30, c31)), Vector512.Create(sar[3]) * s, Vector512.Load(fs + 48)).Store(fs + 48);
+                Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(Vector512.Create(c40, c41)), Vector512.Create(sar[4]) * s, Vector512.Load(fs + 64)).Store(fs + 64);
+                Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(Vector512.Create(c50, c51)), Vector512.Create(sar[5]) * s, Vector512.Load(fs + 80)).Store(fs + 80);
             }
             else
             {
@@ -133,16 +134,12 @@ internal static unsafe class BlockScaledMicroKernel
                 c30.Store(spill + 48); c31.Store(spill + 56);
                 c40.Store(spill + 64); c41.Store(spill + 72);
                 c50.Store(spill + 80); c51.Store(spill + 88);
-                f0.Store(fs); f1.Store(fs + 16); f2.Store(fs + 32); f3.Store(fs + 48); f4.Store(fs + 64); f5.Store(fs + 80);
                 for (int r = 0; r < MR; r++)
                     for (int j = 0; j < NR; j++) fs[r * NR + j] += Term(spill[r * NR + j], sar[r], sb[blk * NR + j], false);
-                f0 = Vector512.Load(fs); f1 = Vector512.Load(fs + 16); f2 = Vector512.Load(fs + 32);
-                f3 = Vector512.Load(fs + 48); f4 = Vector512.Load(fs + 64); f5 = Vector512.Load(fs + 80);
             }
         }
         var ts = Vector512.Create(tensorScale);
-        (f0 * ts).Store(c); (f1 * ts).Store(c + ldc); (f2 * ts).Store(c + 2L * ldc);
-        (f3 * ts).Store(c + 3L * ldc); (f4 * ts).Store(c + 4L * ldc); (f5 * ts).Store(c + 5L * ldc);
+        for (int r = 0; r < MR; r++) (Vector512.Load(fs + r * NR) * ts).Store(c + (long)r * ldc);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
