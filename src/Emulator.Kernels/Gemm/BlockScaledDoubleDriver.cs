@@ -180,16 +180,24 @@ internal static unsafe class BlockScaledDoubleDriver
                 double scale = t.Scales[x.ScaleCodes[(long)(row0 + r) * blocks + blk]];
                 scales[(blk - blk0) * width + r] = scale;
                 allFinite &= double.IsFinite(scale);
-                long rowStart = (long)(row0 + r) * k;
                 double max = 0;
-                for (int kk = 0; kk < bs; kk++)
+                int len = k1 - k0;
+                fixed (byte* src = &x.ElementCodes[(long)(row0 + r) * k + k0])
+                fixed (double* elements = t.Elements)
+                fixed (bool* fine = finite)
                 {
-                    if (k0 + kk >= k1) { d[kk * width + r] = 0; continue; }
-                    byte code = x.ElementCodes[rowStart + k0 + kk];
-                    allFinite &= finite[code];
-                    d[kk * width + r] = t.Elements[code];
-                    max = Math.Max(max, Math.Abs(t.Elements[code]));
+                    bool rowFinite = true;
+                    for (int kk = 0; kk < len; kk++)
+                    {
+                        byte code = src[kk];
+                        double v = elements[code];
+                        rowFinite &= fine[code];
+                        d[kk * width + r] = v;
+                        max = Math.Max(max, Math.Abs(v));
+                    }
+                    allFinite &= rowFinite;
                 }
+                for (int kk = len; kk < bs; kk++) d[kk * width + r] = 0;
                 maxima[(blk - blk0) * width + r] = max;
             }
             fin[blk - blk0] = allFinite ? (byte)1 : (byte)0;
