@@ -1,5 +1,6 @@
 using Emulator.Formats;
 using Emulator.Kernels.Gemm;
+using FsCheck.Xunit;
 
 namespace Emulator.Kernels.Tests.Gemm;
 
@@ -121,6 +122,24 @@ public class BlockScaledGemmTests
         var a = Random(element, scale, bs, m, k, 5, true, 0.5f);
         var b = Random(element, scale, bs, n, k, 6, true, 3f);
         AssertMatchesDefinition(a, b);
+    }
+
+    [Property(MaxTest = 30)]
+    public bool AnyElementScaleBlockAndShapeMatchesTheDefinition(byte formatPick, byte scalePick, byte blockPick, byte m0, byte n0, byte k0, int seed)
+    {
+        string[] elements = ["e2m1", "e2m3", "e3m2", "e4m3", "e5m2", "int8"];
+        string element = elements[formatPick % elements.Length], scale = scalePick % 2 == 0 ? "e8m0" : "ue4m3";
+        int[] sizes = [1, 7, 16, 32];
+        int bs = sizes[blockPick % sizes.Length], m = m0 % 13 + 1, n = n0 % 35 + 1, k = k0 % 100 + 1;
+        var a = Random(element, scale, bs, m, k, seed, true, 0.5f);
+        var b = Random(element, scale, bs, n, k, seed + 1, true, 1.25f);
+        var c = new float[m * n];
+        BlockScaledGemm.Multiply(a, b, c, 1 + (seed & 1));
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+                if (BitConverter.SingleToInt32Bits(BlockScaledReference.Element(a, b, i, j)) != BitConverter.SingleToInt32Bits(c[i * n + j]))
+                    return false;
+        return true;
     }
 
     [Theory]
