@@ -119,12 +119,12 @@ internal static unsafe class BlockScaledMicroKernel
             if (floatExact && safeA[blk] != 0 && safeB[blk] != 0)
             {
                 var s = Vector512.Load(sb + blk * NR);
-                Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(Vector512.Create(c00, c01)), Vector512.Create(sar[0]) * s, Vector512.Load(fs + 0)).Store(fs + 0);
-                Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(Vector512.Create(c10, c11)), Vector512.Create(sar[1]) * s, Vector512.Load(fs + 16)).Store(fs + 16);
-                Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(Vector512.Create(c20, c21)), Vector512.Create(sar[2]) * s, Vector512.Load(fs + 32)).Store(fs + 32);
-                Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(Vector512.Create(c30, c31)), Vector512.Create(sar[3]) * s, Vector512.Load(fs + 48)).Store(fs + 48);
-                Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(Vector512.Create(c40, c41)), Vector512.Create(sar[4]) * s, Vector512.Load(fs + 64)).Store(fs + 64);
-                Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(Vector512.Create(c50, c51)), Vector512.Create(sar[5]) * s, Vector512.Load(fs + 80)).Store(fs + 80);
+                Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(c00.ToVector512Unsafe().WithUpper(c01)), Vector512.Create(sar[0]) * s, Vector512.Load(fs + 0)).Store(fs + 0);
+                Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(c10.ToVector512Unsafe().WithUpper(c11)), Vector512.Create(sar[1]) * s, Vector512.Load(fs + 16)).Store(fs + 16);
+                Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(c20.ToVector512Unsafe().WithUpper(c21)), Vector512.Create(sar[2]) * s, Vector512.Load(fs + 32)).Store(fs + 32);
+                Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(c30.ToVector512Unsafe().WithUpper(c31)), Vector512.Create(sar[3]) * s, Vector512.Load(fs + 48)).Store(fs + 48);
+                Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(c40.ToVector512Unsafe().WithUpper(c41)), Vector512.Create(sar[4]) * s, Vector512.Load(fs + 64)).Store(fs + 64);
+                Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(c50.ToVector512Unsafe().WithUpper(c51)), Vector512.Create(sar[5]) * s, Vector512.Load(fs + 80)).Store(fs + 80);
             }
             else
             {
