@@ -1,4 +1,6 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Emulator.Kernels.Gemm;
 
@@ -161,6 +163,16 @@ internal static unsafe class BlockScaledIntegerDriver
         var x = t.X;
         int blocks = x.Blocks, bs = x.BlockSize, k = x.K;
         byte pad = t.Offset;
+        // Formats of at most 16 codes (E2M1) look up 16 elements at once with a byte shuffle.
+        bool shuffle = Ssse3.IsSupported && t.Bytes.Length <= 16;
+        Vector128<byte> byteTable = default, valueTable = default;
+        if (shuffle)
+        {
+            Span<byte> bt = stackalloc byte[16], vt = stackalloc byte[16];
+            for (int code = 0; code < t.Bytes.Length; code++) { bt[code] = t.Bytes[code]; vt[code] = (byte)(t.Values[code] ^ 0x80); }
+            byteTable = Vector128.Create((ReadOnlySpan<byte>)bt);
+            valueTable = Vector128.Create((ReadOnlySpan<byte>)vt);
+        }
         fixed (byte* codes = x.ElementCodes) fixed (byte* scaleCodes = x.ScaleCodes)
         fixed (byte* bytes = t.Bytes) fixed (int* values = t.Values)
         {
@@ -175,7 +187,19 @@ internal static unsafe class BlockScaledIntegerDriver
                     if (r < rows)
                     {
                         byte* src = codes + (long)(row0 + r) * k + k0;
-                        for (int kk = 0; kk < len; kk++)
+                        int kk0 = 0;
+                        if (shuffle)
+                            for (; kk0 + 16 <= len; kk0 += 16)
+                            {
+                                var c = Vector128.Load(src + kk0);
+                                var e = Ssse3.Shuffle(byteTable, c).AsUInt32();
+                                uint* du = (uint*)d + (kk0 >> 2) * width + r;
+                                du[0] = e.GetElement(0); du[width] = e.GetElement(1); du[2 * width] = e.GetElement(2); du[3 * width] = e.GetElement(3);
+                                // Sum of the 16 signed values: bytes v + 128 summed by psadbw, less 16 * 128.
+                                var sad = Sse2.SumAbsoluteDifferences(Ssse3.Shuffle(valueTable, c), Vector128<byte>.Zero);
+                                sum += sad.GetElement(0) + sad.GetElement(4) - 16 * 128;
+                            }
+                        for (int kk = kk0; kk < len; kk++)
                         {
                             byte code = src[kk];
                             sum += values[code];
