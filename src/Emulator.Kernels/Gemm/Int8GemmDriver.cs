@@ -56,7 +56,9 @@ internal static unsafe class Int8GemmDriver
     {
         if (r0 >= r1 || c0 >= c1) return;
         byte* packA = (byte*)NativeMemory.AlignedAlloc((nuint)(MC * KC), 64);
-        int* scratch = dq is null ? null : (int*)NativeMemory.AlignedAlloc((nuint)(MC * NC * sizeof(int)), 64);
+        // The int32 tiles of a dequantized product wait in an MC x (at most NC) block until their last K block.
+        int scratchLd = Math.Min(NC, (c1 - c0 + NR - 1) / NR * NR);
+        int* scratch = dq is null ? null : (int*)NativeMemory.AlignedAlloc((nuint)(MC * scratchLd * sizeof(int)), 64);
         try
         {
             var (sa, za, rs) = dq is null ? default : dq.Rows(a, r0, r1, k);
@@ -79,8 +81,8 @@ internal static unsafe class Int8GemmDriver
                             for (int ir = 0; ir < mc; ir += MR)
                             {
                                 int rows = Math.Min(MR, mc - ir);
-                                int* dst = dq is null ? c + (long)(ic + ir) * ldc + jc + jr : scratch + ir * NC + jr;
-                                int ld = dq is null ? ldc : NC;
+                                int* dst = dq is null ? c + (long)(ic + ir) * ldc + jc + jr : scratch + ir * scratchLd + jr;
+                                int ld = dq is null ? ldc : scratchLd;
                                 Int8MicroKernel.Run(groups, packA + ir * groups * 4, bp, corr + strip * NR, dst, ld, first, rows, cols);
                                 if (last && dq is not null) dq.Apply(dst, ld, ic + ir, jc + jr, rows, cols, sa, za, rs, r0);
                             }
