@@ -163,15 +163,16 @@ internal static unsafe class BlockScaledIntegerDriver
         var x = t.X;
         int blocks = x.Blocks, bs = x.BlockSize, k = x.K;
         byte pad = t.Offset;
-        // Formats of at most 16 codes (E2M1) look up 16 elements at once with a byte shuffle.
-        bool shuffle = Ssse3.IsSupported && t.Bytes.Length <= 16;
-        Vector128<byte> byteTable = default, valueTable = default;
-        if (shuffle)
+        // Formats of at most 16 codes (E2M1) look up 16 elements at once with a byte shuffle, of at most 64 (E2M3) with
+        // vpermb.
+        bool shuffle = Ssse3.IsSupported && t.Bytes.Length <= 16, permute = !shuffle && Avx512Vbmi.IsSupported && t.Bytes.Length <= 64;
+        Vector512<byte> byteTable = default, valueTable = default;
+        if (shuffle || permute)
         {
-            Span<byte> bt = stackalloc byte[16], vt = stackalloc byte[16];
+            Span<byte> bt = stackalloc byte[64], vt = stackalloc byte[64];
             for (int code = 0; code < t.Bytes.Length; code++) { bt[code] = t.Bytes[code]; vt[code] = (byte)(t.Values[code] ^ 0x80); }
-            byteTable = Vector128.Create((ReadOnlySpan<byte>)bt);
-            valueTable = Vector128.Create((ReadOnlySpan<byte>)vt);
+            byteTable = Vector512.Create((ReadOnlySpan<byte>)bt);
+            valueTable = Vector512.Create((ReadOnlySpan<byte>)vt);
         }
         fixed (byte* codes = x.ElementCodes) fixed (byte* scaleCodes = x.ScaleCodes)
         fixed (byte* bytes = t.Bytes) fixed (int* values = t.Values)
@@ -188,15 +189,22 @@ internal static unsafe class BlockScaledIntegerDriver
                     {
                         byte* src = codes + (long)(row0 + r) * k + k0;
                         int kk0 = 0;
-                        if (shuffle)
+                        if (shuffle || permute)
                             for (; kk0 + 16 <= len; kk0 += 16)
                             {
                                 var c = Vector128.Load(src + kk0);
-                                var e = Ssse3.Shuffle(byteTable, c).AsUInt32();
+                                Vector128<byte> e8, v8;
+                                if (shuffle) { e8 = Ssse3.Shuffle(byteTable.GetLower().GetLower(), c); v8 = Ssse3.Shuffle(valueTable.GetLower().GetLower(), c); }
+                                else
+                                {
+                                    e8 = Avx512Vbmi.PermuteVar64x8(byteTable, c.ToVector256Unsafe().ToVector512Unsafe()).GetLower().GetLower();
+                                    v8 = Avx512Vbmi.PermuteVar64x8(valueTable, c.ToVector256Unsafe().ToVector512Unsafe()).GetLower().GetLower();
+                                }
+                                var e = e8.AsUInt32();
                                 uint* du = (uint*)d + (kk0 >> 2) * width + r;
                                 du[0] = e.GetElement(0); du[width] = e.GetElement(1); du[2 * width] = e.GetElement(2); du[3 * width] = e.GetElement(3);
                                 // Sum of the 16 signed values: bytes v + 128 summed by psadbw, less 16 * 128.
-                                var sad = Sse2.SumAbsoluteDifferences(Ssse3.Shuffle(valueTable, c), Vector128<byte>.Zero);
+                                var sad = Sse2.SumAbsoluteDifferences(v8, Vector128<byte>.Zero);
                                 sum += sad.GetElement(0) + sad.GetElement(4) - 16 * 128;
                             }
                         for (int kk = kk0; kk < len; kk++)
