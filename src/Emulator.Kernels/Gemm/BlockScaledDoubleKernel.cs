@@ -17,6 +17,8 @@ namespace Emulator.Kernels.Gemm;
 /// the residual has the opposite sign, with the last bit set) then once to float32 is the correct rounding of S X
 /// (53 &gt;= 24 + 2), the same as <see cref="BlockScaledReference.Term"/>. Lanes with both err and e nonzero (e5m2 with
 /// non-power-of-two scales), and blocks with a non-finite element or scale, take <see cref="BlockScaledReference.BlockTerm"/>.</para>
+/// <para>Full finite tiles take fused register kernels: <see cref="PlainExact"/> when S X is exact in float64, and
+/// <see cref="Certified"/> for the split mode (plain sums with a per-lane error proof, the split sums only where it fails).</para>
 /// </summary>
 internal static unsafe class BlockScaledDoubleKernel
 {
