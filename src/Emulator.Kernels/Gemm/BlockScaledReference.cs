@@ -21,26 +21,28 @@ public static class BlockScaledReference
     internal static float Element(BlockScaledMatrix a, BlockScaledMatrix b, BlockElementPlan pa, BlockElementPlan pb, int i, int j)
     {
         float acc = 0f;
-        for (int blk = 0; blk < a.Blocks; blk++)
-        {
-            int k0 = blk * a.BlockSize, k1 = Math.Min(a.K, k0 + a.BlockSize);
-            double sa = a.ScaleFormat.Decode(a.ScaleCodes[i * a.Blocks + blk]);
-            double sb = b.ScaleFormat.Decode(b.ScaleCodes[j * b.Blocks + blk]);
-            bool finite = double.IsFinite(sa) && double.IsFinite(sb);
-            for (int k = k0; k < k1; k++)
-                finite &= pa.Finite[a.ElementCodes[i * a.K + k]] && pb.Finite[b.ElementCodes[j * b.K + k]];
-            if (!finite)
-            {
-                double s = 0;
-                for (int k = k0; k < k1; k++) s += pa.Values[a.ElementCodes[i * a.K + k]] * pb.Values[b.ElementCodes[j * b.K + k]];
-                acc += (float)(s * sa * sb);
-                continue;
-            }
-            Int128 exact = 0;
-            for (int k = k0; k < k1; k++) exact += (Int128)pa.N[a.ElementCodes[i * a.K + k]] * pb.N[b.ElementCodes[j * b.K + k]];
-            acc += Term(exact, pa.Q + pb.Q, sa, sb);
-        }
+        for (int blk = 0; blk < a.Blocks; blk++) acc += BlockTerm(a, b, pa, pb, i, j, blk);
         return acc * (a.TensorScale * b.TensorScale);
+    }
+
+    /// <summary>t_b of output (i, j) for block <paramref name="blk"/>: float32(S_b * X_A * X_B) by the definition.</summary>
+    internal static float BlockTerm(BlockScaledMatrix a, BlockScaledMatrix b, BlockElementPlan pa, BlockElementPlan pb, int i, int j, int blk)
+    {
+        int k0 = blk * a.BlockSize, k1 = Math.Min(a.K, k0 + a.BlockSize);
+        double sa = a.ScaleFormat.Decode(a.ScaleCodes[i * a.Blocks + blk]);
+        double sb = b.ScaleFormat.Decode(b.ScaleCodes[j * b.Blocks + blk]);
+        bool finite = double.IsFinite(sa) && double.IsFinite(sb);
+        for (int k = k0; k < k1; k++)
+            finite &= pa.Finite[a.ElementCodes[i * a.K + k]] && pb.Finite[b.ElementCodes[j * b.K + k]];
+        if (!finite)
+        {
+            double s = 0;
+            for (int k = k0; k < k1; k++) s += pa.Values[a.ElementCodes[i * a.K + k]] * pb.Values[b.ElementCodes[j * b.K + k]];
+            return (float)(s * sa * sb);
+        }
+        Int128 exact = 0;
+        for (int k = k0; k < k1; k++) exact += (Int128)pa.N[a.ElementCodes[i * a.K + k]] * pb.N[b.ElementCodes[j * b.K + k]];
+        return Term(exact, pa.Q + pb.Q, sa, sb);
     }
 
     /// <summary>float32(S * 2^q * sa * sb) rounded once (nearest-even) from the exact value; sa, sb finite and >= 0.</summary>

@@ -109,6 +109,23 @@ public static class GemmBench
         return () => LowPrecisionGemm.Multiply(f, a, f, b, c, s, s, s, t);
     });
 
+    /// <summary>An MX GEMM with random finite element codes and E8M0 scales near 1.</summary>
+    private static Kernel MxInput(string name, string element, int seed) => new(name, (s, t) =>
+    {
+        var f = Emulator.Formats.FormatRegistry.Default.GetScalar(element);
+        var rng = new Random(seed);
+        byte[] Codes()
+        {
+            var x = new byte[s * s];
+            for (int i = 0; i < x.Length; i++) { byte c; do c = (byte)rng.Next((int)f.CodeCount); while (!double.IsFinite(f.Decode(c))); x[i] = c; }
+            return x;
+        }
+        var a = BlockScaledMatrix.Mx(f, s, s, Codes(), RandomScales(s * ((s + 31) / 32), 120, 135, seed + 100));
+        var b = BlockScaledMatrix.Mx(f, s, s, Codes(), RandomScales(s * ((s + 31) / 32), 120, 135, seed + 200));
+        var c = new float[s * s];
+        return () => BlockScaledGemm.Multiply(a, b, c, t);
+    });
+
     private static IEnumerable<Kernel> Kernels()
     {
         yield return new Kernel("sgemm", (s, t) =>
@@ -123,6 +140,21 @@ public static class GemmBench
             for (int i = 0; i < a.Length; i++) { a[i] = (sbyte)rng.Next(-128, 128); b[i] = (sbyte)rng.Next(-128, 128); }
             return () => IntegerGemm.Multiply(a, b, c, s, s, s, t);
         });
+        yield return new Kernel("int8-dequantized", (s, t) =>
+        {
+            var rng = new Random(15);
+            var a = new sbyte[s * s]; var b = new sbyte[s * s]; var c = new float[s * s];
+            for (int i = 0; i < a.Length; i++) { a[i] = (sbyte)rng.Next(-128, 128); b[i] = (sbyte)rng.Next(-128, 128); }
+            var aq = new QuantizationParameters(Enumerable.Range(0, s).Select(i => 0.01f + i * 1e-5f).ToArray(), Enumerable.Range(0, s).Select(i => i % 7 - 3).ToArray());
+            var bq = QuantizationParameters.PerTensor(0.02f, 5);
+            return () => IntegerGemm.MultiplyDequantized(a, b, c, s, s, s, aq, bq, t);
+        });
+        yield return new Kernel("int4", (s, t) =>
+        {
+            byte[] a = RandomCodes((s * s + 1) / 2, 256, 16), b = RandomCodes((s * s + 1) / 2, 256, 17);
+            var c = new int[s * s];
+            return () => IntegerGemm.MultiplyInt4(a, b, c, s, s, s, t);
+        });
         yield return CodeInput("e4m3");
         yield return CodeInput("e5m2");
         yield return new Kernel("mxfp4", (s, t) =>
@@ -133,6 +165,10 @@ public static class GemmBench
             var c = new float[s * s];
             return () => BlockScaledGemm.Multiply(a, b, c, t);
         });
+        yield return MxInput("mxfp6-e2m3", "e2m3", 18);
+        yield return MxInput("mxfp6-e3m2", "e3m2", 19);
+        yield return MxInput("mxfp8-e4m3", "e4m3", 20);
+        yield return MxInput("mxfp8-e5m2", "e5m2", 21);
         yield return new Kernel("nvfp4", (s, t) =>
         {
             var a = BlockScaledMatrix.Nvfp4(s, s, RandomCodes(s * s, 16, 9), RandomScales(s * ((s + 15) / 16), 40, 70, 10), 0.01f);

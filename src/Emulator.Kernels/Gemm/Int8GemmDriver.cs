@@ -4,8 +4,11 @@ namespace Emulator.Kernels.Gemm;
 
 /// <summary>
 /// The BLIS loops of the exact int8 GEMM: C (int32) = A (m x k, s8) * B (k x n, s8), via u8 x s8 products with
-/// u = a + 128 and the column-sum correction C -= 128 * colsum(B). Wrapping int32 arithmetic is exact modulo 2^32, so the
-/// result is exact whenever the true product fits int32 (always for k &lt;= <see cref="MaxK"/>).
+/// u = a + 128 and the column-sum correction C -= 128 * colsum(B), which seeds the accumulators of the first K block.
+/// B is packed once for all K into NR-wide strips shared by every worker (with the column sums); each worker packs its own
+/// MC x KC blocks of A. Wrapping int32 arithmetic is exact modulo 2^32, so the result is exact whenever the true product
+/// fits int32 (always for k &lt;= <see cref="MaxK"/>). With a dequantization epilogue each finished tile is turned into
+/// float32 while it is in L1 (<see cref="Int8Dequantization"/>).
 /// </summary>
 internal static unsafe class Int8GemmDriver
 {
@@ -14,63 +17,84 @@ internal static unsafe class Int8GemmDriver
     /// <summary>Largest k for which every product of int8 matrices fits int32: k * 128 * 128 &lt;= 2^31 - 1.</summary>
     public const int MaxK = 131071;
 
-    public static void Run(sbyte* a, int lda, sbyte* b, int ldb, int* c, int ldc, int m, int n, int k, int threads)
+    /// <summary>C = A * B into int32 <paramref name="c"/>, or (when <paramref name="dequantization"/> is set) into its float32 C.</summary>
+    public static void Run(Int8Source a, Int8Source b, int* c, int ldc, Int8Dequantization? dequantization, int m, int n, int k, int threads)
     {
         if (m == 0 || n == 0) return;
-        nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
-        GemmPartition.Run(m, n, threads, MR, NR, (r0, r1, c0, c1) => Worker((sbyte*)pa, lda, (sbyte*)pb, ldb, (int*)pc, ldc, k, r0, r1, c0, c1));
-    }
-
-    private static void Worker(sbyte* a, int lda, sbyte* b, int ldb, int* c, int ldc, int k, int r0, int r1, int c0, int c1)
-    {
-        if (r0 >= r1 || c0 >= c1) return;
-        if (k == 0)
-        {
-            for (int i = r0; i < r1; i++) new Span<int>(c + (long)i * ldc + c0, c1 - c0).Clear();
-            return;
-        }
-        byte* packA = (byte*)NativeMemory.AlignedAlloc((nuint)(MC * KC), 64);
-        sbyte* packB = (sbyte*)NativeMemory.AlignedAlloc((nuint)(KC * NC), 64);
-        int* colsum = (int*)NativeMemory.Alloc((nuint)(c1 - c0), sizeof(int));
+        int strips = (n + NR - 1) / NR, groups = (k + 3) / 4;
+        long stripBytes = (long)groups * NR * 4;
+        sbyte* packB = (sbyte*)NativeMemory.AlignedAlloc((nuint)Math.Max(64, strips * stripBytes), 64);
+        int* corr = (int*)NativeMemory.AlignedAlloc((nuint)(strips * NR * sizeof(int)), 64);
+        int* colSum = (int*)NativeMemory.AlignedAlloc((nuint)(strips * NR * sizeof(int)), 64);
         try
         {
-            for (int j = 0; j < c1 - c0; j++) colsum[j] = 0;
-            for (int p = 0; p < k; p++)
+            nint pb = (nint)packB, pcorr = (nint)corr, pcs = (nint)colSum;
+            int packers = Math.Min(threads, strips);
+            void PackStrips(int t)
             {
-                sbyte* row = b + (long)p * ldb + c0;
-                for (int j = 0; j < c1 - c0; j++) colsum[j] += row[j];
+                for (int s = (int)((long)strips * t / packers); s < (int)((long)strips * (t + 1) / packers); s++)
+                    Int8Packing.PackB(b, (sbyte*)pb + s * stripBytes, k, s * NR, Math.Min(NR, n - s * NR), (int*)pcorr + s * NR, (int*)pcs + s * NR);
             }
+            if (packers == 1) PackStrips(0);
+            else Parallel.For(0, packers, new ParallelOptions { MaxDegreeOfParallelism = packers }, PackStrips);
+            if (dequantization is not null)
+                for (int s = 0; s < strips; s++) dequantization.SetColumnSums(s * NR, colSum + s * NR, Math.Min(NR, n - s * NR));
+            nint pc = (nint)c;
+            GemmPartition.Run(m, n, threads, MR, NR, (r0, r1, c0, c1) =>
+                Worker(a, (sbyte*)pb, stripBytes, (int*)pcorr, (int*)pc, ldc, dequantization, k, r0, r1, c0, c1));
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(packB);
+            NativeMemory.AlignedFree(corr);
+            NativeMemory.AlignedFree(colSum);
+        }
+    }
+
+    private static void Worker(Int8Source a, sbyte* packB, long stripBytes, int* corr, int* c, int ldc, Int8Dequantization? dq,
+        int k, int r0, int r1, int c0, int c1)
+    {
+        if (r0 >= r1 || c0 >= c1) return;
+        byte* packA = (byte*)NativeMemory.AlignedAlloc((nuint)(MC * KC), 64);
+        // The int32 tiles of a dequantized product wait in an MC x (at most NC) block until their last K block.
+        int scratchLd = Math.Min(NC, (c1 - c0 + NR - 1) / NR * NR);
+        int* scratch = dq is null ? null : (int*)NativeMemory.AlignedAlloc((nuint)(MC * scratchLd * sizeof(int)), 64);
+        try
+        {
+            var (sa, za, rs) = dq is null ? default : dq.Rows(a, r0, r1, k);
             for (int jc = c0; jc < c1; jc += NC)
             {
                 int nc = Math.Min(NC, c1 - jc);
-                for (int pc = 0; pc < k; pc += KC)
+                for (int ic = r0; ic < r1; ic += MC)
                 {
-                    int kc = Math.Min(KC, k - pc), groups = (kc + 3) / 4;
-                    for (int jr = 0; jr < nc; jr += NR)
-                        Int8Packing.PackB(b, ldb, packB + jr * groups * 4, pc, kc, jc + jr, Math.Min(NR, nc - jr));
-                    for (int ic = r0; ic < r1; ic += MC)
+                    int mc = Math.Min(MC, r1 - ic);
+                    for (int pc = 0; pc == 0 || pc < k; pc += KC)
                     {
-                        int mc = Math.Min(MC, r1 - ic);
+                        int kc = Math.Min(KC, k - pc), groups = (kc + 3) / 4;
+                        bool first = pc == 0, last = pc + KC >= k;
                         for (int ir = 0; ir < mc; ir += MR)
-                            Int8Packing.PackA(a, lda, packA + ir * groups * 4, ic + ir, Math.Min(MR, mc - ir), pc, kc);
+                            Int8Packing.PackA(a, packA + ir * groups * 4, ic + ir, Math.Min(MR, mc - ir), pc, kc);
                         for (int jr = 0; jr < nc; jr += NR)
+                        {
+                            int strip = (jc + jr) / NR, cols = Math.Min(NR, nc - jr);
+                            sbyte* bp = packB + strip * stripBytes + (long)(pc / 4) * NR * 4;
                             for (int ir = 0; ir < mc; ir += MR)
-                                Int8MicroKernel.Run(groups, packA + ir * groups * 4, packB + jr * groups * 4,
-                                    c + (long)(ic + ir) * ldc + jc + jr, ldc, pc == 0, Math.Min(MR, mc - ir), Math.Min(NR, nc - jr));
+                            {
+                                int rows = Math.Min(MR, mc - ir);
+                                int* dst = dq is null ? c + (long)(ic + ir) * ldc + jc + jr : scratch + ir * scratchLd + jr;
+                                int ld = dq is null ? ldc : scratchLd;
+                                Int8MicroKernel.Run(groups, packA + ir * groups * 4, bp, corr + strip * NR, dst, ld, first, rows, cols);
+                                if (last && dq is not null) dq.Apply(dst, ld, ic + ir, jc + jr, rows, cols, sa, za, rs, r0);
+                            }
+                        }
                     }
                 }
-            }
-            for (int i = r0; i < r1; i++)
-            {
-                int* row = c + (long)i * ldc + c0;
-                for (int j = 0; j < c1 - c0; j++) row[j] -= 128 * colsum[j];
             }
         }
         finally
         {
             NativeMemory.AlignedFree(packA);
-            NativeMemory.AlignedFree(packB);
-            NativeMemory.Free(colsum);
+            if (scratch != null) NativeMemory.AlignedFree(scratch);
         }
     }
 }

@@ -7,20 +7,31 @@ namespace Emulator.Kernels.Gemm;
 /// <summary>
 /// The int8 register-tiled micro-kernel over packed panels (see <see cref="Int8Packing"/>): t[r, c] = sum over k of
 /// u[r, k] * b[k, c] with u = a + 128 unsigned, in wrapping int32 (vpdpbusd when AvxVnni is there, a scalar loop otherwise;
-/// integer sums are exact, so both give the same bits). The tile is added to C (or stored, for the first K block).
+/// integer sums are exact, so both give the same bits). For the first K block the sums start from the column correction
+/// <c>corr</c> (-128 * column sums of B) and the tile is stored; later blocks add to C.
 /// </summary>
 internal static unsafe class Int8MicroKernel
 {
     public const int MR = 6, NR = 16;
 
-    public static void Run(int groups, byte* a, sbyte* b, int* c, int ldc, bool first, int rows, int cols)
+    public static void Run(int groups, byte* a, sbyte* b, int* corr, int* c, int ldc, bool first, int rows, int cols)
     {
-        if (AvxVnni.IsSupported && rows == MR && cols == NR) { Vnni(groups, a, b, c, ldc, first); return; }
+        if (AvxVnni.IsSupported && rows == MR && cols == NR) { Vnni(groups, a, b, corr, c, ldc, first); return; }
         int* t = stackalloc int[MR * NR];
+        if (AvxVnni.IsSupported)
+        {
+            // An edge tile: the full tile into a local buffer (the packed padding adds nothing), then its valid part.
+            new Span<int>(t, MR * NR).Clear();
+            Vnni(groups, a, b, corr, t, NR, first);
+            for (int r = 0; r < rows; r++)
+                for (int j = 0; j < cols; j++)
+                    c[(long)r * ldc + j] = first ? t[r * NR + j] : c[(long)r * ldc + j] + t[r * NR + j];
+            return;
+        }
         for (int r = 0; r < MR; r++)
             for (int j = 0; j < NR; j++)
             {
-                int s = 0;
+                int s = first ? corr[j] : 0;
                 for (int g = 0; g < groups; g++)
                 {
                     byte* ar = a + (g * MR + r) * 4;
@@ -38,14 +49,15 @@ internal static unsafe class Int8MicroKernel
     private static void Store(int* c, Vector256<int> t, bool first) => (first ? t : t + Vector256.Load(c)).Store(c);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Vnni(int groups, byte* a, sbyte* b, int* c, int ldc, bool first)
+    private static void Vnni(int groups, byte* a, sbyte* b, int* corr, int* c, int ldc, bool first)
     {
-        Vector256<int> c00 = default, c01 = default;
-        Vector256<int> c10 = default, c11 = default;
-        Vector256<int> c20 = default, c21 = default;
-        Vector256<int> c30 = default, c31 = default;
-        Vector256<int> c40 = default, c41 = default;
-        Vector256<int> c50 = default, c51 = default;
+        Vector256<int> k0 = first ? Vector256.Load(corr) : default, k1 = first ? Vector256.Load(corr + 8) : default;
+        Vector256<int> c00 = k0, c01 = k1;
+        Vector256<int> c10 = k0, c11 = k1;
+        Vector256<int> c20 = k0, c21 = k1;
+        Vector256<int> c30 = k0, c31 = k1;
+        Vector256<int> c40 = k0, c41 = k1;
+        Vector256<int> c50 = k0, c51 = k1;
         for (int g = 0; g < groups; g++, a += MR * 4, b += NR * 4)
         {
             Vector256<sbyte> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 32);

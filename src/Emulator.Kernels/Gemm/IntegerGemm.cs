@@ -14,25 +14,27 @@ public static class IntegerGemm
         fixed (sbyte* pa = a)
         fixed (sbyte* pb = b)
         fixed (int* pc = c)
-            Int8GemmDriver.Run(pa, Math.Max(1, k), pb, Math.Max(1, n), pc, Math.Max(1, n), m, n, k, threads);
+            Int8GemmDriver.Run(new Int8Source(pa, k, false), new Int8Source(pb, n, false), pc, n, null, m, n, k, threads);
     }
 
     /// <summary>
     /// C = A * B for signed int4 operands packed two per byte in row-major element order (element e in byte e / 2, the low
-    /// nibble first). The nibbles are widened to int8 and go through the same exact path.
+    /// nibble first). The nibbles are widened to int8 while the panels are packed and go through the same exact path.
     /// </summary>
-    public static void MultiplyInt4(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, Span<int> c, int m, int n, int k, int threads = 1)
+    public static unsafe void MultiplyInt4(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, Span<int> c, int m, int n, int k, int threads = 1)
     {
-        GemmChecks.Dimensions(m, n, k);
-        long needA = ((long)m * k + 1) / 2, needB = ((long)k * n + 1) / 2;
-        if (a.Length < needA) throw new ArgumentException($"a has length {a.Length}; it must be at least {needA} bytes (m*k nibbles)", nameof(a));
-        if (b.Length < needB) throw new ArgumentException($"b has length {b.Length}; it must be at least {needB} bytes (k*n nibbles)", nameof(b));
-        Multiply(UnpackInt4(a, m * k), UnpackInt4(b, k * n), c, m, n, k, threads);
+        CheckInt4(a.Length, b.Length, c.Length, m, n, k, threads);
+        fixed (byte* pa = a)
+        fixed (byte* pb = b)
+        fixed (int* pc = c)
+            Int8GemmDriver.Run(new Int8Source(pa, k, true), new Int8Source(pb, n, true), pc, n, null, m, n, k, threads);
     }
 
     /// <summary>Signed nibbles (two per byte, low first) widened to int8.</summary>
     public static sbyte[] UnpackInt4(ReadOnlySpan<byte> packed, int count)
     {
+        if (count < 0 || (long)count > 2L * packed.Length)
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"count must be in 0..{2L * packed.Length} (two nibbles per packed byte)");
         var x = new sbyte[count];
         for (int e = 0; e < count; e++)
         {
@@ -43,34 +45,50 @@ public static class IntegerGemm
     }
 
     /// <summary>
-    /// Dequantized product: C[i, j] = (float)(sA_i * sB_j * T) with T = sum_k (a - zA_i)(b - zB_j) computed exactly in int64
-    /// from the int32 product and the row/column sums, and the scale product in double.
+    /// Dequantized product: C[i, j] = (float)((sA_i * sB_j) * (double)T) with T = sum_k (a - zA_i)(b - zB_j) computed in
+    /// int64 from the int32 product and the row/column sums, and the scale product in double. The epilogue is fused: each
+    /// int32 tile is dequantized right after its last K block.
     /// </summary>
-    public static void MultiplyDequantized(ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b, Span<float> c, int m, int n, int k,
+    public static unsafe void MultiplyDequantized(ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b, Span<float> c, int m, int n, int k,
         QuantizationParameters aParameters, QuantizationParameters bParameters, int threads = 1)
+    {
+        CheckParameters(aParameters, bParameters, m, n);
+        Check(a.Length, b.Length, c.Length, m, n, k, threads);
+        fixed (sbyte* pa = a)
+        fixed (sbyte* pb = b)
+        fixed (float* pc = c)
+            Int8GemmDriver.Run(new Int8Source(pa, k, false), new Int8Source(pb, n, false), null, n,
+                new Int8Dequantization(pc, n, aParameters, bParameters, n, k), m, n, k, threads);
+    }
+
+    /// <summary>The dequantized product (as <see cref="MultiplyDequantized"/>) of packed int4 operands (as <see cref="MultiplyInt4"/>).</summary>
+    public static unsafe void MultiplyInt4Dequantized(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, Span<float> c, int m, int n, int k,
+        QuantizationParameters aParameters, QuantizationParameters bParameters, int threads = 1)
+    {
+        CheckParameters(aParameters, bParameters, m, n);
+        CheckInt4(a.Length, b.Length, c.Length, m, n, k, threads);
+        fixed (byte* pa = a)
+        fixed (byte* pb = b)
+        fixed (float* pc = c)
+            Int8GemmDriver.Run(new Int8Source(pa, k, true), new Int8Source(pb, n, true), null, n,
+                new Int8Dequantization(pc, n, aParameters, bParameters, n, k), m, n, k, threads);
+    }
+
+    private static void CheckParameters(QuantizationParameters aParameters, QuantizationParameters bParameters, int m, int n)
     {
         ArgumentNullException.ThrowIfNull(aParameters);
         ArgumentNullException.ThrowIfNull(bParameters);
         aParameters.CheckChannels(nameof(aParameters), m);
         bParameters.CheckChannels(nameof(bParameters), n);
-        Check(a.Length, b.Length, c.Length, m, n, k, threads);
-        var t = new int[(long)m * n];
-        Multiply(a, b, t, m, n, k, threads);
-        var rowSum = new long[m];
-        var colSum = new long[n];
-        for (int i = 0; i < m; i++) for (int p = 0; p < k; p++) rowSum[i] += a[i * k + p];
-        for (int p = 0; p < k; p++) for (int j = 0; j < n; j++) colSum[j] += b[p * n + j];
-        for (int i = 0; i < m; i++)
-        {
-            long za = aParameters.ZeroPoint(i);
-            double sa = aParameters.Scale(i);
-            for (int j = 0; j < n; j++)
-            {
-                long zb = bParameters.ZeroPoint(j);
-                long exact = t[i * n + j] - zb * rowSum[i] - za * colSum[j] + (long)k * za * zb;
-                c[i * n + j] = (float)(sa * bParameters.Scale(j) * exact);
-            }
-        }
+    }
+
+    private static void CheckInt4(int aLength, int bLength, int cLength, int m, int n, int k, int threads)
+    {
+        GemmChecks.Dimensions(m, n, k);
+        long needA = ((long)m * k + 1) / 2, needB = ((long)k * n + 1) / 2;
+        if (aLength < needA) throw new ArgumentException($"a has length {aLength}; it must be at least {needA} bytes (m*k nibbles)", "a");
+        if (bLength < needB) throw new ArgumentException($"b has length {bLength}; it must be at least {needB} bytes (k*n nibbles)", "b");
+        Check(int.MaxValue, int.MaxValue, cLength, m, n, k, threads);
     }
 
     private static void Check(int aLength, int bLength, int cLength, int m, int n, int k, int threads)

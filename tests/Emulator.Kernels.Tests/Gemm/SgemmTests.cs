@@ -18,6 +18,7 @@ public class SgemmTests
         { 40, 9, 300, true, false, 0.5f, 0f, 0 },
         { 12, 32, 256, false, false, 1f, 0f, 0 },
         { 205, 70, 40, false, false, 1f, 0f, 1 },
+        { 60, 2100, 3, false, true, 1f, 0.5f, 0 },
     };
 
     /// <summary>The documented order: per KC block s = fma(a, b, s) from +0, then c = fma(alpha, s, c0 or c).</summary>
