@@ -1,0 +1,168 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Emulator.Kernels.Simd;
+
+namespace Emulator.Kernels.Gemm;
+
+/// <summary>
+/// The blocked driver of the float32-lane accumulator (sequential and chunked orders): per thread band of C, K in blocks
+/// of <see cref="KC"/> (the accumulator state is exact, so blocking never changes bits), B packed into 16-column panels and
+/// A into 8-row panels (scaled by <see cref="Float32LaneRounding.ScaleB"/> and <see cref="Float32LaneRounding.ScaleA"/> for the
+/// sequential order), then <see cref="NarrowAccumulatorKernel"/> on every 8 x 16 tile (Vector512, Vector256 or scalar lanes).
+/// Tiles whose kernel saw a value beyond the format's range, or whose rows / columns hold inputs that do not scale exactly,
+/// are reported to the caller for the exact path.
+/// </summary>
+internal static unsafe class NarrowAccumulatorDriver
+{
+    private const int MR = NarrowAccumulatorKernel.MR, NR = NarrowAccumulatorKernel.NR, KC = 256, MC = 128;
+
+    /// <summary>Computes the band rows [r0, r1) x columns [c0, c1) of C; returns the tiles (row0, row1, col0, col1) to redo exactly.</summary>
+    public static List<(int R0, int R1, int C0, int C1)> Band(float[] a, float[] b, float[] c, int n, int k, Float32LaneRounding plan,
+        AccumulationOrder order, int r0, int r1, int c0, int c1)
+    {
+        var redo = new List<(int, int, int, int)>();
+        if (r0 >= r1 || c0 >= c1) return redo;
+        bool chunked = order.Kind == AccumulationOrderKind.Chunked;
+        int tilesI = (r1 - r0 + MR - 1) / MR, tilesJ = (c1 - c0 + NR - 1) / NR;
+        var bad = new bool[tilesI * tilesJ];
+        if (!chunked) MarkInexactScaling(a, b, n, k, plan, r0, r1, c0, c1, bad, tilesJ);
+        float* acc = (float*)NativeMemory.AlignedAlloc((nuint)tilesI * (nuint)tilesJ * MR * NR * sizeof(float), 64);
+        float* partial = chunked ? (float*)NativeMemory.AlignedAlloc((nuint)tilesI * (nuint)tilesJ * MR * NR * sizeof(float), 64) : null;
+        int kcMax = Math.Min(KC, Math.Max(1, k));
+        float* packA = (float*)NativeMemory.AlignedAlloc((nuint)(MC * kcMax * sizeof(float)), 64);
+        float* packB = (float*)NativeMemory.AlignedAlloc((nuint)tilesJ * (nuint)(NR * kcMax * sizeof(float)), 64);
+        try
+        {
+            NativeMemory.Clear(acc, (nuint)tilesI * (nuint)tilesJ * MR * NR * sizeof(float));
+            if (partial != null) NativeMemory.Clear(partial, (nuint)tilesI * (nuint)tilesJ * MR * NR * sizeof(float));
+            float sa = chunked ? 1f : plan.ScaleA, sb = chunked ? 1f : plan.ScaleB;
+            for (int pc = 0; pc < k; pc += KC)
+            {
+                int kc = Math.Min(KC, k - pc);
+                for (int tj = 0; tj < tilesJ; tj++) PackB(b, n, pc, kc, c0 + tj * NR, Math.Min(NR, c1 - c0 - tj * NR), sb, packB + (long)tj * kc * NR);
+                for (int ic = r0; ic < r1; ic += MC)
+                {
+                    int mc = Math.Min(MC, r1 - ic);
+                    for (int ir = 0; ir < mc; ir += MR) PackA(a, k, ic + ir, Math.Min(MR, mc - ir), pc, kc, sa, packA + ir * kc);
+                    for (int tj = 0; tj < tilesJ; tj++)
+                        for (int ir = 0; ir < mc; ir += MR)
+                        {
+                            int tile = ((ic - r0 + ir) / MR) * tilesJ + tj;
+                            float* at = acc + (long)tile * MR * NR;
+                            float* pt = partial == null ? null : partial + (long)tile * MR * NR;
+                            bad[tile] |= Tile(kc, packA + ir * kc, packB + (long)tj * kc * NR, at, pt, plan, chunked, pc, order.ChunkSize, k);
+                        }
+                }
+            }
+            float scale = MathF.ScaleB(1f, plan.ScaleExponent);
+            for (int ti = 0; ti < tilesI; ti++)
+                for (int tj = 0; tj < tilesJ; tj++)
+                {
+                    int i0 = r0 + ti * MR, j0 = c0 + tj * NR, i1 = Math.Min(r1, i0 + MR), j1 = Math.Min(c1, j0 + NR);
+                    if (bad[ti * tilesJ + tj]) { redo.Add((i0, i1, j0, j1)); continue; }
+                    float* at = acc + (long)(ti * tilesJ + tj) * MR * NR;
+                    for (int i = i0; i < i1; i++)
+                        for (int j = j0; j < j1; j++) c[(long)i * n + j] = at[(i - i0) * NR + (j - j0)] * scale;
+                }
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(acc);
+            if (partial != null) NativeMemory.AlignedFree(partial);
+            NativeMemory.AlignedFree(packA);
+            NativeMemory.AlignedFree(packB);
+        }
+        return redo;
+    }
+
+    private static bool Tile(int kc, float* a, float* b, float* acc, float* partial, Float32LaneRounding plan, bool chunked, int t0, int chunk, int k)
+    {
+        if (Vector512.IsHardwareAccelerated) return Run<Lanes512>(kc, a, b, acc, partial, plan, chunked, t0, chunk, k);
+        if (Vector256.IsHardwareAccelerated) return Run<Lanes256>(kc, a, b, acc, partial, plan, chunked, t0, chunk, k);
+        return Run<Lanes1>(kc, a, b, acc, partial, plan, chunked, t0, chunk, k);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Run<TV>(int kc, float* a, float* b, float* acc, float* partial, Float32LaneRounding plan, bool chunked, int t0, int chunk, int k)
+        where TV : struct, ILanes<TV>
+    {
+        bool bad = false;
+        for (int j = 0; j < NR; j += TV.Count)
+            bad |= chunked
+                ? NarrowAccumulatorKernel.Chunked<TV>(kc, a, b, acc, partial, j, t0, chunk, k, plan)
+                : NarrowAccumulatorKernel.Sequential<TV>(kc, a, b, acc, j, plan);
+        return bad;
+    }
+
+    /// <summary>Rows i0.. (rows of them, zero padded to MR) and columns p0..p0+kc of A, times scale: dst[p * MR + r].</summary>
+    private static void PackA(float[] a, int k, int i0, int rows, int p0, int kc, float scale, float* dst)
+    {
+        fixed (float* pa = a)
+            for (int r = 0; r < MR; r++)
+            {
+                float* src = pa + (long)(i0 + r) * k + p0;
+                if (r < rows) for (int p = 0; p < kc; p++) dst[p * MR + r] = src[p] * scale;
+                else for (int p = 0; p < kc; p++) dst[p * MR + r] = 0f;
+            }
+    }
+
+    /// <summary>Rows p0..p0+kc and columns j0.. (cols of them, zero padded to NR) of B, times scale: dst[p * NR + c].</summary>
+    private static void PackB(float[] b, int n, int p0, int kc, int j0, int cols, float scale, float* dst)
+    {
+        fixed (float* pb = b)
+            for (int p = 0; p < kc; p++)
+            {
+                float* src = pb + (long)(p0 + p) * n + j0;
+                float* d = dst + p * NR;
+                if (cols == NR && Vector512.IsHardwareAccelerated) (Vector512.Load(src) * scale).Store(d);
+                else
+                {
+                    for (int cc = 0; cc < cols; cc++) d[cc] = src[cc] * scale;
+                    for (int cc = cols; cc < NR; cc++) d[cc] = 0f;
+                }
+            }
+    }
+
+    /// <summary>Marks tiles with a row of A or a column of B holding a nonzero input too small to scale exactly.</summary>
+    private static void MarkInexactScaling(float[] a, float[] b, int n, int k, Float32LaneRounding plan, int r0, int r1, int c0, int c1, bool[] bad, int tilesJ)
+    {
+        if (plan.TinyA > 0)
+            for (int i = r0; i < r1; i++)
+                if (HasTiny(a.AsSpan(i * k, k), plan.TinyA))
+                    for (int tj = 0; tj < tilesJ; tj++) bad[((i - r0) / MR) * tilesJ + tj] = true;
+        if (plan.TinyB > 0)
+        {
+            var tinyColumn = new bool[c1 - c0];
+            for (int t = 0; t < k; t++)
+            {
+                ReadOnlySpan<float> row = b.AsSpan(t * n + c0, c1 - c0);
+                if (!HasTiny(row, plan.TinyB)) continue;
+                for (int j = 0; j < row.Length; j++)
+                    if (row[j] != 0 && MathF.Abs(row[j]) < plan.TinyB) tinyColumn[j] = true;
+            }
+            for (int j = 0; j < tinyColumn.Length; j++)
+                if (tinyColumn[j])
+                    for (int ti = 0; ti < bad.Length / tilesJ; ti++) bad[ti * tilesJ + j / NR] = true;
+        }
+    }
+
+    private static bool HasTiny(ReadOnlySpan<float> x, float tiny)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var t = Vector256.Create(tiny);
+            var any = Vector256<float>.Zero;
+            for (; i + 8 <= x.Length; i += 8)
+            {
+                var v = Vector256.Create(x.Slice(i, 8));
+                any |= Vector256.LessThan(Vector256.Abs(v), t) & ~Vector256.Equals(v, Vector256<float>.Zero);
+            }
+            if (any != Vector256<float>.Zero) return true;
+        }
+        for (; i < x.Length; i++)
+            if (x[i] != 0 && MathF.Abs(x[i]) < tiny) return true;
+        return false;
+    }
+}
