@@ -27,6 +27,7 @@ internal static unsafe class NarrowAccumulatorDriver
         int tilesI = (r1 - r0 + MR - 1) / MR, tilesJ = (c1 - c0 + NR - 1) / NR;
         var bad = new bool[tilesI * tilesJ];
         if (!chunked) MarkInexactScaling(a, b, n, k, plan, r0, r1, c0, c1, bad, tilesJ);
+        bool[] inRange = chunked ? new bool[bad.Length] : ProvenInRange(a, b, n, k, plan, r0, r1, c0, c1, tilesJ);
         float* acc = (float*)NativeMemory.AlignedAlloc((nuint)tilesI * (nuint)tilesJ * MR * NR * sizeof(float), 64);
         float* partial = chunked ? (float*)NativeMemory.AlignedAlloc((nuint)tilesI * (nuint)tilesJ * MR * NR * sizeof(float), 64) : null;
         int kcMax = Math.Min(KC, Math.Max(1, k));
@@ -51,7 +52,7 @@ internal static unsafe class NarrowAccumulatorDriver
                             int tile = ((ic - r0 + ir) / MR) * tilesJ + tj;
                             float* at = acc + (long)tile * MR * NR;
                             float* pt = partial == null ? null : partial + (long)tile * MR * NR;
-                            bad[tile] |= Tile(kc, packA + ir * kc, packB + (long)tj * kc * NR, at, pt, plan, chunked, pc, order.ChunkSize, k);
+                            bad[tile] |= Tile(kc, packA + ir * kc, packB + (long)tj * kc * NR, at, pt, plan, chunked, inRange[tile], pc, order.ChunkSize, k);
                         }
                 }
             }
@@ -76,23 +77,74 @@ internal static unsafe class NarrowAccumulatorDriver
         return redo;
     }
 
-    private static bool Tile(int kc, float* a, float* b, float* acc, float* partial, Float32LaneRounding plan, bool chunked, int t0, int chunk, int k)
+    private static bool Tile(int kc, float* a, float* b, float* acc, float* partial, Float32LaneRounding plan, bool chunked, bool inRange,
+        int t0, int chunk, int k)
     {
-        if (Vector512.IsHardwareAccelerated) return Run<Lanes512>(kc, a, b, acc, partial, plan, chunked, t0, chunk, k);
-        if (Vector256.IsHardwareAccelerated) return Run<Lanes256>(kc, a, b, acc, partial, plan, chunked, t0, chunk, k);
-        return Run<Lanes1>(kc, a, b, acc, partial, plan, chunked, t0, chunk, k);
+        if (Vector512.IsHardwareAccelerated) return Run<Lanes512>(kc, a, b, acc, partial, plan, chunked, inRange, t0, chunk, k);
+        if (Vector256.IsHardwareAccelerated) return Run<Lanes256>(kc, a, b, acc, partial, plan, chunked, inRange, t0, chunk, k);
+        return Run<Lanes1>(kc, a, b, acc, partial, plan, chunked, inRange, t0, chunk, k);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool Run<TV>(int kc, float* a, float* b, float* acc, float* partial, Float32LaneRounding plan, bool chunked, int t0, int chunk, int k)
-        where TV : struct, ILanes<TV>
+    private static bool Run<TV>(int kc, float* a, float* b, float* acc, float* partial, Float32LaneRounding plan, bool chunked, bool inRange,
+        int t0, int chunk, int k) where TV : struct, ILanes<TV>
     {
         bool bad = false;
         for (int j = 0; j < NR; j += TV.Count)
-            bad |= chunked
-                ? NarrowAccumulatorKernel.Chunked<TV>(kc, a, b, acc, partial, j, t0, chunk, k, plan)
-                : NarrowAccumulatorKernel.Sequential<TV>(kc, a, b, acc, j, plan);
+            bad |= chunked ? NarrowAccumulatorKernel.Chunked<TV>(kc, a, b, acc, partial, j, t0, chunk, k, plan)
+                : inRange ? NarrowAccumulatorKernel.Sequential<TV, NarrowAccumulatorKernel.Bounded>(kc, a, b, acc, j, plan)
+                : NarrowAccumulatorKernel.Sequential<TV, NarrowAccumulatorKernel.Tracked>(kc, a, b, acc, j, plan);
         return bad;
+    }
+
+    /// <summary>
+    /// Tiles where no accumulator can leave the format's range: |acc| never exceeds k * max|a| * max|b| grown by the
+    /// relative rounding error (1 + 2^-p) per step (at most exp(k 2^-p), doubled here) plus k subnormal steps (grown alike), so a
+    /// bound below the maximum finite value proves it (NaN or infinite inputs fail the test).
+    /// </summary>
+    private static bool[] ProvenInRange(float[] a, float[] b, int n, int k, Float32LaneRounding plan, int r0, int r1, int c0, int c1, int tilesJ)
+    {
+        int tilesI = (r1 - r0 + MR - 1) / MR;
+        var rowMax = new float[tilesI];
+        var colMax = new float[tilesJ];
+        for (int i = r0; i < r1; i++) rowMax[(i - r0) / MR] = MaxAbs(a.AsSpan(i * k, k), rowMax[(i - r0) / MR]);
+        var col = new float[c1 - c0];
+        for (int t = 0; t < k; t++)
+        {
+            ReadOnlySpan<float> row = b.AsSpan(t * n + c0, c1 - c0);
+            for (int j = 0; j < row.Length; j++) col[j] = MaxOrNaN(col[j], MathF.Abs(row[j]));
+        }
+        for (int j = 0; j < col.Length; j++) colMax[j / NR] = MaxOrNaN(colMax[j / NR], col[j]);
+        var f = plan.Adder.Format;
+        double growth = Math.Exp(2.0 * k * Math.ScaleB(1.0, -(f.MantissaBits + 1))), slack = k * f.MinSubnormal * growth;
+        var result = new bool[tilesI * tilesJ];
+        for (int ti = 0; ti < tilesI; ti++)
+            for (int tj = 0; tj < tilesJ; tj++)
+                result[ti * tilesJ + tj] = (double)k * rowMax[ti] * colMax[tj] * growth + slack < f.MaxFinite;
+        return result;
+    }
+
+    private static float MaxOrNaN(float x, float y) => float.IsNaN(x) || float.IsNaN(y) ? float.NaN : Math.Max(x, y);
+
+    private static float MaxAbs(ReadOnlySpan<float> x, float start)
+    {
+        float m = start;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && i + 8 <= x.Length)
+        {
+            var v = Vector256<float>.Zero;
+            var nan = Vector256<float>.Zero;
+            for (; i + 8 <= x.Length; i += 8)
+            {
+                var y = Vector256.Create(x.Slice(i, 8));
+                v = Vector256.Max(v, Vector256.Abs(y));
+                nan |= ~Vector256.Equals(y, y);
+            }
+            if (nan != Vector256<float>.Zero) return float.NaN;
+            for (int l = 0; l < 8; l++) m = MaxOrNaN(m, v[l]);
+        }
+        for (; i < x.Length; i++) m = MaxOrNaN(m, MathF.Abs(x[i]));
+        return m;
     }
 
     /// <summary>Rows i0.. (rows of them, zero padded to MR) and columns p0..p0+kc of A, times scale: dst[p * MR + r].</summary>

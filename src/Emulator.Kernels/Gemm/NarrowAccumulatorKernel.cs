@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using Emulator.Kernels.Simd;
 
@@ -20,42 +21,112 @@ internal static unsafe class NarrowAccumulatorKernel
     /// (packed p * NR + c) already scaled; acc is row-major with row stride NR, columns [j, j + TV.Count).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static bool Sequential<TV>(int kc, float* a, float* b, float* acc, int j, Float32LaneRounding plan) where TV : struct, ILanes<TV>
+    public static bool Sequential<TV, TRange>(int kc, float* a, float* b, float* acc, int j, Float32LaneRounding plan)
+        where TV : struct, ILanes<TV> where TRange : struct, IRangeCheck
     {
-        TV c0 = Load<TV>(acc, 0 * NR + j), c1 = Load<TV>(acc, 1 * NR + j), c2 = Load<TV>(acc, 2 * NR + j), c3 = Load<TV>(acc, 3 * NR + j);
-        TV c4 = Load<TV>(acc, 4 * NR + j), c5 = Load<TV>(acc, 5 * NR + j), c6 = Load<TV>(acc, 6 * NR + j), c7 = Load<TV>(acc, 7 * NR + j);
-        TV half = TV.Create(plan.Half), low = TV.Create(plan.LowMask), abs = TV.Create(0x7FFF_FFFFu), zero = TV.Create(0);
-        TV seen = zero;
-        for (int p = 0; p < kc; p++)
+        // No call inside the hot loop (it would make the JIT spill every register there): a step with a midpoint lane
+        // stores its sums and leaves the loop; the fix-up runs with nothing live in registers, then the loop resumes.
+        uint* sums = stackalloc uint[MR * NR];
+        ulong* masks = stackalloc ulong[MR];
+        uint* seenStore = stackalloc uint[NR];
+        TV.Store(TV.Create(0), ref *seenStore, 0);
+        int p = 0;
+        while (true)
         {
-            float* ap = a + p * MR;
-            TV bv = Load<TV>(b, p * NR + j);
-            TV t0 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[0]), bv, c0) + half;
-            TV t1 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[1]), bv, c1) + half;
-            TV t2 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[2]), bv, c2) + half;
-            TV t3 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[3]), bv, c3) + half;
-            TV t4 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[4]), bv, c4) + half;
-            TV t5 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[5]), bv, c5) + half;
-            TV t6 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[6]), bv, c6) + half;
-            TV t7 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[7]), bv, c7) + half;
-            // A lane whose s + half has zero low bits had s on a midpoint.
-            TV ties = TV.Min(TV.Min(TV.Min(t0 & low, t1 & low), TV.Min(t2 & low, t3 & low)),
-                TV.Min(TV.Min(t4 & low, t5 & low), TV.Min(t6 & low, t7 & low)));
-            if (TV.Any(TV.Equal(ties, zero)))
+            TV c0 = Load<TV>(acc, 0 * NR + j), c1 = Load<TV>(acc, 1 * NR + j), c2 = Load<TV>(acc, 2 * NR + j), c3 = Load<TV>(acc, 3 * NR + j);
+            TV c4 = Load<TV>(acc, 4 * NR + j), c5 = Load<TV>(acc, 5 * NR + j), c6 = Load<TV>(acc, 6 * NR + j), c7 = Load<TV>(acc, 7 * NR + j);
+            TV half = TV.Create(plan.Half), low = TV.Create(plan.LowMask), abs = TV.Create(0x7FFF_FFFFu), zero = TV.Create(0);
+            TV seen = TV.Load(ref *seenStore, 0);
+            bool tie = false;
+            for (; p < kc; p++)
             {
-                t0 = Fix(t0, c0, ap[0], bv, plan); t1 = Fix(t1, c1, ap[1], bv, plan);
-                t2 = Fix(t2, c2, ap[2], bv, plan); t3 = Fix(t3, c3, ap[3], bv, plan);
-                t4 = Fix(t4, c4, ap[4], bv, plan); t5 = Fix(t5, c5, ap[5], bv, plan);
-                t6 = Fix(t6, c6, ap[6], bv, plan); t7 = Fix(t7, c7, ap[7], bv, plan);
+                float* ap = a + p * MR;
+                TV bv = Load<TV>(b, p * NR + j);
+                TV t0 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[0]), bv, c0) + half;
+                TV t1 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[1]), bv, c1) + half;
+                TV t2 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[2]), bv, c2) + half;
+                TV t3 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[3]), bv, c3) + half;
+                TV t4 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[4]), bv, c4) + half;
+                TV t5 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[5]), bv, c5) + half;
+                TV t6 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[6]), bv, c6) + half;
+                TV t7 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[7]), bv, c7) + half;
+                // A lane whose s + half has zero low bits had s on a midpoint.
+                TV ties = TV.Min(TV.Min(TV.Min(t0 & low, t1 & low), TV.Min(t2 & low, t3 & low)),
+                    TV.Min(TV.Min(t4 & low, t5 & low), TV.Min(t6 & low, t7 & low)));
+                if (TV.Any(TV.Equal(ties, zero)))
+                {
+                    TV.Store(t0, ref *sums, 0 * NR); TV.Store(t1, ref *sums, 1 * NR); TV.Store(t2, ref *sums, 2 * NR); TV.Store(t3, ref *sums, 3 * NR);
+                    TV.Store(t4, ref *sums, 4 * NR); TV.Store(t5, ref *sums, 5 * NR); TV.Store(t6, ref *sums, 6 * NR); TV.Store(t7, ref *sums, 7 * NR);
+                    masks[0] = TV.MaskBits(TV.Equal(t0 & low, zero)); masks[1] = TV.MaskBits(TV.Equal(t1 & low, zero));
+                    masks[2] = TV.MaskBits(TV.Equal(t2 & low, zero)); masks[3] = TV.MaskBits(TV.Equal(t3 & low, zero));
+                    masks[4] = TV.MaskBits(TV.Equal(t4 & low, zero)); masks[5] = TV.MaskBits(TV.Equal(t5 & low, zero));
+                    masks[6] = TV.MaskBits(TV.Equal(t6 & low, zero)); masks[7] = TV.MaskBits(TV.Equal(t7 & low, zero));
+                    tie = true;
+                    break;
+                }
+                c0 = TV.AndNot(t0, low); c1 = TV.AndNot(t1, low); c2 = TV.AndNot(t2, low); c3 = TV.AndNot(t3, low);
+                c4 = TV.AndNot(t4, low); c5 = TV.AndNot(t5, low); c6 = TV.AndNot(t6, low); c7 = TV.AndNot(t7, low);
+                if (TRange.Enabled)
+                    seen = TV.Max(seen, TV.Max(TV.Max(TV.Max(c0 & abs, c1 & abs), TV.Max(c2 & abs, c3 & abs)),
+                        TV.Max(TV.Max(c4 & abs, c5 & abs), TV.Max(c6 & abs, c7 & abs))));
             }
-            c0 = TV.AndNot(t0, low); c1 = TV.AndNot(t1, low); c2 = TV.AndNot(t2, low); c3 = TV.AndNot(t3, low);
-            c4 = TV.AndNot(t4, low); c5 = TV.AndNot(t5, low); c6 = TV.AndNot(t6, low); c7 = TV.AndNot(t7, low);
-            seen = TV.Max(seen, TV.Max(TV.Max(TV.Max(c0 & abs, c1 & abs), TV.Max(c2 & abs, c3 & abs)),
-                TV.Max(TV.Max(c4 & abs, c5 & abs), TV.Max(c6 & abs, c7 & abs))));
+            Store(c0, acc, 0 * NR + j); Store(c1, acc, 1 * NR + j); Store(c2, acc, 2 * NR + j); Store(c3, acc, 3 * NR + j);
+            Store(c4, acc, 4 * NR + j); Store(c5, acc, 5 * NR + j); Store(c6, acc, 6 * NR + j); Store(c7, acc, 7 * NR + j);
+            TV.Store(seen, ref *seenStore, 0);
+            if (!tie) break;
+            FixStep(masks, sums, acc + j, a + p * MR, b + p * NR + j, plan);
+            TV lowMask = TV.Create(plan.LowMask);
+            for (int r = 0; r < MR; r++) Store(TV.AndNot(TV.Load(ref *sums, (nuint)(r * NR)), lowMask), acc, r * NR + j);
+            if (TRange.Enabled) TV.Store(TV.Max(TV.Load(ref *seenStore, 0), MaxMagnitude<TV>(acc + j)), ref *seenStore, 0);
+            p++;
         }
-        Store(c0, acc, 0 * NR + j); Store(c1, acc, 1 * NR + j); Store(c2, acc, 2 * NR + j); Store(c3, acc, 3 * NR + j);
-        Store(c4, acc, 4 * NR + j); Store(c5, acc, 5 * NR + j); Store(c6, acc, 6 * NR + j); Store(c7, acc, 7 * NR + j);
-        return TV.Any(TV.GreaterThan(seen, TV.Create(plan.MaxBits)));
+        return TV.Any(TV.GreaterThan(TV.Load(ref *seenStore, 0), TV.Create(plan.MaxBits)));
+    }
+
+    /// <summary>Whether a kernel tracks the largest accumulator magnitude (off when a bound proves no overflow).</summary>
+    public interface IRangeCheck
+    {
+        /// <summary>Whether to track.</summary>
+        static abstract bool Enabled { get; }
+    }
+
+    /// <summary>Track the largest magnitude every step.</summary>
+    public struct Tracked : IRangeCheck
+    {
+        /// <inheritdoc />
+        public static bool Enabled => true;
+    }
+
+    /// <summary>The tile is proven in range: no tracking.</summary>
+    public struct Bounded : IRangeCheck
+    {
+        /// <inheritdoc />
+        public static bool Enabled => false;
+    }
+
+    /// <summary>
+    /// Fixes the midpoint lanes of a step: masks[r] marks them in row r, sums[r * NR + l] holds s + half, acc (row stride NR)
+    /// the accumulators before the step, a the step's MR values of A, b its lanes of B. Writes the correct result (low bits
+    /// zero) over s + half, so clearing the low bits of sums gives the new accumulators.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FixStep(ulong* masks, uint* sums, float* acc, float* a, float* b, Float32LaneRounding plan)
+    {
+        uint half = plan.Half;
+        for (int r = 0; r < MR; r++)
+            for (ulong m = masks[r]; m != 0; m &= m - 1)
+            {
+                int l = BitOperations.TrailingZeroCount(m);
+                sums[r * NR + l] = plan.FixTie(acc[r * NR + l], a[r], b[l], sums[r * NR + l] - half);
+            }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV MaxMagnitude<TV>(float* acc) where TV : struct, ILanes<TV>
+    {
+        TV abs = TV.Create(0x7FFF_FFFFu), m = TV.Create(0);
+        for (int r = 0; r < MR; r++) m = TV.Max(m, Load<TV>(acc, r * NR) & abs);
+        return m;
     }
 
     /// <summary>
@@ -67,18 +138,15 @@ internal static unsafe class NarrowAccumulatorKernel
     public static bool Chunked<TV>(int kc, float* a, float* b, float* acc, float* partial, int j, int t0, int chunk, int k,
         Float32LaneRounding plan) where TV : struct, ILanes<TV>
     {
-        TV c0 = Load<TV>(acc, 0 * NR + j), c1 = Load<TV>(acc, 1 * NR + j), c2 = Load<TV>(acc, 2 * NR + j), c3 = Load<TV>(acc, 3 * NR + j);
-        TV c4 = Load<TV>(acc, 4 * NR + j), c5 = Load<TV>(acc, 5 * NR + j), c6 = Load<TV>(acc, 6 * NR + j), c7 = Load<TV>(acc, 7 * NR + j);
-        TV q0 = Load<TV>(partial, 0 * NR + j), q1 = Load<TV>(partial, 1 * NR + j), q2 = Load<TV>(partial, 2 * NR + j), q3 = Load<TV>(partial, 3 * NR + j);
-        TV q4 = Load<TV>(partial, 4 * NR + j), q5 = Load<TV>(partial, 5 * NR + j), q6 = Load<TV>(partial, 6 * NR + j), q7 = Load<TV>(partial, 7 * NR + j);
-        TV half = TV.Create(plan.Half), low = TV.Create(plan.LowMask), abs = TV.Create(0x7FFF_FFFFu), zero = TV.Create(0);
-        TV sigma = Broadcast<TV>(plan.Sigma);
-        TV seen = zero;
+        uint* sums = stackalloc uint[MR * NR];
+        uint* seenStore = stackalloc uint[NR];
+        TV.Store(TV.Create(0), ref *seenStore, 0);
         int p = 0;
         while (p < kc)
         {
-            int t = t0 + p;
-            int end = Math.Min(kc, p + (chunk - t % chunk));
+            TV q0 = Load<TV>(partial, 0 * NR + j), q1 = Load<TV>(partial, 1 * NR + j), q2 = Load<TV>(partial, 2 * NR + j), q3 = Load<TV>(partial, 3 * NR + j);
+            TV q4 = Load<TV>(partial, 4 * NR + j), q5 = Load<TV>(partial, 5 * NR + j), q6 = Load<TV>(partial, 6 * NR + j), q7 = Load<TV>(partial, 7 * NR + j);
+            int end = Math.Min(kc, p + (chunk - (t0 + p) % chunk));
             for (; p < end; p++)
             {
                 float* ap = a + p * MR;
@@ -88,57 +156,46 @@ internal static unsafe class NarrowAccumulatorKernel
                 q4 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[4]), bv, q4); q5 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[5]), bv, q5);
                 q6 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[6]), bv, q6); q7 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[7]), bv, q7);
             }
+            Store(q0, partial, 0 * NR + j); Store(q1, partial, 1 * NR + j); Store(q2, partial, 2 * NR + j); Store(q3, partial, 3 * NR + j);
+            Store(q4, partial, 4 * NR + j); Store(q5, partial, 5 * NR + j); Store(q6, partial, 6 * NR + j); Store(q7, partial, 7 * NR + j);
             if ((t0 + p) % chunk != 0 && t0 + p != k) break; // the chunk continues in the next block
-            TV t0v = TV.FusedMultiplyAddF(q0, sigma, c0) + half, t1v = TV.FusedMultiplyAddF(q1, sigma, c1) + half;
-            TV t2v = TV.FusedMultiplyAddF(q2, sigma, c2) + half, t3v = TV.FusedMultiplyAddF(q3, sigma, c3) + half;
-            TV t4v = TV.FusedMultiplyAddF(q4, sigma, c4) + half, t5v = TV.FusedMultiplyAddF(q5, sigma, c5) + half;
-            TV t6v = TV.FusedMultiplyAddF(q6, sigma, c6) + half, t7v = TV.FusedMultiplyAddF(q7, sigma, c7) + half;
-            TV ties = TV.Min(TV.Min(TV.Min(t0v & low, t1v & low), TV.Min(t2v & low, t3v & low)),
-                TV.Min(TV.Min(t4v & low, t5v & low), TV.Min(t6v & low, t7v & low)));
-            if (TV.Any(TV.Equal(ties, zero)))
-            {
-                t0v = FixLanes(t0v, c0, q0, plan); t1v = FixLanes(t1v, c1, q1, plan); t2v = FixLanes(t2v, c2, q2, plan); t3v = FixLanes(t3v, c3, q3, plan);
-                t4v = FixLanes(t4v, c4, q4, plan); t5v = FixLanes(t5v, c5, q5, plan); t6v = FixLanes(t6v, c6, q6, plan); t7v = FixLanes(t7v, c7, q7, plan);
-            }
-            c0 = TV.AndNot(t0v, low); c1 = TV.AndNot(t1v, low); c2 = TV.AndNot(t2v, low); c3 = TV.AndNot(t3v, low);
-            c4 = TV.AndNot(t4v, low); c5 = TV.AndNot(t5v, low); c6 = TV.AndNot(t6v, low); c7 = TV.AndNot(t7v, low);
-            seen = TV.Max(seen, TV.Max(TV.Max(TV.Max(c0 & abs, c1 & abs), TV.Max(c2 & abs, c3 & abs)),
-                TV.Max(TV.Max(c4 & abs, c5 & abs), TV.Max(c6 & abs, c7 & abs))));
-            q0 = q1 = q2 = q3 = q4 = q5 = q6 = q7 = zero;
+            if (ChunkEnd<TV>(acc + j, partial + j, sums, plan))
+                FixStep(TV.Count, sums, acc + j, partial + j, plan);
+            TV.Store(TV.Max(TV.Load(ref *seenStore, 0), MaxMagnitude<TV>(acc + j)), ref *seenStore, 0);
+            for (int r = 0; r < MR; r++) Store(TV.Create(0), partial, r * NR + j);
         }
-        Store(c0, acc, 0 * NR + j); Store(c1, acc, 1 * NR + j); Store(c2, acc, 2 * NR + j); Store(c3, acc, 3 * NR + j);
-        Store(c4, acc, 4 * NR + j); Store(c5, acc, 5 * NR + j); Store(c6, acc, 6 * NR + j); Store(c7, acc, 7 * NR + j);
-        Store(q0, partial, 0 * NR + j); Store(q1, partial, 1 * NR + j); Store(q2, partial, 2 * NR + j); Store(q3, partial, 3 * NR + j);
-        Store(q4, partial, 4 * NR + j); Store(q5, partial, 5 * NR + j); Store(q6, partial, 6 * NR + j); Store(q7, partial, 7 * NR + j);
-        return TV.Any(TV.GreaterThan(seen, TV.Create(plan.MaxBits)));
+        return TV.Any(TV.GreaterThan(TV.Load(ref *seenStore, 0), TV.Create(plan.MaxBits)));
     }
 
-    /// <summary>Replaces the midpoint lanes of t = s + half (s = fma(a, b, acc)) by the exact decision, as t' with the same low-bit clearing.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static TV Fix<TV>(TV t, TV acc, float a, TV b, Float32LaneRounding plan) where TV : struct, ILanes<TV>
+    /// <summary>acc = round(acc + partial * sigma) for the MR rows; returns whether a lane was a midpoint (then acc is
+    /// untouched and sums holds s + half for <see cref="FixStep(int, uint*, float*, float*, Float32LaneRounding)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool ChunkEnd<TV>(float* acc, float* partial, uint* sums, Float32LaneRounding plan) where TV : struct, ILanes<TV>
     {
-        uint* tl = stackalloc uint[TV.Count];
-        uint* cl = stackalloc uint[TV.Count];
-        uint* bl = stackalloc uint[TV.Count];
-        TV.Store(t, ref *tl, 0); TV.Store(acc, ref *cl, 0); TV.Store(b, ref *bl, 0);
-        for (int l = 0; l < TV.Count; l++)
-            if ((tl[l] & plan.LowMask) == 0)
-                tl[l] = plan.FixTie(BitConverter.UInt32BitsToSingle(cl[l]), a, BitConverter.UInt32BitsToSingle(bl[l]), tl[l] - plan.Half);
-        return TV.Load(ref *tl, 0);
+        TV half = TV.Create(plan.Half), low = TV.Create(plan.LowMask), sigma = Broadcast<TV>(plan.Sigma);
+        bool tie = false;
+        for (int r = 0; r < MR; r++)
+        {
+            TV t = TV.FusedMultiplyAddF(Load<TV>(partial, r * NR), sigma, Load<TV>(acc, r * NR)) + half;
+            TV.Store(t, ref *sums, (nuint)(r * NR));
+            tie |= TV.Any(TV.Equal(t & low, TV.Create(0)));
+        }
+        if (tie) return true;
+        for (int r = 0; r < MR; r++) Store(TV.AndNot(TV.Load(ref *sums, (nuint)(r * NR)), low), acc, r * NR);
+        return false;
     }
 
-    /// <summary><see cref="Fix{TV}"/> for a chunk addition acc + q * sigma (q per lane).</summary>
+    /// <summary>The chunk form of <see cref="FixStep(ulong*, uint*, float*, float*, float*, Float32LaneRounding)"/>: the addend is partial * sigma (every lane checked).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static TV FixLanes<TV>(TV t, TV acc, TV q, Float32LaneRounding plan) where TV : struct, ILanes<TV>
+    private static void FixStep(int lanes, uint* sums, float* acc, float* partial, Float32LaneRounding plan)
     {
-        uint* tl = stackalloc uint[TV.Count];
-        uint* cl = stackalloc uint[TV.Count];
-        uint* ql = stackalloc uint[TV.Count];
-        TV.Store(t, ref *tl, 0); TV.Store(acc, ref *cl, 0); TV.Store(q, ref *ql, 0);
-        for (int l = 0; l < TV.Count; l++)
-            if ((tl[l] & plan.LowMask) == 0)
-                tl[l] = plan.FixTie(BitConverter.UInt32BitsToSingle(cl[l]), BitConverter.UInt32BitsToSingle(ql[l]), plan.Sigma, tl[l] - plan.Half);
-        return TV.Load(ref *tl, 0);
+        for (int r = 0; r < MR; r++)
+            for (int l = 0; l < lanes; l++)
+            {
+                uint t = sums[r * NR + l];
+                float* c = acc + r * NR + l;
+                *(uint*)c = (t & plan.LowMask) == 0 ? plan.FixTie(*c, partial[r * NR + l], plan.Sigma, t - plan.Half) : t & ~plan.LowMask;
+            }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
