@@ -26,7 +26,7 @@ internal sealed class Float32LaneRounding
         D = 23 - f.MantissaBits;
         Half = 1u << (D - 1);
         LowMask = (1u << D) - 1;
-        ScaleExponent = -126 - f.MinExponent;
+        ScaleExponent = 126 + f.MinExponent;
         ScaleA = MathF.ScaleB(1f, -(ScaleExponent / 2));
         ScaleB = MathF.ScaleB(1f, -(ScaleExponent - ScaleExponent / 2));
         Sigma = MathF.ScaleB(1f, -ScaleExponent);
