@@ -3,18 +3,18 @@ using Emulator.Formats;
 namespace Emulator.Kernels.Gemm;
 
 /// <summary>
-/// The float32 form of <see cref="LowPrecisionAdder"/> for round-to-nearest accumulators (ties even, away or toward zero)
-/// whose values, times a power-of-two scale sigma, are exactly the float32 values with the low D = 23 - mantissa bits zero
+/// The float32 form of <see cref="LowPrecisionAdder"/> for round-to-nearest (ties even, away or toward zero) and directed
+/// (toward zero, +infinity, -infinity) accumulators whose values, times a power-of-two scale sigma, are exactly the float32 values with the low D = 23 - mantissa bits zero
 /// (binary16, bfloat16, e5m2, e4m3, tf32, ...: signed, subnormals, a negative zero, p &lt;= 22, exponents inside float32's).
 /// sigma = 2^(-126 - emin) maps the format's smallest normal to float32's, so its subnormal step becomes 2^(-149 + D) and
 /// rounding to the format is rounding the float32 bit pattern to a multiple of 2^D, across the subnormal range too.
 /// <para>
 /// One step: s = fma(a', b', acc') is the exact scaled sum rounded once to float32; s can differ from the exact value x
 /// only below float32's grid, and the format's grid points and midpoints are float32 values, so round(s) = round(x) unless
-/// s is exactly a midpoint. Non-midpoint lanes: r = (s + 2^(D-1)) with the low D bits cleared (every nearest mode agrees).
-/// A midpoint lane ((s + 2^(D-1)) has zero low bits) goes to <see cref="FixTie"/>: the exact sum's side of s from a
-/// double TwoSum, then s moved one float32 step toward it (no longer a midpoint, same rounding as x) or, when x = s, the
-/// mode's tie rule. Results above the format's maximum (overflow, Inf, NaN) are caught per tile and recomputed exactly.
+/// s is exactly a midpoint (nearest modes) or a grid point (directed modes). Other lanes: r = (s + 2^(D-1)) with the low D
+/// bits cleared (every nearest mode agrees), or s plus the directed mode's sign-dependent increment, cleared. A special
+/// lane goes to <see cref="FixTie"/>: the exact sum's side of s from a double TwoSum, then s moved one float32 step toward
+/// it (no longer special, same rounding as x) or, when x = s, the mode's tie rule (or s itself). Results above the format's maximum (overflow, Inf, NaN) are caught per tile and recomputed exactly.
 /// </para>
 /// </summary>
 internal sealed class Float32LaneRounding
@@ -70,14 +70,21 @@ internal sealed class Float32LaneRounding
     /// <summary>Bits of the scaled maximum finite value: a magnitude above it needs the exact adder.</summary>
     public uint MaxBits { get; }
 
-    /// <summary>The rounding mode (a nearest mode).</summary>
+    /// <summary>The rounding mode (a nearest or directed mode).</summary>
     public RoundingMode Mode { get; }
+
+    /// <summary>Whether the mode rounds to nearest (else it is directed).</summary>
+    public bool Nearest => Mode is RoundingMode.NearestEven or RoundingMode.NearestAway or RoundingMode.NearestZero;
+
+    /// <summary>What the kernels add to s before looking at the low bits: 2^(D-1) for nearest modes, 0 for directed ones.</summary>
+    public uint Bias => Nearest ? Half : 0u;
 
     /// <summary>The fast form, or null when the adder's format or rounding does not qualify.</summary>
     public static Float32LaneRounding? TryCreate(LowPrecisionAdder adder)
     {
         var f = adder.Format;
         bool ok = adder.Rounding.Mode is RoundingMode.NearestEven or RoundingMode.NearestAway or RoundingMode.NearestZero
+                or RoundingMode.TowardZero or RoundingMode.TowardPositive or RoundingMode.TowardNegative
             && f.Signed && f.Subnormals && f.HasNegativeZero && f.MantissaBits <= 21 && f.MinExponent >= -126
             && f.MaxFinite <= float.MaxValue && (double)(float)f.MaxFinite == f.MaxFinite
             && f.MinSubnormal == Math.ScaleB(1.0, f.MinExponent - f.MantissaBits);
@@ -85,13 +92,15 @@ internal sealed class Float32LaneRounding
     }
 
     /// <summary>
-    /// The correct result (scaled bits) of a lane whose float32 sum <paramref name="sBits"/> = fma(a, b, acc) is a midpoint
-    /// of the format: decides from the exact acc + a * b (a double product is exact, TwoSum gives the rest).
+    /// The correct result (scaled bits) of a special lane: its float32 sum <paramref name="sBits"/> = fma(a, b, acc) is a
+    /// midpoint of the format (nearest modes) or on its grid (directed modes). Decides from the exact acc + a * b (a double
+    /// product is exact, TwoSum gives the rest): when it differs from s, s moved one float32 step toward it is no longer
+    /// special and rounds like it; when it equals s, the mode's tie rule (nearest) or s itself (directed).
     /// </summary>
     public uint FixTie(float acc, float a, float b, uint sBits)
     {
         double p = (double)a * b, sd = acc + p;
-        if (!double.IsFinite(sd)) return (sBits + Half) & ~LowMask; // non-finite lanes are recomputed exactly later
+        if (!double.IsFinite(sd)) return sBits & ~LowMask; // non-finite lanes are recomputed exactly later
         double bb = sd - acc, e = (acc - (sd - bb)) + (p - bb);
         double s = BitConverter.UInt32BitsToSingle(sBits);
         int side = sd > s ? 1 : sd < s ? -1 : e > 0 ? 1 : e < 0 ? -1 : 0; // sign of x - s
@@ -100,10 +109,25 @@ internal sealed class Float32LaneRounding
             {
                 RoundingMode.NearestEven => (sBits + Half - 1 + ((sBits >> D) & 1)) & ~LowMask,
                 RoundingMode.NearestAway => (sBits + Half) & ~LowMask,
-                _ => (sBits + Half - 1) & ~LowMask,
+                RoundingMode.NearestZero => (sBits + Half - 1) & ~LowMask,
+                _ => sBits,
             };
-        // s is a midpoint, so s != 0: one float32 step toward x in magnitude (+1) or toward zero (-1).
-        bool away = (side > 0) == (s > 0);
-        return ((away ? sBits + 1 : sBits - 1) + Half) & ~LowMask;
+        uint moved = s == 0 ? (side > 0 ? 1u : 0x8000_0001u) // one step off zero, on x's side
+            : (side > 0) == (s > 0) ? sBits + 1 : sBits - 1;  // one step in magnitude toward x
+        return RoundBits(moved);
+    }
+
+    /// <summary>Rounds float32 bits that are neither a grid point nor a midpoint to the format (scaled bits).</summary>
+    private uint RoundBits(uint bits)
+    {
+        bool negative = (int)bits < 0;
+        uint increment = Mode switch
+        {
+            RoundingMode.NearestEven or RoundingMode.NearestAway or RoundingMode.NearestZero => Half,
+            RoundingMode.TowardPositive => negative ? 0u : LowMask,
+            RoundingMode.TowardNegative => negative ? LowMask : 0u,
+            _ => 0u,
+        };
+        return (bits + increment) & ~LowMask;
     }
 }

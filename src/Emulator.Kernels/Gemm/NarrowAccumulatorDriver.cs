@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Emulator.Formats;
 using Emulator.Kernels.Simd;
 
 namespace Emulator.Kernels.Gemm;
@@ -78,28 +79,37 @@ internal static unsafe class NarrowAccumulatorDriver
     }
 
     private static bool Tile(int kc, float* a, float* b, float* acc, float* partial, Float32LaneRounding plan, bool chunked, bool inRange,
-        int t0, int chunk, int k)
+        int t0, int chunk, int k) => plan.Mode switch
     {
-        if (Vector512.IsHardwareAccelerated) return Run<Lanes512>(kc, a, b, acc, partial, plan, chunked, inRange, t0, chunk, k);
-        if (Vector256.IsHardwareAccelerated) return Run<Lanes256>(kc, a, b, acc, partial, plan, chunked, inRange, t0, chunk, k);
-        return Run<Lanes1>(kc, a, b, acc, partial, plan, chunked, inRange, t0, chunk, k);
+        RoundingMode.TowardZero => Width<NarrowAccumulatorKernel.TowardZeroRule>(kc, a, b, acc, partial, plan, chunked, inRange, t0, chunk, k),
+        RoundingMode.TowardPositive => Width<NarrowAccumulatorKernel.TowardPositiveRule>(kc, a, b, acc, partial, plan, chunked, inRange, t0, chunk, k),
+        RoundingMode.TowardNegative => Width<NarrowAccumulatorKernel.TowardNegativeRule>(kc, a, b, acc, partial, plan, chunked, inRange, t0, chunk, k),
+        _ => Width<NarrowAccumulatorKernel.NearestRule>(kc, a, b, acc, partial, plan, chunked, inRange, t0, chunk, k),
+    };
+
+    private static bool Width<TRule>(int kc, float* a, float* b, float* acc, float* partial, Float32LaneRounding plan, bool chunked, bool inRange,
+        int t0, int chunk, int k) where TRule : struct, NarrowAccumulatorKernel.INarrowRule
+    {
+        if (Vector512.IsHardwareAccelerated) return Run<Lanes512, TRule>(kc, a, b, acc, partial, plan, chunked, inRange, t0, chunk, k);
+        if (Vector256.IsHardwareAccelerated) return Run<Lanes256, TRule>(kc, a, b, acc, partial, plan, chunked, inRange, t0, chunk, k);
+        return Run<Lanes1, TRule>(kc, a, b, acc, partial, plan, chunked, inRange, t0, chunk, k);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool Run<TV>(int kc, float* a, float* b, float* acc, float* partial, Float32LaneRounding plan, bool chunked, bool inRange,
-        int t0, int chunk, int k) where TV : struct, ILanes<TV>
+    private static bool Run<TV, TRule>(int kc, float* a, float* b, float* acc, float* partial, Float32LaneRounding plan, bool chunked, bool inRange,
+        int t0, int chunk, int k) where TV : struct, ILanes<TV> where TRule : struct, NarrowAccumulatorKernel.INarrowRule
     {
         bool bad = false;
         for (int j = 0; j < NR; j += TV.Count)
-            bad |= chunked ? NarrowAccumulatorKernel.Chunked<TV>(kc, a, b, acc, partial, j, t0, chunk, k, plan)
-                : inRange ? NarrowAccumulatorKernel.Sequential<TV, NarrowAccumulatorKernel.Bounded>(kc, a, b, acc, j, plan)
-                : NarrowAccumulatorKernel.Sequential<TV, NarrowAccumulatorKernel.Tracked>(kc, a, b, acc, j, plan);
+            bad |= chunked ? NarrowAccumulatorKernel.Chunked<TV, TRule>(kc, a, b, acc, partial, j, t0, chunk, k, plan)
+                : inRange ? NarrowAccumulatorKernel.Sequential<TV, NarrowAccumulatorKernel.Bounded, TRule>(kc, a, b, acc, j, plan)
+                : NarrowAccumulatorKernel.Sequential<TV, NarrowAccumulatorKernel.Tracked, TRule>(kc, a, b, acc, j, plan);
         return bad;
     }
 
     /// <summary>
     /// Tiles where no accumulator can leave the format's range: |acc| never exceeds k * max|a| * max|b| grown by the
-    /// relative rounding error (1 + 2^-p) per step (at most exp(k 2^-p), doubled here) plus k subnormal steps (grown alike), so a
+    /// relative rounding error (1 + 2^(1-p)) per step for any of the modes (at most exp(k 2^(1-p)), doubled here) plus k subnormal steps (grown alike), so a
     /// bound below the maximum finite value proves it (NaN or infinite inputs fail the test).
     /// </summary>
     private static bool[] ProvenInRange(float[] a, float[] b, int n, int k, Float32LaneRounding plan, int r0, int r1, int c0, int c1, int tilesJ)
@@ -116,7 +126,7 @@ internal static unsafe class NarrowAccumulatorDriver
         }
         for (int j = 0; j < col.Length; j++) colMax[j / NR] = MaxOrNaN(colMax[j / NR], col[j]);
         var f = plan.Adder.Format;
-        double growth = Math.Exp(2.0 * k * Math.ScaleB(1.0, -(f.MantissaBits + 1))), slack = k * f.MinSubnormal * growth;
+        double growth = Math.Exp(4.0 * k * Math.ScaleB(1.0, -(f.MantissaBits + 1))), slack = k * f.MinSubnormal * growth;
         var result = new bool[tilesI * tilesJ];
         for (int ti = 0; ti < tilesI; ti++)
             for (int tj = 0; tj < tilesJ; tj++)

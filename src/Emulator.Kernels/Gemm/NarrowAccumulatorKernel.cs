@@ -21,8 +21,8 @@ internal static unsafe class NarrowAccumulatorKernel
     /// (packed p * NR + c) already scaled; acc is row-major with row stride NR, columns [j, j + TV.Count).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static bool Sequential<TV, TRange>(int kc, float* a, float* b, float* acc, int j, Float32LaneRounding plan)
-        where TV : struct, ILanes<TV> where TRange : struct, IRangeCheck
+    public static bool Sequential<TV, TRange, TRule>(int kc, float* a, float* b, float* acc, int j, Float32LaneRounding plan)
+        where TV : struct, ILanes<TV> where TRange : struct, IRangeCheck where TRule : struct, INarrowRule
     {
         // No call inside the hot loop (it would make the JIT spill every register there): a step with a midpoint lane
         // stores its sums and leaves the loop; the fix-up runs with nothing live in registers, then the loop resumes.
@@ -35,22 +35,23 @@ internal static unsafe class NarrowAccumulatorKernel
         {
             TV c0 = Load<TV>(acc, 0 * NR + j), c1 = Load<TV>(acc, 1 * NR + j), c2 = Load<TV>(acc, 2 * NR + j), c3 = Load<TV>(acc, 3 * NR + j);
             TV c4 = Load<TV>(acc, 4 * NR + j), c5 = Load<TV>(acc, 5 * NR + j), c6 = Load<TV>(acc, 6 * NR + j), c7 = Load<TV>(acc, 7 * NR + j);
-            TV half = TV.Create(plan.Half), low = TV.Create(plan.LowMask), abs = TV.Create(0x7FFF_FFFFu), zero = TV.Create(0);
+            TV bias = TV.Create(TRule.Nearest ? plan.Half : 0u), low = TV.Create(plan.LowMask), abs = TV.Create(0x7FFF_FFFFu), zero = TV.Create(0);
             TV seen = TV.Load(ref *seenStore, 0);
             bool tie = false;
             for (; p < kc; p++)
             {
                 float* ap = a + p * MR;
                 TV bv = Load<TV>(b, p * NR + j);
-                TV t0 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[0]), bv, c0) + half;
-                TV t1 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[1]), bv, c1) + half;
-                TV t2 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[2]), bv, c2) + half;
-                TV t3 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[3]), bv, c3) + half;
-                TV t4 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[4]), bv, c4) + half;
-                TV t5 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[5]), bv, c5) + half;
-                TV t6 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[6]), bv, c6) + half;
-                TV t7 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[7]), bv, c7) + half;
-                // A lane whose s + half has zero low bits had s on a midpoint.
+                TV t0 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[0]), bv, c0) + bias;
+                TV t1 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[1]), bv, c1) + bias;
+                TV t2 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[2]), bv, c2) + bias;
+                TV t3 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[3]), bv, c3) + bias;
+                TV t4 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[4]), bv, c4) + bias;
+                TV t5 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[5]), bv, c5) + bias;
+                TV t6 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[6]), bv, c6) + bias;
+                TV t7 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[7]), bv, c7) + bias;
+                // Nearest modes: a lane whose t = s + half has zero low bits had s on a midpoint. Directed modes: t = s, and
+                // zero low bits mean s is on the format's grid (the exact sum may lie on either side).
                 TV ties = TV.Min(TV.Min(TV.Min(t0 & low, t1 & low), TV.Min(t2 & low, t3 & low)),
                     TV.Min(TV.Min(t4 & low, t5 & low), TV.Min(t6 & low, t7 & low)));
                 if (TV.Any(TV.Equal(ties, zero)))
@@ -64,8 +65,8 @@ internal static unsafe class NarrowAccumulatorKernel
                     tie = true;
                     break;
                 }
-                c0 = TV.AndNot(t0, low); c1 = TV.AndNot(t1, low); c2 = TV.AndNot(t2, low); c3 = TV.AndNot(t3, low);
-                c4 = TV.AndNot(t4, low); c5 = TV.AndNot(t5, low); c6 = TV.AndNot(t6, low); c7 = TV.AndNot(t7, low);
+                c0 = TRule.Round(t0, low); c1 = TRule.Round(t1, low); c2 = TRule.Round(t2, low); c3 = TRule.Round(t3, low);
+                c4 = TRule.Round(t4, low); c5 = TRule.Round(t5, low); c6 = TRule.Round(t6, low); c7 = TRule.Round(t7, low);
                 if (TRange.Enabled)
                     seen = TV.Max(seen, TV.Max(TV.Max(TV.Max(c0 & abs, c1 & abs), TV.Max(c2 & abs, c3 & abs)),
                         TV.Max(TV.Max(c4 & abs, c5 & abs), TV.Max(c6 & abs, c7 & abs))));
@@ -76,11 +77,63 @@ internal static unsafe class NarrowAccumulatorKernel
             if (!tie) break;
             FixStep(masks, sums, acc + j, a + p * MR, b + p * NR + j, plan);
             TV lowMask = TV.Create(plan.LowMask);
-            for (int r = 0; r < MR; r++) Store(TV.AndNot(TV.Load(ref *sums, (nuint)(r * NR)), lowMask), acc, r * NR + j);
+            for (int r = 0; r < MR; r++) Store(TRule.Round(TV.Load(ref *sums, (nuint)(r * NR)), lowMask), acc, r * NR + j);
             if (TRange.Enabled) TV.Store(TV.Max(TV.Load(ref *seenStore, 0), MaxMagnitude<TV>(acc + j)), ref *seenStore, 0);
             p++;
         }
         return TV.Any(TV.GreaterThan(TV.Load(ref *seenStore, 0), TV.Create(plan.MaxBits)));
+    }
+
+    /// <summary>
+    /// The rounding of a kernel: nearest modes look at t = s + half (every nearest mode gives (t with the low bits cleared)
+    /// away from midpoints); directed modes at t = s, rounded by their sign-dependent increment.
+    /// </summary>
+    public interface INarrowRule
+    {
+        /// <summary>Whether t = s + half (nearest modes) or t = s (directed modes).</summary>
+        static abstract bool Nearest { get; }
+        /// <summary>The rounded accumulator bits from t (never called on special lanes before they are fixed).</summary>
+        static abstract TV Round<TV>(TV t, TV low) where TV : struct, ILanes<TV>;
+    }
+
+    /// <summary>Ties even, away or toward zero (away from midpoints they agree).</summary>
+    public struct NearestRule : INarrowRule
+    {
+        /// <inheritdoc />
+        public static bool Nearest => true;
+        /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TV Round<TV>(TV t, TV low) where TV : struct, ILanes<TV> => TV.AndNot(t, low);
+    }
+
+    /// <summary>Toward zero: clear the low bits.</summary>
+    public struct TowardZeroRule : INarrowRule
+    {
+        /// <inheritdoc />
+        public static bool Nearest => false;
+        /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TV Round<TV>(TV t, TV low) where TV : struct, ILanes<TV> => TV.AndNot(t, low);
+    }
+
+    /// <summary>Toward +infinity: positive lanes add 2^D - 1 first.</summary>
+    public struct TowardPositiveRule : INarrowRule
+    {
+        /// <inheritdoc />
+        public static bool Nearest => false;
+        /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TV Round<TV>(TV t, TV low) where TV : struct, ILanes<TV> => TV.AndNot(t + TV.AndNot(low, TV.ShiftRightArithmetic(t, 31)), low);
+    }
+
+    /// <summary>Toward -infinity: negative lanes add 2^D - 1 first.</summary>
+    public struct TowardNegativeRule : INarrowRule
+    {
+        /// <inheritdoc />
+        public static bool Nearest => false;
+        /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TV Round<TV>(TV t, TV low) where TV : struct, ILanes<TV> => TV.AndNot(t + (low & TV.ShiftRightArithmetic(t, 31)), low);
     }
 
     /// <summary>Whether a kernel tracks the largest accumulator magnitude (off when a bound proves no overflow).</summary>
@@ -105,19 +158,19 @@ internal static unsafe class NarrowAccumulatorKernel
     }
 
     /// <summary>
-    /// Fixes the midpoint lanes of a step: masks[r] marks them in row r, sums[r * NR + l] holds s + half, acc (row stride NR)
-    /// the accumulators before the step, a the step's MR values of A, b its lanes of B. Writes the correct result (low bits
-    /// zero) over s + half, so clearing the low bits of sums gives the new accumulators.
+    /// Fixes the special lanes of a step: masks[r] marks them in row r, sums[r * NR + l] holds t (s + half, or s), acc (row
+    /// stride NR) the accumulators before the step, a the step's MR values of A, b its lanes of B. Writes the correct result
+    /// (low bits zero) over t, so rounding sums by the rule gives the new accumulators.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void FixStep(ulong* masks, uint* sums, float* acc, float* a, float* b, Float32LaneRounding plan)
     {
-        uint half = plan.Half;
+        uint bias = plan.Bias;
         for (int r = 0; r < MR; r++)
             for (ulong m = masks[r]; m != 0; m &= m - 1)
             {
                 int l = BitOperations.TrailingZeroCount(m);
-                sums[r * NR + l] = plan.FixTie(acc[r * NR + l], a[r], b[l], sums[r * NR + l] - half);
+                sums[r * NR + l] = plan.FixTie(acc[r * NR + l], a[r], b[l], sums[r * NR + l] - bias);
             }
     }
 
@@ -135,8 +188,8 @@ internal static unsafe class NarrowAccumulatorKernel
     /// acc = round(acc + partial * sigma) and partial = 0.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static bool Chunked<TV>(int kc, float* a, float* b, float* acc, float* partial, int j, int t0, int chunk, int k,
-        Float32LaneRounding plan) where TV : struct, ILanes<TV>
+    public static bool Chunked<TV, TRule>(int kc, float* a, float* b, float* acc, float* partial, int j, int t0, int chunk, int k,
+        Float32LaneRounding plan) where TV : struct, ILanes<TV> where TRule : struct, INarrowRule
     {
         uint* sums = stackalloc uint[MR * NR];
         uint* seenStore = stackalloc uint[NR];
@@ -159,29 +212,34 @@ internal static unsafe class NarrowAccumulatorKernel
             Store(q0, partial, 0 * NR + j); Store(q1, partial, 1 * NR + j); Store(q2, partial, 2 * NR + j); Store(q3, partial, 3 * NR + j);
             Store(q4, partial, 4 * NR + j); Store(q5, partial, 5 * NR + j); Store(q6, partial, 6 * NR + j); Store(q7, partial, 7 * NR + j);
             if ((t0 + p) % chunk != 0 && t0 + p != k) break; // the chunk continues in the next block
-            if (ChunkEnd<TV>(acc + j, partial + j, sums, plan))
+            if (ChunkEnd<TV, TRule>(acc + j, partial + j, sums, plan))
+            {
                 FixStep(TV.Count, sums, acc + j, partial + j, plan);
+                TV lowMask = TV.Create(plan.LowMask);
+                for (int r = 0; r < MR; r++) Store(TRule.Round(TV.Load(ref *sums, (nuint)(r * NR)), lowMask), acc, r * NR + j);
+            }
             TV.Store(TV.Max(TV.Load(ref *seenStore, 0), MaxMagnitude<TV>(acc + j)), ref *seenStore, 0);
             for (int r = 0; r < MR; r++) Store(TV.Create(0), partial, r * NR + j);
         }
         return TV.Any(TV.GreaterThan(TV.Load(ref *seenStore, 0), TV.Create(plan.MaxBits)));
     }
 
-    /// <summary>acc = round(acc + partial * sigma) for the MR rows; returns whether a lane was a midpoint (then acc is
-    /// untouched and sums holds s + half for <see cref="FixStep(int, uint*, float*, float*, Float32LaneRounding)"/>).</summary>
+    /// <summary>acc = round(acc + partial * sigma) for the MR rows; returns whether a lane was special (then acc is
+    /// untouched and sums holds t for <see cref="FixStep(int, uint*, float*, float*, Float32LaneRounding)"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool ChunkEnd<TV>(float* acc, float* partial, uint* sums, Float32LaneRounding plan) where TV : struct, ILanes<TV>
+    private static bool ChunkEnd<TV, TRule>(float* acc, float* partial, uint* sums, Float32LaneRounding plan)
+        where TV : struct, ILanes<TV> where TRule : struct, INarrowRule
     {
-        TV half = TV.Create(plan.Half), low = TV.Create(plan.LowMask), sigma = Broadcast<TV>(plan.Sigma);
+        TV bias = TV.Create(plan.Bias), low = TV.Create(plan.LowMask), sigma = Broadcast<TV>(plan.Sigma);
         bool tie = false;
         for (int r = 0; r < MR; r++)
         {
-            TV t = TV.FusedMultiplyAddF(Load<TV>(partial, r * NR), sigma, Load<TV>(acc, r * NR)) + half;
+            TV t = TV.FusedMultiplyAddF(Load<TV>(partial, r * NR), sigma, Load<TV>(acc, r * NR)) + bias;
             TV.Store(t, ref *sums, (nuint)(r * NR));
             tie |= TV.Any(TV.Equal(t & low, TV.Create(0)));
         }
         if (tie) return true;
-        for (int r = 0; r < MR; r++) Store(TV.AndNot(TV.Load(ref *sums, (nuint)(r * NR)), low), acc, r * NR);
+        for (int r = 0; r < MR; r++) Store(TRule.Round(TV.Load(ref *sums, (nuint)(r * NR)), low), acc, r * NR);
         return false;
     }
 
@@ -193,8 +251,7 @@ internal static unsafe class NarrowAccumulatorKernel
             for (int l = 0; l < lanes; l++)
             {
                 uint t = sums[r * NR + l];
-                float* c = acc + r * NR + l;
-                *(uint*)c = (t & plan.LowMask) == 0 ? plan.FixTie(*c, partial[r * NR + l], plan.Sigma, t - plan.Half) : t & ~plan.LowMask;
+                if ((t & plan.LowMask) == 0) sums[r * NR + l] = plan.FixTie(acc[r * NR + l], partial[r * NR + l], plan.Sigma, t - plan.Bias);
             }
     }
 

@@ -36,12 +36,61 @@ public class NarrowAccumulatorTests
     }
 
     [Fact]
-    public void TheFastPathCoversTheNearestModesOfFloat32SubsetFormats()
+    public void TheFastPathCoversNearestAndDirectedModesOfFloat32SubsetFormats()
     {
         foreach (string f in new[] { "binary16", "bfloat16", "e5m2", "e4m3", "tf32" })
-            foreach (var mode in new[] { RoundingMode.NearestEven, RoundingMode.NearestAway, RoundingMode.NearestZero })
+            foreach (var mode in new[] { RoundingMode.NearestEven, RoundingMode.NearestAway, RoundingMode.NearestZero,
+                         RoundingMode.TowardZero, RoundingMode.TowardPositive, RoundingMode.TowardNegative })
                 Assert.NotNull(Float32LaneRounding.TryCreate(new LowPrecisionAdder(Format(f), new RoundingOptions(mode))));
-        Assert.Null(Float32LaneRounding.TryCreate(new LowPrecisionAdder(Format("binary16"), new RoundingOptions(RoundingMode.TowardZero))));
+        Assert.Null(Float32LaneRounding.TryCreate(new LowPrecisionAdder(Format("binary16"), new RoundingOptions(RoundingMode.ToOdd))));
+        Assert.Null(Float32LaneRounding.TryCreate(new LowPrecisionAdder(Format("binary16"), new RoundingOptions(RoundingMode.Stochastic))));
+    }
+
+    /// <summary>
+    /// FixTie on sums built to land exactly on a midpoint (nearest modes) or grid point (directed modes) of the format
+    /// while the exact sum lies just below, on, or just above it: v + a * (1 + k 2^-23) with a the distance to the target.
+    /// </summary>
+    [Theory]
+    [InlineData("binary16")]
+    [InlineData("bfloat16")]
+    [InlineData("e5m2")]
+    [InlineData("e4m3")]
+    public void FixTieDecidesSpecialSumsExactly(string format)
+    {
+        var f = Format(format);
+        var values = new List<double>();
+        for (uint code = 0; code < 1u << f.Bits; code++)
+        {
+            double v = f.Decode(code);
+            if (double.IsFinite(v) && Math.Abs(v) < f.MaxFinite) values.Add(v);
+        }
+        foreach (var mode in new[] { RoundingMode.NearestEven, RoundingMode.NearestAway, RoundingMode.NearestZero,
+                     RoundingMode.TowardZero, RoundingMode.TowardPositive, RoundingMode.TowardNegative })
+        {
+            var adder = new LowPrecisionAdder(f, new RoundingOptions(mode));
+            var plan = Float32LaneRounding.TryCreate(adder)!;
+            var rng = new Random((int)mode);
+            int[] sides = new int[3];
+            for (int trial = 0; trial < 3000; trial++)
+            {
+                double v = values[rng.Next(values.Count)];
+                double ulp = Math.ScaleB(1.0, Math.Max(Math.ILogB(v == 0 ? f.MinNormal : Math.Abs(v)), f.MinExponent) - f.MantissaBits);
+                double step = plan.Nearest ? ulp / 2 : ulp;
+                float a = (float)(rng.Next(2) == 0 ? step : -step);
+                int k = rng.Next(-1, 2);
+                float b = 1f + k * MathF.ScaleB(1f, -23);
+                float accS = (float)(v * plan.Sigma), aS = a * plan.ScaleA, bS = b * plan.ScaleB;
+                uint sBits = BitConverter.SingleToUInt32Bits(MathF.FusedMultiplyAdd(aS, bS, accS));
+                if (((sBits + plan.Bias) & plan.LowMask) != 0) continue; // a step toward zero from a power of two: finer grid below
+                sides[k + 1]++;
+                float got = BitConverter.UInt32BitsToSingle(plan.FixTie(accS, aS, bS, sBits)) * MathF.ScaleB(1f, plan.ScaleExponent);
+                float expected = (float)adder.Add(v, (double)a * b, 0);
+                if (Math.Abs(got) > f.MaxFinite) { Assert.True(Math.Abs(expected) >= f.MaxFinite); continue; } // the kernel's range check redoes such tiles
+                Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(got),
+                    $"{format} {mode}: {v:R} + {a:R} * {b:R}: expected {expected:R} got {got:R}");
+            }
+            Assert.All(sides, count => Assert.True(count > 100));
+        }
     }
 
     public static TheoryData<string, RoundingMode, string> SpecialCases()
@@ -51,8 +100,12 @@ public class NarrowAccumulatorTests
             foreach (var mode in new[] { RoundingMode.NearestEven, RoundingMode.NearestAway, RoundingMode.NearestZero })
                 foreach (string order in new[] { "sequential", "chunked:3", "chunked:300" })
                     data.Add(f, mode, order);
+        foreach (string f in new[] { "binary16", "bfloat16", "e4m3" })
+            foreach (var mode in new[] { RoundingMode.TowardZero, RoundingMode.TowardPositive, RoundingMode.TowardNegative })
+                foreach (string order in new[] { "sequential", "chunked:3", "chunked:300" })
+                    data.Add(f, mode, order);
         data.Add("binary16", RoundingMode.NearestEven, "pairwise");
-        data.Add("binary16", RoundingMode.TowardPositive, "sequential");
+        data.Add("binary16", RoundingMode.ToOdd, "sequential");
         return data;
     }
 
