@@ -35,7 +35,13 @@ internal sealed class Float32LaneRounding
         TinyB = ScaleExponent - ScaleExponent / 2 == 0 ? 0f : MathF.ScaleB(1f, -126 + ScaleExponent - ScaleExponent / 2);
         MaxBits = BitConverter.SingleToUInt32Bits((float)Math.ScaleB(f.MaxFinite, -ScaleExponent));
         Mode = adder.Rounding.Mode;
+        Nearest = Mode is RoundingMode.NearestEven or RoundingMode.NearestAway or RoundingMode.NearestZero;
+        Bias = Nearest ? Half : 0u;
+        _incrementPositive = Nearest ? Half : Mode == RoundingMode.TowardPositive ? LowMask : 0u;
+        _incrementNegative = Nearest ? Half : Mode == RoundingMode.TowardNegative ? LowMask : 0u;
     }
+
+    private readonly uint _incrementPositive, _incrementNegative;
 
     /// <summary>The exact adder this is a fast form of.</summary>
     public LowPrecisionAdder Adder { get; }
@@ -74,10 +80,10 @@ internal sealed class Float32LaneRounding
     public RoundingMode Mode { get; }
 
     /// <summary>Whether the mode rounds to nearest (else it is directed).</summary>
-    public bool Nearest => Mode is RoundingMode.NearestEven or RoundingMode.NearestAway or RoundingMode.NearestZero;
+    public bool Nearest { get; }
 
     /// <summary>What the kernels add to s before looking at the low bits: 2^(D-1) for nearest modes, 0 for directed ones.</summary>
-    public uint Bias => Nearest ? Half : 0u;
+    public uint Bias { get; }
 
     /// <summary>The fast form, or null when the adder's format or rounding does not qualify.</summary>
     public static Float32LaneRounding? TryCreate(LowPrecisionAdder adder)
@@ -118,16 +124,5 @@ internal sealed class Float32LaneRounding
     }
 
     /// <summary>Rounds float32 bits that are neither a grid point nor a midpoint to the format (scaled bits).</summary>
-    private uint RoundBits(uint bits)
-    {
-        bool negative = (int)bits < 0;
-        uint increment = Mode switch
-        {
-            RoundingMode.NearestEven or RoundingMode.NearestAway or RoundingMode.NearestZero => Half,
-            RoundingMode.TowardPositive => negative ? 0u : LowMask,
-            RoundingMode.TowardNegative => negative ? LowMask : 0u,
-            _ => 0u,
-        };
-        return (bits + increment) & ~LowMask;
-    }
+    private uint RoundBits(uint bits) => (bits + ((int)bits < 0 ? _incrementNegative : _incrementPositive)) & ~LowMask;
 }

@@ -149,11 +149,15 @@ public static class GemmBench
             var c = new float[s * s];
             return () => BlockScaledGemm.Multiply(a, b, c, t);
         });
-        yield return new Kernel("binary16-accumulator", (s, t) =>
-        {
-            float[] a = RandomFloats(s * s, 13), b = RandomFloats(s * s, 14), c = new float[s * s];
-            var adder = new LowPrecisionAdder((Emulator.Formats.FloatFormat)Emulator.Formats.FormatRegistry.Default.GetScalar("binary16"), default);
-            return () => EmulatedAccumulatorGemm.Multiply(a, b, c, s, s, s, adder, AccumulationOrder.Sequential, t);
-        });
+        yield return Accumulator("binary16-accumulator", "binary16", AccumulationOrder.Sequential);
+        yield return Accumulator("bfloat16-accumulator", "bfloat16", AccumulationOrder.Sequential);
+        yield return Accumulator("binary16-chunked32", "binary16", AccumulationOrder.Chunked(32));
     }
+
+    private static Kernel Accumulator(string name, string format, AccumulationOrder order) => new(name, (s, t) =>
+    {
+        float[] a = RandomFloats(s * s, 13), b = RandomFloats(s * s, 14), c = new float[s * s];
+        var adder = new LowPrecisionAdder((Emulator.Formats.FloatFormat)Emulator.Formats.FormatRegistry.Default.GetScalar(format), default);
+        return () => EmulatedAccumulatorGemm.Multiply(a, b, c, s, s, s, adder, order, t);
+    });
 }

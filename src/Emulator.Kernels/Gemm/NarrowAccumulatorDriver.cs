@@ -109,8 +109,8 @@ internal static unsafe class NarrowAccumulatorDriver
 
     /// <summary>
     /// Tiles where no accumulator can leave the format's range: |acc| never exceeds k * max|a| * max|b| grown by the
-    /// relative rounding error (1 + 2^(1-p)) per step for any of the modes (at most exp(k 2^(1-p)), doubled here) plus k subnormal steps (grown alike), so a
-    /// bound below the maximum finite value proves it (NaN or infinite inputs fail the test).
+    /// relative rounding error (1 + u) per step (at most exp(k u)) plus k subnormal steps (grown alike), so a bound below
+    /// the maximum finite value proves it (NaN or infinite inputs fail the test).
     /// </summary>
     private static bool[] ProvenInRange(float[] a, float[] b, int n, int k, Float32LaneRounding plan, int r0, int r1, int c0, int c1, int tilesJ)
     {
@@ -126,7 +126,10 @@ internal static unsafe class NarrowAccumulatorDriver
         }
         for (int j = 0; j < col.Length; j++) colMax[j / NR] = MaxOrNaN(colMax[j / NR], col[j]);
         var f = plan.Adder.Format;
-        double growth = Math.Exp(4.0 * k * Math.ScaleB(1.0, -(f.MantissaBits + 1))), slack = k * f.MinSubnormal * growth;
+        // One rounding moves |acc| away from zero by at most a relative 2^-p (nearest) or 2^(1-p) (directed), or by a
+        // subnormal step; (1 + u)^k <= exp(k u); 1% covers the double arithmetic of the bound itself.
+        double u = Math.ScaleB(1.0, -(f.MantissaBits + 1)) * (plan.Nearest ? 1 : 2);
+        double growth = Math.Exp(k * u) * 1.01, slack = k * f.MinSubnormal * growth;
         var result = new bool[tilesI * tilesJ];
         for (int ti = 0; ti < tilesI; ti++)
             for (int tj = 0; tj < tilesJ; tj++)
