@@ -65,7 +65,12 @@ internal static unsafe class NarrowAccumulatorDriver
                     if (bad[ti * tilesJ + tj]) { redo.Add((i0, i1, j0, j1)); continue; }
                     float* at = acc + (long)(ti * tilesJ + tj) * MR * NR;
                     for (int i = i0; i < i1; i++)
-                        for (int j = j0; j < j1; j++) c[(long)i * n + j] = at[(i - i0) * NR + (j - j0)] * scale;
+                    {
+                        if (j1 - j0 == NR && Vector512.IsHardwareAccelerated)
+                            fixed (float* pc = &c[(long)i * n + j0]) (Vector512.Load(at + (i - i0) * NR) * scale).Store(pc);
+                        else
+                            for (int j = j0; j < j1; j++) c[(long)i * n + j] = at[(i - i0) * NR + (j - j0)] * scale;
+                    }
                 }
         }
         finally
@@ -112,6 +117,7 @@ internal static unsafe class NarrowAccumulatorDriver
     /// relative rounding error (1 + u) per step (at most exp(k u)) plus k subnormal steps (grown alike), so a bound below
     /// the maximum finite value proves it (NaN or infinite inputs fail the test).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool[] ProvenInRange(float[] a, float[] b, int n, int k, Float32LaneRounding plan, int r0, int r1, int c0, int c1, int tilesJ)
     {
         int tilesI = (r1 - r0 + MR - 1) / MR;
@@ -139,6 +145,7 @@ internal static unsafe class NarrowAccumulatorDriver
 
     private static float MaxOrNaN(float x, float y) => float.IsNaN(x) || float.IsNaN(y) ? float.NaN : Math.Max(x, y);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float MaxAbs(ReadOnlySpan<float> x, float start)
     {
         float m = start;
@@ -161,15 +168,29 @@ internal static unsafe class NarrowAccumulatorDriver
     }
 
     /// <summary>Rows i0.. (rows of them, zero padded to MR) and columns p0..p0+kc of A, times scale: dst[p * MR + r].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(float[] a, int k, int i0, int rows, int p0, int kc, float scale, float* dst)
     {
         fixed (float* pa = a)
+        {
+            if (rows == MR)
+            {
+                float* s0 = pa + (long)i0 * k + p0;
+                for (int p = 0; p < kc; p++, dst += MR)
+                {
+                    float* s = s0 + p;
+                    dst[0] = s[0] * scale; dst[1] = s[k] * scale; dst[2] = s[2 * k] * scale; dst[3] = s[3 * k] * scale;
+                    dst[4] = s[4 * k] * scale; dst[5] = s[5 * k] * scale; dst[6] = s[6 * k] * scale; dst[7] = s[7 * k] * scale;
+                }
+                return;
+            }
             for (int r = 0; r < MR; r++)
             {
                 float* src = pa + (long)(i0 + r) * k + p0;
                 if (r < rows) for (int p = 0; p < kc; p++) dst[p * MR + r] = src[p] * scale;
                 else for (int p = 0; p < kc; p++) dst[p * MR + r] = 0f;
             }
+        }
     }
 
     /// <summary>Rows p0..p0+kc and columns j0.. (cols of them, zero padded to NR) of B, times scale: dst[p * NR + c].</summary>
@@ -212,6 +233,7 @@ internal static unsafe class NarrowAccumulatorDriver
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool HasTiny(ReadOnlySpan<float> x, float tiny)
     {
         int i = 0;
