@@ -128,7 +128,17 @@ internal static unsafe class NarrowAccumulatorDriver
         for (int t = 0; t < k; t++)
         {
             ReadOnlySpan<float> row = b.AsSpan(t * n + c0, c1 - c0);
-            for (int j = 0; j < row.Length; j++) col[j] = MaxOrNaN(col[j], MathF.Abs(row[j]));
+            int j = 0;
+            if (Vector256.IsHardwareAccelerated)
+                for (; j + 8 <= row.Length; j += 8)
+                {
+                    var x = Vector256.Create(row.Slice(j, 8));
+                    var m = Vector256.Create(col.AsSpan(j, 8));
+                    // NaN anywhere in a column keeps the column NaN (a NaN input fails the bound).
+                    var nan = ~Vector256.Equals(x, x) | ~Vector256.Equals(m, m);
+                    Vector256.ConditionalSelect(nan, Vector256.Create(float.NaN), Vector256.Max(m, Vector256.Abs(x))).CopyTo(col.AsSpan(j, 8));
+                }
+            for (; j < row.Length; j++) col[j] = MaxOrNaN(col[j], MathF.Abs(row[j]));
         }
         for (int j = 0; j < col.Length; j++) colMax[j / NR] = MaxOrNaN(colMax[j / NR], col[j]);
         var f = plan.Adder.Format;

@@ -141,6 +141,7 @@ public class NarrowAccumulatorTests
         a[9 * k + 5] = 1e-30f;                                       // does not scale exactly
         b[17 * n + 20] = 1e-38f;                                     // a subnormal-range column input
         b[40 * n + 33] = float.NegativeInfinity;
+        b[30 * n + 36] = float.NaN;
         var adder = new LowPrecisionAdder(f, new RoundingOptions(mode) { Seed = 3 });
         AssertMatchesReference(a, b, m, n, k, adder, AccumulationOrder.Parse(orderText));
     }
