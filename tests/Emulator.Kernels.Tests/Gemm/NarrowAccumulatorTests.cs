@@ -117,7 +117,7 @@ public class NarrowAccumulatorTests
     [MemberData(nameof(SpecialCases))]
     public void SpecialInputsMatchTheReference(string format, RoundingMode mode, string orderText)
     {
-        const int m = 19, n = 37, k = 600;
+        const int m = 19, n = 53, k = 600;
         var f = Format(format);
         var rng = new Random(5);
         var a = new float[m * k];
@@ -140,8 +140,8 @@ public class NarrowAccumulatorTests
         a[8 * k + 3] = float.PositiveInfinity;
         a[9 * k + 5] = 1e-30f;                                       // does not scale exactly
         b[17 * n + 20] = 1e-38f;                                     // a subnormal-range column input
-        b[40 * n + 33] = float.NegativeInfinity;
-        b[30 * n + 36] = float.NaN;
+        b[40 * n + 51] = float.NegativeInfinity;
+        b[30 * n + 40] = BitConverter.UInt32BitsToSingle(0x7FE0_0001); // a NaN with a high payload: the only special input of columns 32..47
         var adder = new LowPrecisionAdder(f, new RoundingOptions(mode) { Seed = 3 });
         AssertMatchesReference(a, b, m, n, k, adder, AccumulationOrder.Parse(orderText));
     }
@@ -167,7 +167,7 @@ public class NarrowAccumulatorTests
             {
                 float expected = (float)EmulatedAccumulatorGemm.ReferenceElement(a, b, n, k, i, j, adder, order);
                 Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(c1[i * n + j]),
-                    $"{adder.Format.Name} {adder.Rounding.Mode} {order} {m}x{n}x{k} ({i},{j}): expected {expected:R} got {c1[i * n + j]:R}");
+                    $"{adder.Format.Name} {adder.Rounding.Mode} {order} {m}x{n}x{k} ({i},{j}): expected {expected:R} got {c1[i * n + j]:R} ({BitConverter.SingleToUInt32Bits(expected):X8} vs {BitConverter.SingleToUInt32Bits(c1[i * n + j]):X8})");
                 Assert.Equal(BitConverter.SingleToInt32Bits(c1[i * n + j]), BitConverter.SingleToInt32Bits(c2[i * n + j]));
             }
     }
