@@ -20,25 +20,43 @@ public static class EmulatedAccumulatorGemm
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
         LowPrecisionAdder adder, AccumulationOrder order, int threads = 1)
     {
+        Check(a.Length, b.Length, c.Length, m, n, k, adder, threads);
+        if (m == 0 || n == 0) return;
+        var result = new float[m * n];
+        Run(a[..(m * k)].ToArray(), b[..(k * n)].ToArray(), result, m, n, k, adder, order, threads);
+        result.CopyTo(c);
+    }
+
+    /// <summary><see cref="Multiply"/> on arrays, without copies (C is written in place).</summary>
+    internal static void MultiplyArrays(float[] a, float[] b, float[] c, int m, int n, int k, LowPrecisionAdder adder,
+        AccumulationOrder order, int threads = 1)
+    {
+        Check(a.Length, b.Length, c.Length, m, n, k, adder, threads);
+        if (m == 0 || n == 0) return;
+        Run(a, b, c, m, n, k, adder, order, threads);
+    }
+
+    private static void Check(int aLength, int bLength, int cLength, int m, int n, int k, LowPrecisionAdder adder, int threads)
+    {
         ArgumentNullException.ThrowIfNull(adder);
         GemmChecks.Dimensions(m, n, k);
         GemmChecks.Threads(threads);
-        if (a.Length < (long)m * k) throw new ArgumentException($"a has length {a.Length}; it must be at least m*k = {(long)m * k}", nameof(a));
-        if (b.Length < (long)k * n) throw new ArgumentException($"b has length {b.Length}; it must be at least k*n = {(long)k * n}", nameof(b));
-        if (c.Length < (long)m * n) throw new ArgumentException($"c has length {c.Length}; it must be at least m*n = {(long)m * n}", nameof(c));
-        if (m == 0 || n == 0) return;
-        float[] af = a[..(m * k)].ToArray(), bf = b[..(k * n)].ToArray();
-        var result = new float[m * n];
+        if (aLength < (long)m * k) throw new ArgumentException($"a has length {aLength}; it must be at least m*k = {(long)m * k}", "a");
+        if (bLength < (long)k * n) throw new ArgumentException($"b has length {bLength}; it must be at least k*n = {(long)k * n}", "b");
+        if (cLength < (long)m * n) throw new ArgumentException($"c has length {cLength}; it must be at least m*n = {(long)m * n}", "c");
+    }
+
+    private static void Run(float[] a, float[] b, float[] c, int m, int n, int k, LowPrecisionAdder adder, AccumulationOrder order, int threads)
+    {
         var fast = order.Kind != AccumulationOrderKind.Pairwise ? Float32LaneRounding.TryCreate(adder) : null;
         if (fast is null)
-            GemmPartition.Run(m, n, threads, Rows, Lanes, (r0, r1, c0, c1) => ExactBand(af, bf, result, m, n, k, adder, order, r0, r1, c0, c1));
+            GemmPartition.Run(m, n, threads, Rows, Lanes, (r0, r1, c0, c1) => ExactBand(a, b, c, m, n, k, adder, order, r0, r1, c0, c1));
         else
             GemmPartition.Run(m, n, threads, NarrowAccumulatorKernel.MR, NarrowAccumulatorKernel.NR, (r0, r1, c0, c1) =>
             {
-                foreach (var (i0, i1, j0, j1) in NarrowAccumulatorDriver.Band(af, bf, result, n, k, fast, order, r0, r1, c0, c1))
-                    ExactBand(af, bf, result, m, n, k, adder, order, i0, i1, j0, j1);
+                foreach (var (i0, i1, j0, j1) in NarrowAccumulatorDriver.Band(a, b, c, n, k, fast, order, r0, r1, c0, c1))
+                    ExactBand(a, b, c, m, n, k, adder, order, i0, i1, j0, j1);
             });
-        result.CopyTo(c);
     }
 
     /// <summary>The scalar reference of element (i, j): the documented order with <see cref="LowPrecisionAdder.Add(double, double, uint)"/>.</summary>

@@ -158,6 +158,6 @@ public static class GemmBench
     {
         float[] a = RandomFloats(s * s, 13), b = RandomFloats(s * s, 14), c = new float[s * s];
         var adder = new LowPrecisionAdder((Emulator.Formats.FloatFormat)Emulator.Formats.FormatRegistry.Default.GetScalar(format), default);
-        return () => EmulatedAccumulatorGemm.Multiply(a, b, c, s, s, s, adder, order, t);
+        return () => EmulatedAccumulatorGemm.MultiplyArrays(a, b, c, s, s, s, adder, order, t);
     });
 }
