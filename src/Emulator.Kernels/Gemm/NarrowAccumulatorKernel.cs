@@ -191,59 +191,74 @@ internal static unsafe class NarrowAccumulatorKernel
     public static bool Chunked<TV, TRule>(int kc, float* a, float* b, float* acc, float* partial, int j, int t0, int chunk, int k,
         Float32LaneRounding plan) where TV : struct, ILanes<TV> where TRule : struct, INarrowRule
     {
+        // Accumulators and chunk sums stay in registers; a chunk end with a special lane stores them, leaves the loop for
+        // the fix-up (nothing live in registers across the call) and resumes with the next chunk.
         uint* sums = stackalloc uint[MR * NR];
         uint* seenStore = stackalloc uint[NR];
         TV.Store(TV.Create(0), ref *seenStore, 0);
         int p = 0;
-        while (p < kc)
+        while (true)
         {
+            TV c0 = Load<TV>(acc, 0 * NR + j), c1 = Load<TV>(acc, 1 * NR + j), c2 = Load<TV>(acc, 2 * NR + j), c3 = Load<TV>(acc, 3 * NR + j);
+            TV c4 = Load<TV>(acc, 4 * NR + j), c5 = Load<TV>(acc, 5 * NR + j), c6 = Load<TV>(acc, 6 * NR + j), c7 = Load<TV>(acc, 7 * NR + j);
             TV q0 = Load<TV>(partial, 0 * NR + j), q1 = Load<TV>(partial, 1 * NR + j), q2 = Load<TV>(partial, 2 * NR + j), q3 = Load<TV>(partial, 3 * NR + j);
             TV q4 = Load<TV>(partial, 4 * NR + j), q5 = Load<TV>(partial, 5 * NR + j), q6 = Load<TV>(partial, 6 * NR + j), q7 = Load<TV>(partial, 7 * NR + j);
-            int end = Math.Min(kc, p + (chunk - (t0 + p) % chunk));
-            for (; p < end; p++)
+            TV bias = TV.Create(plan.Bias), low = TV.Create(plan.LowMask), abs = TV.Create(0x7FFF_FFFFu), zero = TV.Create(0);
+            TV sigma = Broadcast<TV>(plan.Sigma);
+            TV seen = TV.Load(ref *seenStore, 0);
+            bool tie = false;
+            while (p < kc)
             {
-                float* ap = a + p * MR;
-                TV bv = Load<TV>(b, p * NR + j);
-                q0 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[0]), bv, q0); q1 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[1]), bv, q1);
-                q2 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[2]), bv, q2); q3 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[3]), bv, q3);
-                q4 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[4]), bv, q4); q5 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[5]), bv, q5);
-                q6 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[6]), bv, q6); q7 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[7]), bv, q7);
+                int end = Math.Min(kc, p + (chunk - (t0 + p) % chunk));
+                for (; p < end; p++)
+                {
+                    float* ap = a + p * MR;
+                    TV bv = Load<TV>(b, p * NR + j);
+                    q0 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[0]), bv, q0); q1 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[1]), bv, q1);
+                    q2 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[2]), bv, q2); q3 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[3]), bv, q3);
+                    q4 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[4]), bv, q4); q5 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[5]), bv, q5);
+                    q6 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[6]), bv, q6); q7 = TV.FusedMultiplyAddF(Broadcast<TV>(ap[7]), bv, q7);
+                }
+                if ((t0 + p) % chunk != 0 && t0 + p != k) break; // the chunk continues in the next block
+                TV t0v = TV.FusedMultiplyAddF(q0, sigma, c0) + bias, t1v = TV.FusedMultiplyAddF(q1, sigma, c1) + bias;
+                TV t2v = TV.FusedMultiplyAddF(q2, sigma, c2) + bias, t3v = TV.FusedMultiplyAddF(q3, sigma, c3) + bias;
+                TV t4v = TV.FusedMultiplyAddF(q4, sigma, c4) + bias, t5v = TV.FusedMultiplyAddF(q5, sigma, c5) + bias;
+                TV t6v = TV.FusedMultiplyAddF(q6, sigma, c6) + bias, t7v = TV.FusedMultiplyAddF(q7, sigma, c7) + bias;
+                TV ties = TV.Min(TV.Min(TV.Min(t0v & low, t1v & low), TV.Min(t2v & low, t3v & low)),
+                    TV.Min(TV.Min(t4v & low, t5v & low), TV.Min(t6v & low, t7v & low)));
+                if (TV.Any(TV.Equal(ties, zero)))
+                {
+                    TV.Store(t0v, ref *sums, 0 * NR); TV.Store(t1v, ref *sums, 1 * NR); TV.Store(t2v, ref *sums, 2 * NR); TV.Store(t3v, ref *sums, 3 * NR);
+                    TV.Store(t4v, ref *sums, 4 * NR); TV.Store(t5v, ref *sums, 5 * NR); TV.Store(t6v, ref *sums, 6 * NR); TV.Store(t7v, ref *sums, 7 * NR);
+                    tie = true;
+                    break;
+                }
+                c0 = TRule.Round(t0v, low); c1 = TRule.Round(t1v, low); c2 = TRule.Round(t2v, low); c3 = TRule.Round(t3v, low);
+                c4 = TRule.Round(t4v, low); c5 = TRule.Round(t5v, low); c6 = TRule.Round(t6v, low); c7 = TRule.Round(t7v, low);
+                seen = TV.Max(seen, TV.Max(TV.Max(TV.Max(c0 & abs, c1 & abs), TV.Max(c2 & abs, c3 & abs)),
+                    TV.Max(TV.Max(c4 & abs, c5 & abs), TV.Max(c6 & abs, c7 & abs))));
+                q0 = q1 = q2 = q3 = q4 = q5 = q6 = q7 = zero;
             }
+            Store(c0, acc, 0 * NR + j); Store(c1, acc, 1 * NR + j); Store(c2, acc, 2 * NR + j); Store(c3, acc, 3 * NR + j);
+            Store(c4, acc, 4 * NR + j); Store(c5, acc, 5 * NR + j); Store(c6, acc, 6 * NR + j); Store(c7, acc, 7 * NR + j);
             Store(q0, partial, 0 * NR + j); Store(q1, partial, 1 * NR + j); Store(q2, partial, 2 * NR + j); Store(q3, partial, 3 * NR + j);
             Store(q4, partial, 4 * NR + j); Store(q5, partial, 5 * NR + j); Store(q6, partial, 6 * NR + j); Store(q7, partial, 7 * NR + j);
-            if ((t0 + p) % chunk != 0 && t0 + p != k) break; // the chunk continues in the next block
-            if (ChunkEnd<TV, TRule>(acc + j, partial + j, sums, plan))
+            TV.Store(seen, ref *seenStore, 0);
+            if (!tie) break;
+            FixStep(TV.Count, sums, acc + j, partial + j, plan);
+            TV lowMask = TV.Create(plan.LowMask);
+            for (int r = 0; r < MR; r++)
             {
-                FixStep(TV.Count, sums, acc + j, partial + j, plan);
-                TV lowMask = TV.Create(plan.LowMask);
-                for (int r = 0; r < MR; r++) Store(TRule.Round(TV.Load(ref *sums, (nuint)(r * NR)), lowMask), acc, r * NR + j);
+                Store(TRule.Round(TV.Load(ref *sums, (nuint)(r * NR)), lowMask), acc, r * NR + j);
+                Store(TV.Create(0), partial, r * NR + j);
             }
             TV.Store(TV.Max(TV.Load(ref *seenStore, 0), MaxMagnitude<TV>(acc + j)), ref *seenStore, 0);
-            for (int r = 0; r < MR; r++) Store(TV.Create(0), partial, r * NR + j);
         }
         return TV.Any(TV.GreaterThan(TV.Load(ref *seenStore, 0), TV.Create(plan.MaxBits)));
     }
 
-    /// <summary>acc = round(acc + partial * sigma) for the MR rows; returns whether a lane was special (then acc is
-    /// untouched and sums holds t for <see cref="FixStep(int, uint*, float*, float*, Float32LaneRounding)"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool ChunkEnd<TV, TRule>(float* acc, float* partial, uint* sums, Float32LaneRounding plan)
-        where TV : struct, ILanes<TV> where TRule : struct, INarrowRule
-    {
-        TV bias = TV.Create(plan.Bias), low = TV.Create(plan.LowMask), sigma = Broadcast<TV>(plan.Sigma);
-        bool tie = false;
-        for (int r = 0; r < MR; r++)
-        {
-            TV t = TV.FusedMultiplyAddF(Load<TV>(partial, r * NR), sigma, Load<TV>(acc, r * NR)) + bias;
-            TV.Store(t, ref *sums, (nuint)(r * NR));
-            tie |= TV.Any(TV.Equal(t & low, TV.Create(0)));
-        }
-        if (tie) return true;
-        for (int r = 0; r < MR; r++) Store(TRule.Round(TV.Load(ref *sums, (nuint)(r * NR)), low), acc, r * NR);
-        return false;
-    }
-
-    /// <summary>The chunk form of <see cref="FixStep(ulong*, uint*, float*, float*, float*, Float32LaneRounding)"/>: the addend is partial * sigma (every lane checked).</summary>
+    /// <summary>The chunk form of <see cref="FixStep(ulong*, uint*, float*, float*, float*, Float32LaneRounding)"/>: sums holds
+    /// t = fma(partial, sigma, acc) + bias per lane; the addend is partial * sigma (every lane checked).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void FixStep(int lanes, uint* sums, float* acc, float* partial, Float32LaneRounding plan)
     {
