@@ -7,7 +7,7 @@ namespace Emulator.Kernels.Gemm;
 /// C = A * B (row-major float32 A m x k, B k x n) with every addition rounded into a narrow accumulator by
 /// <see cref="LowPrecisionAdder"/> in a named <see cref="AccumulationOrder"/>; products are exact (float32 x float32 in double).
 /// Stochastic additions of element (i, j) use Philox words of index (i * n + j) * k + t, t the step number (additions in
-/// the order they are made; the chunked order numbers its chunks). Round-to-nearest accumulators that fit float32 lanes
+/// the order they are made; the chunked order numbers its chunks). Nearest and directed accumulators that fit float32 lanes
 /// (<see cref="Float32LaneRounding"/>) in the sequential and chunked orders run <see cref="NarrowAccumulatorDriver"/>
 /// (8 x 16 tiles of float32 lanes); every other case, and tiles that leave the format's range, run 4 x 8 tiles of the
 /// exact double adder. Both give the bits of the scalar reference (<see cref="ReferenceElement"/>).
