@@ -67,14 +67,18 @@ public static class BenchCommand
     {
         var threads = Threads();
         var size = new Option<int[]>("--size") { Description = "Square sizes n = m = k (default 256 1024 2048)", AllowMultipleArgumentsPerToken = true };
+        var kernels = new Option<string[]>("--kernels") { Description = "Only these kernels (sgemm, the baseline, always runs): " + string.Join(", ", GemmBench.KernelNames), AllowMultipleArgumentsPerToken = true };
         var json = Json();
-        var command = new Command("gemm", "GFLOP/s (GOPS for integer kernels) of every GEMM kernel and the ratio to our SGEMM in the same run.\n\nExamples:\n  emu bench gemm\n  emu bench gemm --threads 2 --size 2048 --json gemm.json") { threads, size, json };
+        var command = new Command("gemm", "GFLOP/s (GOPS for integer kernels) of every GEMM kernel and the ratio to our SGEMM in the same run.\n\nExamples:\n  emu bench gemm\n  emu bench gemm --threads 2 --size 2048 --json gemm.json\n  emu bench gemm --size 2048 --kernels binary16-accumulator") { threads, size, kernels, json };
         command.SetAction(parse =>
         {
             int t = parse.GetValue(threads);
             if (t is < 1 or > 1024) throw new CliException($"--threads {t}: must be in 1..1024");
             int[]? sizes = parse.GetValue(size);
-            var records = GemmBench.Run(t, sizes is { Length: > 0 } ? sizes : null, line => context.Error.WriteLine(line));
+            string[]? names = parse.GetValue(kernels);
+            IReadOnlyList<GemmBenchRecord> records;
+            try { records = GemmBench.Run(t, sizes is { Length: > 0 } ? sizes : null, line => context.Error.WriteLine(line), names is { Length: > 0 } ? names : null); }
+            catch (ArgumentException e) when (e.ParamName == "kernels") { throw new CliException($"--kernels: {e.Message}"); }
             var table = new Table().AddColumns("kernel", "m", "n", "k", "threads", "GFLOP/s", "ratio to sgemm", "best", "cpu share");
             foreach (var r in records)
                 table.AddRow(r.Kernel, I(r.M), I(r.N), I(r.K), I(r.Threads), F(r.Gflops), r.RatioToSgemm.ToString("F2", CultureInfo.InvariantCulture), F(r.BestGflops), r.CpuShare.ToString("F2", CultureInfo.InvariantCulture));

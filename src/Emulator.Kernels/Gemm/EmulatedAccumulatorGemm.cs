@@ -7,8 +7,10 @@ namespace Emulator.Kernels.Gemm;
 /// C = A * B (row-major float32 A m x k, B k x n) with every addition rounded into a narrow accumulator by
 /// <see cref="LowPrecisionAdder"/> in a named <see cref="AccumulationOrder"/>; products are exact (float32 x float32 in double).
 /// Stochastic additions of element (i, j) use Philox words of index (i * n + j) * k + t, t the step number (additions in
-/// the order they are made; the chunked order numbers its chunks). Vectorized over 8 columns x 4 rows of C; the scalar
-/// reference (<see cref="ReferenceElement"/>) gives the same bits.
+/// the order they are made; the chunked order numbers its chunks). Nearest and directed accumulators that fit float32 lanes
+/// (<see cref="Float32LaneRounding"/>) in the sequential and chunked orders run <see cref="NarrowAccumulatorDriver"/>
+/// (8 x 16 tiles of float32 lanes); every other case, and tiles that leave the format's range, run 4 x 8 tiles of the
+/// exact double adder. Both give the bits of the scalar reference (<see cref="ReferenceElement"/>).
 /// </summary>
 public static class EmulatedAccumulatorGemm
 {
@@ -18,17 +20,43 @@ public static class EmulatedAccumulatorGemm
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
         LowPrecisionAdder adder, AccumulationOrder order, int threads = 1)
     {
+        Check(a.Length, b.Length, c.Length, m, n, k, adder, threads);
+        if (m == 0 || n == 0) return;
+        var result = new float[m * n];
+        Run(a[..(m * k)].ToArray(), b[..(k * n)].ToArray(), result, m, n, k, adder, order, threads);
+        result.CopyTo(c);
+    }
+
+    /// <summary><see cref="Multiply"/> on arrays, without copies (C is written in place).</summary>
+    internal static void MultiplyArrays(float[] a, float[] b, float[] c, int m, int n, int k, LowPrecisionAdder adder,
+        AccumulationOrder order, int threads = 1)
+    {
+        Check(a.Length, b.Length, c.Length, m, n, k, adder, threads);
+        if (m == 0 || n == 0) return;
+        Run(a, b, c, m, n, k, adder, order, threads);
+    }
+
+    private static void Check(int aLength, int bLength, int cLength, int m, int n, int k, LowPrecisionAdder adder, int threads)
+    {
         ArgumentNullException.ThrowIfNull(adder);
         GemmChecks.Dimensions(m, n, k);
         GemmChecks.Threads(threads);
-        if (a.Length < (long)m * k) throw new ArgumentException($"a has length {a.Length}; it must be at least m*k = {(long)m * k}", nameof(a));
-        if (b.Length < (long)k * n) throw new ArgumentException($"b has length {b.Length}; it must be at least k*n = {(long)k * n}", nameof(b));
-        if (c.Length < (long)m * n) throw new ArgumentException($"c has length {c.Length}; it must be at least m*n = {(long)m * n}", nameof(c));
-        if (m == 0 || n == 0) return;
-        float[] af = a[..(m * k)].ToArray(), bf = b[..(k * n)].ToArray();
-        var result = new float[m * n];
-        GemmPartition.Run(m, n, threads, Rows, Lanes, (r0, r1, c0, c1) => Band(af, bf, result, m, n, k, adder, order, r0, r1, c0, c1));
-        result.CopyTo(c);
+        if (aLength < (long)m * k) throw new ArgumentException($"a has length {aLength}; it must be at least m*k = {(long)m * k}", "a");
+        if (bLength < (long)k * n) throw new ArgumentException($"b has length {bLength}; it must be at least k*n = {(long)k * n}", "b");
+        if (cLength < (long)m * n) throw new ArgumentException($"c has length {cLength}; it must be at least m*n = {(long)m * n}", "c");
+    }
+
+    private static void Run(float[] a, float[] b, float[] c, int m, int n, int k, LowPrecisionAdder adder, AccumulationOrder order, int threads)
+    {
+        var fast = order.Kind != AccumulationOrderKind.Pairwise ? Float32LaneRounding.TryCreate(adder) : null;
+        if (fast is null)
+            GemmPartition.Run(m, n, threads, Rows, Lanes, (r0, r1, c0, c1) => ExactBand(a, b, c, m, n, k, adder, order, r0, r1, c0, c1));
+        else
+            GemmPartition.Run(m, n, threads, NarrowAccumulatorKernel.MR, NarrowAccumulatorKernel.NR, (r0, r1, c0, c1) =>
+            {
+                foreach (var (i0, i1, j0, j1) in NarrowAccumulatorDriver.Band(a, b, c, n, k, fast, order, r0, r1, c0, c1))
+                    ExactBand(a, b, c, m, n, k, adder, order, i0, i1, j0, j1);
+            });
     }
 
     /// <summary>The scalar reference of element (i, j): the documented order with <see cref="LowPrecisionAdder.Add(double, double, uint)"/>.</summary>
@@ -74,37 +102,15 @@ public static class EmulatedAccumulatorGemm
         }
     }
 
-    private static void Band(float[] a, float[] b, float[] c, int m, int n, int k, LowPrecisionAdder adder, AccumulationOrder order,
+    /// <summary>The exact path over rows [r0, r1) x columns [c0, c1): 4 x 8 tiles of <see cref="LowPrecisionAdder"/> lanes, then the reference.</summary>
+    private static void ExactBand(float[] a, float[] b, float[] c, int m, int n, int k, LowPrecisionAdder adder, AccumulationOrder order,
         int r0, int r1, int c0, int c1)
     {
         Span<uint> words = stackalloc uint[Rows * Lanes];
-        var fast = order.Kind != AccumulationOrderKind.Pairwise ? Float32LaneRounding.TryCreate(adder) : null;
         var tree = order.Kind == AccumulationOrderKind.Pairwise ? new Vector512<double>[Rows * Math.Max(1, k)] : null;
-        int fastEnd = c0;
-        if (fast is not null)
-        {
-            // 16-column panels of B packed contiguously (k x 16) and reused by every row group: B's row stride would
-            // otherwise map each step to the same cache sets.
-            var panel = new float[Math.Max(1, k) * 16];
-            for (; fastEnd + 16 <= c1; fastEnd += 16)
-            {
-                for (int t = 0; t < k; t++) Array.Copy(b, t * n + fastEnd, panel, t * 16, 16);
-                for (int i0 = r0; i0 < r1; i0 += Rows)
-                {
-                    int i1 = Math.Min(i0 + 1, m - 1), i2 = Math.Min(i0 + 2, m - 1), i3 = Math.Min(i0 + 3, m - 1);
-                    var (s0, s1, s2, s3) = order.Kind == AccumulationOrderKind.Sequential
-                        ? FastSequential(a, panel, k, fast, i0, i1, i2, i3)
-                        : FastChunked(a, panel, k, fast, order.ChunkSize, i0, i1, i2, i3);
-                    s0.CopyTo(c, i0 * n + fastEnd);
-                    if (i0 + 1 < r1) s1.CopyTo(c, (i0 + 1) * n + fastEnd);
-                    if (i0 + 2 < r1) s2.CopyTo(c, (i0 + 2) * n + fastEnd);
-                    if (i0 + 3 < r1) s3.CopyTo(c, (i0 + 3) * n + fastEnd);
-                }
-            }
-        }
         for (int i0 = r0; i0 < r1; i0 += Rows)
         {
-            int j0 = fastEnd;
+            int j0 = c0;
             for (; j0 + Lanes <= c1; j0 += Lanes)
             {
                 Span<int> rows = [Math.Min(i0, m - 1), Math.Min(i0 + 1, m - 1), Math.Min(i0 + 2, m - 1), Math.Min(i0 + 3, m - 1)];
@@ -115,61 +121,6 @@ public static class EmulatedAccumulatorGemm
             for (int i = i0; i < Math.Min(r1, i0 + Rows); i++)
                 for (int j = j0; j < c1; j++) c[i * n + j] = (float)ReferenceElement(a, b, n, k, i, j, adder, order);
         }
-    }
-
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static unsafe (Vector512<float>, Vector512<float>, Vector512<float>, Vector512<float>) FastSequential(float[] a, float[] panel,
-        int k, Float32LaneRounding fast, int i0, int i1, int i2, int i3)
-    {
-        Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
-        fixed (float* pa = a, pp = panel)
-        {
-            float* a0 = pa + (long)i0 * k, a1 = pa + (long)i1 * k, a2 = pa + (long)i2 * k, a3 = pa + (long)i3 * k;
-            int t = 0;
-            var lc = fast.LaneConstants;
-            while (true)
-            {
-                // Call-free inner loop; it stops at the first step with a lane that needs the exact adder.
-                for (; t < k; t++)
-                {
-                    Vector512<float> bv = Vector512.Load(pp + t * 16);
-                    Vector512<float> n0 = Float32LaneRounding.Round(Vector512.FusedMultiplyAdd(Vector512.Create(a0[t]), bv, s0), lc, out var m0);
-                    Vector512<float> n1 = Float32LaneRounding.Round(Vector512.FusedMultiplyAdd(Vector512.Create(a1[t]), bv, s1), lc, out var m1);
-                    Vector512<float> n2 = Float32LaneRounding.Round(Vector512.FusedMultiplyAdd(Vector512.Create(a2[t]), bv, s2), lc, out var m2);
-                    Vector512<float> n3 = Float32LaneRounding.Round(Vector512.FusedMultiplyAdd(Vector512.Create(a3[t]), bv, s3), lc, out var m3);
-                    if (((m0 | m1) | (m2 | m3)) != Vector512<uint>.Zero) break;
-                    s0 = n0; s1 = n1; s2 = n2; s3 = n3;
-                }
-                if (t >= k) break;
-                Vector512<float> b1 = Vector512.Load(pp + t * 16);
-                s0 = fast.MultiplyAdd(s0, a0[t], b1);
-                s1 = fast.MultiplyAdd(s1, a1[t], b1);
-                s2 = fast.MultiplyAdd(s2, a2[t], b1);
-                s3 = fast.MultiplyAdd(s3, a3[t], b1);
-                t++;
-            }
-        }
-        return (s0, s1, s2, s3);
-    }
-
-    private static (Vector512<float>, Vector512<float>, Vector512<float>, Vector512<float>) FastChunked(float[] a, float[] panel,
-        int k, Float32LaneRounding fast, int chunk, int i0, int i1, int i2, int i3)
-    {
-        Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
-        for (int t0 = 0; t0 < k; t0 += chunk)
-        {
-            Vector512<float> p0 = default, p1 = default, p2 = default, p3 = default;
-            for (int t = t0; t < Math.Min(k, t0 + chunk); t++)
-            {
-                Vector512<float> bv = Vector512.Create(panel, t * 16);
-                p0 = Vector512.FusedMultiplyAdd(Vector512.Create(a[i0 * k + t]), bv, p0);
-                p1 = Vector512.FusedMultiplyAdd(Vector512.Create(a[i1 * k + t]), bv, p1);
-                p2 = Vector512.FusedMultiplyAdd(Vector512.Create(a[i2 * k + t]), bv, p2);
-                p3 = Vector512.FusedMultiplyAdd(Vector512.Create(a[i3 * k + t]), bv, p3);
-            }
-            s0 = fast.Add(s0, p0); s1 = fast.Add(s1, p1); s2 = fast.Add(s2, p2); s3 = fast.Add(s3, p3);
-        }
-        return (s0, s1, s2, s3);
     }
 
     private static void FillWords(LowPrecisionAdder adder, Span<uint> words, ReadOnlySpan<int> rows, int n, int k, int j0, int t)

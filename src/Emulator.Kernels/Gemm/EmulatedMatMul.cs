@@ -24,7 +24,7 @@ public static class EmulatedMatMul
         var c = new float[(long)m * n];
         LowPrecisionAdder? adder = options.CreateAdder();
         if (adder is null) Sgemm.Multiply(aq, bq, c, m, n, k, options.Threads);
-        else EmulatedAccumulatorGemm.Multiply(aq, bq, c, m, n, k, adder, options.Order ?? AccumulationOrder.Sequential, options.Threads);
+        else EmulatedAccumulatorGemm.MultiplyArrays(aq, bq, c, m, n, k, adder, options.Order ?? AccumulationOrder.Sequential, options.Threads);
         if (options.OutputFormat is { } output)
             for (int i = 0; i < c.Length; i++) c[i] = (float)output.Quantize(c[i], options.OutputRounding, i);
         return c;

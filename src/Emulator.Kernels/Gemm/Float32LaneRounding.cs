@@ -1,93 +1,128 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using Emulator.Formats;
 
 namespace Emulator.Kernels.Gemm;
 
 /// <summary>
-/// A fast form of <see cref="LowPrecisionAdder"/> for nearest-even accumulators that are subsets of float32 with at least
-/// two bits less precision (binary16, bfloat16, ...), when both addends are float32 (acc + a*b by one fma, or acc + a
-/// float32 chunk sum). s = RN_float32(exact) can differ from the exact value only below float32's grid, and the format's
-/// midpoints are float32 values, so RN_format(s) = RN_format(exact) unless s is exactly a midpoint. Lanes at a midpoint,
-/// in the format's subnormal range, non-finite or overflowing go to the exact adder; all others round s on its bits.
+/// The float32 form of <see cref="LowPrecisionAdder"/> for round-to-nearest (ties even, away or toward zero) and directed
+/// (toward zero, +infinity, -infinity) accumulators whose values, times a power-of-two scale sigma, are exactly the float32 values with the low D = 23 - mantissa bits zero
+/// (binary16, bfloat16, e5m2, e4m3, tf32, ...: signed, subnormals, a negative zero, p &lt;= 22, exponents inside float32's).
+/// sigma = 2^(-126 - emin) maps the format's smallest normal to float32's, so its subnormal step becomes 2^(-149 + D) and
+/// rounding to the format is rounding the float32 bit pattern to a multiple of 2^D, across the subnormal range too.
+/// <para>
+/// One step: s = fma(a', b', acc') is the exact scaled sum rounded once to float32; s can differ from the exact value x
+/// only below float32's grid, and the format's grid points and midpoints are float32 values, so round(s) = round(x) unless
+/// s is exactly a midpoint (nearest modes) or a grid point (directed modes). Other lanes: r = (s + 2^(D-1)) with the low D
+/// bits cleared (every nearest mode agrees), or s plus the directed mode's sign-dependent increment, cleared. A special
+/// lane goes to <see cref="FixTie"/>: the exact sum's side of s from a double TwoSum, then s moved one float32 step toward
+/// it (no longer special, same rounding as x) or, when x = s, the mode's tie rule (or s itself). Results above the format's maximum (overflow, Inf, NaN) are caught per tile and recomputed exactly.
+/// </para>
 /// </summary>
 internal sealed class Float32LaneRounding
 {
-    private readonly uint _d, _half, _lowMask, _maxBits, _minNormalBits;
-    private readonly LowPrecisionAdder _adder;
-
     private Float32LaneRounding(LowPrecisionAdder adder)
     {
         var f = adder.Format;
-        _adder = adder;
-        _d = (uint)(23 - f.MantissaBits);
-        _half = 1u << (int)(_d - 1);
-        _lowMask = (1u << (int)_d) - 1;
-        _maxBits = BitConverter.SingleToUInt32Bits((float)f.MaxFinite);
-        _minNormalBits = BitConverter.SingleToUInt32Bits((float)f.MinNormal);
+        Adder = adder;
+        D = 23 - f.MantissaBits;
+        Half = 1u << (D - 1);
+        LowMask = (1u << D) - 1;
+        ScaleExponent = 126 + f.MinExponent;
+        ScaleA = MathF.ScaleB(1f, -(ScaleExponent / 2));
+        ScaleB = MathF.ScaleB(1f, -(ScaleExponent - ScaleExponent / 2));
+        Sigma = MathF.ScaleB(1f, -ScaleExponent);
+        // Inputs whose scaled value would be a float32 subnormal lose bits: such rows and columns take the exact path.
+        TinyA = ScaleExponent / 2 == 0 ? 0f : MathF.ScaleB(1f, -126 + ScaleExponent / 2);
+        TinyB = ScaleExponent - ScaleExponent / 2 == 0 ? 0f : MathF.ScaleB(1f, -126 + ScaleExponent - ScaleExponent / 2);
+        MaxBits = BitConverter.SingleToUInt32Bits((float)Math.ScaleB(f.MaxFinite, -ScaleExponent));
+        Mode = adder.Rounding.Mode;
+        Nearest = Mode is RoundingMode.NearestEven or RoundingMode.NearestAway or RoundingMode.NearestZero;
+        Bias = Nearest ? Half : 0u;
+        _incrementPositive = Nearest ? Half : Mode == RoundingMode.TowardPositive ? LowMask : 0u;
+        _incrementNegative = Nearest ? Half : Mode == RoundingMode.TowardNegative ? LowMask : 0u;
     }
+
+    private readonly uint _incrementPositive, _incrementNegative;
+
+    /// <summary>The exact adder this is a fast form of.</summary>
+    public LowPrecisionAdder Adder { get; }
+
+    /// <summary>Discarded float32 bits (23 - mantissa bits, at least 2).</summary>
+    public int D { get; }
+
+    /// <summary>2^(D-1): the nearest-rounding increment.</summary>
+    public uint Half { get; }
+
+    /// <summary>2^D - 1.</summary>
+    public uint LowMask { get; }
+
+    /// <summary>log2 of 1/sigma: accumulator values are held as value * 2^-ScaleExponent.</summary>
+    public int ScaleExponent { get; }
+
+    /// <summary>Factors applied to A and B (their product is sigma) for the sequential order.</summary>
+    public float ScaleA { get; }
+
+    /// <summary>See <see cref="ScaleA"/>.</summary>
+    public float ScaleB { get; }
+
+    /// <summary>2^-ScaleExponent.</summary>
+    public float Sigma { get; }
+
+    /// <summary>Nonzero |a| below this loses bits when scaled by <see cref="ScaleA"/> (0: no scaling).</summary>
+    public float TinyA { get; }
+
+    /// <summary>Nonzero |b| below this loses bits when scaled by <see cref="ScaleB"/> (0: no scaling).</summary>
+    public float TinyB { get; }
+
+    /// <summary>Bits of the scaled maximum finite value: a magnitude above it needs the exact adder.</summary>
+    public uint MaxBits { get; }
+
+    /// <summary>The rounding mode (a nearest or directed mode).</summary>
+    public RoundingMode Mode { get; }
+
+    /// <summary>Whether the mode rounds to nearest (else it is directed).</summary>
+    public bool Nearest { get; }
+
+    /// <summary>What the kernels add to s before looking at the low bits: 2^(D-1) for nearest modes, 0 for directed ones.</summary>
+    public uint Bias { get; }
 
     /// <summary>The fast form, or null when the adder's format or rounding does not qualify.</summary>
     public static Float32LaneRounding? TryCreate(LowPrecisionAdder adder)
     {
         var f = adder.Format;
-        bool ok = adder.Rounding.Mode == RoundingMode.NearestEven && f.Signed && f.Subnormals && f.HasNegativeZero
-            && f.MantissaBits <= 21 && f.MinExponent >= -126 && f.MaxFinite <= float.MaxValue
-            && f.MinSubnormal >= Math.ScaleB(1.0, -149) && (double)(float)f.MaxFinite == f.MaxFinite;
+        bool ok = adder.Rounding.Mode is RoundingMode.NearestEven or RoundingMode.NearestAway or RoundingMode.NearestZero
+                or RoundingMode.TowardZero or RoundingMode.TowardPositive or RoundingMode.TowardNegative
+            && f.Signed && f.Subnormals && f.HasNegativeZero && f.MantissaBits <= 21 && f.MinExponent >= -126
+            && f.MaxFinite <= float.MaxValue && (double)(float)f.MaxFinite == f.MaxFinite
+            && f.MinSubnormal == Math.ScaleB(1.0, f.MinExponent - f.MantissaBits);
         return ok ? new Float32LaneRounding(adder) : null;
     }
 
-    /// <summary>round(acc + a * b) for 16 lanes; a is the same for all lanes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector512<float> MultiplyAdd(Vector512<float> acc, float a, Vector512<float> b)
+    /// <summary>
+    /// The correct result (scaled bits) of a special lane: its float32 sum <paramref name="sBits"/> = fma(a, b, acc) is a
+    /// midpoint of the format (nearest modes) or on its grid (directed modes). Decides from the exact acc + a * b (a double
+    /// product is exact, TwoSum gives the rest): when it differs from s, s moved one float32 step toward it is no longer
+    /// special and rounds like it; when it equals s, the mode's tie rule (nearest) or s itself (directed).
+    /// </summary>
+    public uint FixTie(float acc, float a, float b, uint sBits)
     {
-        Vector512<float> s = Vector512.FusedMultiplyAdd(Vector512.Create(a), b, acc);
-        Vector512<float> r = Round(s, new Constants(this), out Vector512<uint> special);
-        if (special != Vector512<uint>.Zero) r = Exact(r, special, acc, a, b);
-        return r;
+        double p = (double)a * b, sd = acc + p;
+        if (!double.IsFinite(sd)) return sBits & ~LowMask; // non-finite lanes are recomputed exactly later
+        double bb = sd - acc, e = (acc - (sd - bb)) + (p - bb);
+        double s = BitConverter.UInt32BitsToSingle(sBits);
+        int side = sd > s ? 1 : sd < s ? -1 : e > 0 ? 1 : e < 0 ? -1 : 0; // sign of x - s
+        if (side == 0)
+            return Mode switch
+            {
+                RoundingMode.NearestEven => (sBits + Half - 1 + ((sBits >> D) & 1)) & ~LowMask,
+                RoundingMode.NearestAway => (sBits + Half) & ~LowMask,
+                RoundingMode.NearestZero => (sBits + Half - 1) & ~LowMask,
+                _ => sBits,
+            };
+        uint moved = s == 0 ? (side > 0 ? 1u : 0x8000_0001u) // one step off zero, on x's side
+            : (side > 0) == (s > 0) ? sBits + 1 : sBits - 1;  // one step in magnitude toward x
+        return RoundBits(moved);
     }
 
-    /// <summary>round(acc + x) for 16 lanes of float32 addends.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector512<float> Add(Vector512<float> acc, Vector512<float> x)
-    {
-        Vector512<float> s = acc + x;
-        Vector512<float> r = Round(s, new Constants(this), out Vector512<uint> special);
-        if (special != Vector512<uint>.Zero) r = Exact(r, special, acc, 1f, x);
-        return r;
-    }
-
-    /// <summary>The constants of <see cref="Round(Vector512{float}, in Constants, out Vector512{uint})"/>, held in registers by hot loops.</summary>
-    public readonly struct Constants(Float32LaneRounding f)
-    {
-        public readonly Vector512<uint> LowMask = Vector512.Create(f._lowMask), Half = Vector512.Create(f._half),
-            HalfMinusOne = Vector512.Create(f._half - 1), Max = Vector512.Create(f._maxBits), MinNormalMinusOne = Vector512.Create(f._minNormalBits - 1);
-        public readonly int Shift = (int)f._d;
-    }
-
-    /// <summary>The constants for hot loops.</summary>
-    public Constants LaneConstants => new(this);
-
-    /// <summary>Fast rounding of s with the constants in registers; lanes in <paramref name="special"/> need the exact adder.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Round(Vector512<float> s, in Constants c, out Vector512<uint> special)
-    {
-        Vector512<uint> bits = s.AsUInt32();
-        Vector512<uint> mag = bits & Vector512.Create(0x7FFF_FFFFu);
-        Vector512<uint> odd = Vector512.ShiftRightLogical(mag, c.Shift) & Vector512<uint>.One;
-        Vector512<uint> r = Vector512.AndNot(mag + c.HalfMinusOne + odd, c.LowMask);
-        special = Vector512.Equals(mag & c.LowMask, c.Half) | Vector512.GreaterThan(r, c.Max)
-            | Vector512.LessThan(mag - Vector512<uint>.One, c.MinNormalMinusOne);
-        return (r | (bits & Vector512.Create(0x8000_0000u))).AsSingle();
-    }
-
-    private Vector512<float> Exact(Vector512<float> r, Vector512<uint> special, Vector512<float> acc, float a, Vector512<float> b)
-    {
-        Span<float> lanes = stackalloc float[16];
-        r.CopyTo(lanes);
-        ulong mask = special.ExtractMostSignificantBits();
-        for (int l = 0; l < 16; l++)
-            if (((mask >> l) & 1) != 0) lanes[l] = (float)_adder.Add(acc[l], (double)a * b[l], 0u);
-        return Vector512.Create<float>(lanes);
-    }
+    /// <summary>Rounds float32 bits that are neither a grid point nor a midpoint to the format (scaled bits).</summary>
+    private uint RoundBits(uint bits) => (bits + ((int)bits < 0 ? _incrementNegative : _incrementPositive)) & ~LowMask;
 }

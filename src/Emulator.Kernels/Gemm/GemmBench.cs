@@ -27,17 +27,23 @@ public static class GemmBench
     /// <param name="threads">Worker threads (1..1024).</param>
     /// <param name="sizes">Square sizes, each 1..8192 (default 256, 1024, 2048).</param>
     /// <param name="progress">Optional progress sink (one line per record).</param>
-    public static IReadOnlyList<GemmBenchRecord> Run(int threads, IReadOnlyList<int>? sizes = null, Action<string>? progress = null)
+    /// <param name="kernels">Optional kernel names to measure (sgemm is always measured, as the baseline); null: all.</param>
+    public static IReadOnlyList<GemmBenchRecord> Run(int threads, IReadOnlyList<int>? sizes = null, Action<string>? progress = null,
+        IReadOnlyCollection<string>? kernels = null)
     {
         GemmChecks.Threads(threads);
+        if (kernels is not null)
+            foreach (string name in kernels)
+                if (!KernelNames.Contains(name, StringComparer.OrdinalIgnoreCase))
+                    throw new ArgumentException($"kernel '{name}' is unknown; valid: {string.Join(", ", KernelNames)}", nameof(kernels));
         sizes ??= [256, 1024, 2048];
         foreach (int s in sizes)
             if (s is < 1 or > 8192) throw new ArgumentOutOfRangeException(nameof(sizes), s, "each size must be in 1..8192");
         var records = new List<GemmBenchRecord>();
         foreach (int size in sizes)
         {
-            var kernels = Kernels().ToList();
-            var runs = kernels.Select(k => k.Prepare(size, threads)).ToList();
+            var selected = Kernels().Where(k => kernels is null || k.Name == "sgemm" || kernels.Contains(k.Name, StringComparer.OrdinalIgnoreCase)).ToList();
+            var runs = selected.Select(k => k.Prepare(size, threads)).ToList();
             // Warm-up: enough calls for tier-1 code of the hot loops (fewer for large sizes).
             double flops = 2.0 * size * size * size;
             int warm = flops < 1e8 ? 20 : 2;
@@ -66,14 +72,17 @@ public static class GemmBench
                 Array.Sort(times[j]);
                 double share = Math.Clamp(shares[j][reps / 2], 0.01, 1.0);
                 double gflops = flops / times[j][reps / 2] / 1e9, best = flops / times[j][0] / 1e9;
-                if (kernels[j].Name == "sgemm") sgemm = gflops;
-                var rec = new GemmBenchRecord(kernels[j].Name, size, size, size, threads, gflops, gflops / sgemm, best, share);
+                if (selected[j].Name == "sgemm") sgemm = gflops;
+                var rec = new GemmBenchRecord(selected[j].Name, size, size, size, threads, gflops, gflops / sgemm, best, share);
                 records.Add(rec);
                 progress?.Invoke(rec.ToString());
             }
         }
         return records;
     }
+
+    /// <summary>The names of the measured kernels.</summary>
+    public static IReadOnlyList<string> KernelNames { get; } = Kernels().Select(k => k.Name).ToArray();
 
     private static float[] RandomFloats(int count, int seed)
     {
@@ -176,11 +185,15 @@ public static class GemmBench
             var c = new float[s * s];
             return () => BlockScaledGemm.Multiply(a, b, c, t);
         });
-        yield return new Kernel("binary16-accumulator", (s, t) =>
-        {
-            float[] a = RandomFloats(s * s, 13), b = RandomFloats(s * s, 14), c = new float[s * s];
-            var adder = new LowPrecisionAdder((Emulator.Formats.FloatFormat)Emulator.Formats.FormatRegistry.Default.GetScalar("binary16"), default);
-            return () => EmulatedAccumulatorGemm.Multiply(a, b, c, s, s, s, adder, AccumulationOrder.Sequential, t);
-        });
+        yield return Accumulator("binary16-accumulator", "binary16", AccumulationOrder.Sequential);
+        yield return Accumulator("bfloat16-accumulator", "bfloat16", AccumulationOrder.Sequential);
+        yield return Accumulator("binary16-chunked32", "binary16", AccumulationOrder.Chunked(32));
     }
+
+    private static Kernel Accumulator(string name, string format, AccumulationOrder order) => new(name, (s, t) =>
+    {
+        float[] a = RandomFloats(s * s, 13), b = RandomFloats(s * s, 14), c = new float[s * s];
+        var adder = new LowPrecisionAdder((Emulator.Formats.FloatFormat)Emulator.Formats.FormatRegistry.Default.GetScalar(format), default);
+        return () => EmulatedAccumulatorGemm.MultiplyArrays(a, b, c, s, s, s, adder, order, t);
+    });
 }

@@ -10,7 +10,9 @@ namespace Emulator.Kernels.Gemm;
 /// (round-to-odd to 53 bits), which keeps every rounding decision of the format as long as its precision p satisfies
 /// p + 2 &lt;= 53 (and p + N + 1 &lt;= 53 for stochastic rounding with N random bits: floor(nu * 2^N) is a truncation to
 /// p + N bits). The reference path is <see cref="FloatFormat.Encode(double, in RoundingOptions, uint)"/> and Decode; the
-/// Vector512 path computes the same value and hands rare lanes (non-finite, overflow) to the reference.
+/// Vector512 path computes the same value and hands rare lanes (non-finite, overflow) to the reference. A NaN sum is
+/// encoded as <see cref="double.NaN"/> whatever NaN the hardware propagated (the sign and payload of a NaN sum depend
+/// on operand order, which the JIT may swap), so results stay deterministic.
 /// </summary>
 public sealed class LowPrecisionAdder
 {
@@ -57,6 +59,7 @@ public sealed class LowPrecisionAdder
     public double Add(double u, double v, uint randomWord)
     {
         double s = u + v;
+        if (double.IsNaN(s)) s = double.NaN; // which operand's NaN the hardware returns is not specified: one NaN for all
         if (double.IsFinite(s))
         {
             double b = s - u;
@@ -159,7 +162,7 @@ public sealed class LowPrecisionAdder
         for (int l = 0; l < 8; l++)
             if (((lanes >> l) & 1) != 0)
             {
-                double input = double.IsFinite(s[l]) ? x[l] : s[l];
+                double input = double.IsFinite(s[l]) ? x[l] : double.IsNaN(s[l]) ? double.NaN : s[l];
                 r[l] = Format.Decode(Format.Encode(input, _rounding, IsStochastic ? words[l] : 0u));
             }
         return Vector512.Create<double>(r);

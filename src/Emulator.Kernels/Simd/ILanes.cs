@@ -46,8 +46,12 @@ internal interface ILanes<TSelf> where TSelf : struct, ILanes<TSelf>
     static abstract TSelf Select(TSelf mask, TSelf whenTrue, TSelf whenFalse);
     static abstract bool Any(TSelf mask);
     static abstract int CountTrue(TSelf mask);
+    /// <summary>Bit l set when lane l of the mask is true.</summary>
+    static abstract ulong MaskBits(TSelf mask);
 
     static abstract TSelf MultiplyF(TSelf a, TSelf b);
+    /// <summary>a * b + c as float32, rounded once (fused multiply-add).</summary>
+    static abstract TSelf FusedMultiplyAddF(TSelf a, TSelf b, TSelf c);
     static abstract TSelf SubtractF(TSelf a, TSelf b);
     static abstract TSelf GreaterThanF(TSelf a, TSelf b);
     static abstract TSelf GreaterThanOrEqualF(TSelf a, TSelf b);

@@ -37,7 +37,9 @@ internal readonly struct Lanes1 : ILanes<Lanes1>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 Select(Lanes1 mask, Lanes1 whenTrue, Lanes1 whenFalse) => new((mask.V & whenTrue.V) | (~mask.V & whenFalse.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Lanes1 mask) => mask.V != 0;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int CountTrue(Lanes1 mask) => (int)(mask.V >> 31);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong MaskBits(Lanes1 mask) => mask.V >> 31;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 MultiplyF(Lanes1 a, Lanes1 b) => Of(F(a) * F(b));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 FusedMultiplyAddF(Lanes1 a, Lanes1 b, Lanes1 c) => Of(MathF.FusedMultiplyAdd(F(a), F(b), F(c)));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 SubtractF(Lanes1 a, Lanes1 b) => Of(F(a) - F(b));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 GreaterThanF(Lanes1 a, Lanes1 b) => Mask(F(a) > F(b));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 GreaterThanOrEqualF(Lanes1 a, Lanes1 b) => Mask(F(a) >= F(b));

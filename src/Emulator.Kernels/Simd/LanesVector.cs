@@ -56,7 +56,9 @@ internal readonly struct LanesVector : ILanes<LanesVector>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static LanesVector Select(LanesVector mask, LanesVector whenTrue, LanesVector whenFalse) => new(Vector.ConditionalSelect(mask.V, whenTrue.V, whenFalse.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(LanesVector mask) => mask.V != Vector<uint>.Zero;
     public static int CountTrue(LanesVector mask) { int c = 0; for (int k = 0; k < Count; k++) c += (int)(mask.V[k] >> 31); return c; }
+    public static ulong MaskBits(LanesVector mask) { ulong b = 0; for (int k = 0; k < Count; k++) b |= (ulong)(mask.V[k] >> 31) << k; return b; }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static LanesVector MultiplyF(LanesVector a, LanesVector b) => new(Vector.AsVectorUInt32(Vector.AsVectorSingle(a.V) * Vector.AsVectorSingle(b.V)));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static LanesVector FusedMultiplyAddF(LanesVector a, LanesVector b, LanesVector c) => new(Vector.AsVectorUInt32(Vector.FusedMultiplyAdd(Vector.AsVectorSingle(a.V), Vector.AsVectorSingle(b.V), Vector.AsVectorSingle(c.V))));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static LanesVector SubtractF(LanesVector a, LanesVector b) => new(Vector.AsVectorUInt32(Vector.AsVectorSingle(a.V) - Vector.AsVectorSingle(b.V)));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static LanesVector GreaterThanF(LanesVector a, LanesVector b) => new(Vector.AsVectorUInt32(Vector.GreaterThan(Vector.AsVectorSingle(a.V), Vector.AsVectorSingle(b.V))));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static LanesVector GreaterThanOrEqualF(LanesVector a, LanesVector b) => new(Vector.AsVectorUInt32(Vector.GreaterThanOrEqual(Vector.AsVectorSingle(a.V), Vector.AsVectorSingle(b.V))));

@@ -1,0 +1,265 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Emulator.Formats;
+using Emulator.Kernels.Simd;
+
+namespace Emulator.Kernels.Gemm;
+
+/// <summary>
+/// The blocked driver of the float32-lane accumulator (sequential and chunked orders): per thread band of C, K in blocks
+/// of <see cref="KC"/> (the accumulator state is exact, so blocking never changes bits), B packed into 16-column panels and
+/// A into 8-row panels (scaled by <see cref="Float32LaneRounding.ScaleB"/> and <see cref="Float32LaneRounding.ScaleA"/> for the
+/// sequential order), then <see cref="NarrowAccumulatorKernel"/> on every 8 x 16 tile (Vector512, Vector256 or scalar lanes).
+/// Tiles whose kernel saw a value beyond the format's range, or whose rows / columns hold inputs that do not scale exactly,
+/// are reported to the caller for the exact path.
+/// </summary>
+internal static unsafe class NarrowAccumulatorDriver
+{
+    private const int MR = NarrowAccumulatorKernel.MR, NR = NarrowAccumulatorKernel.NR, KC = 256, MC = 128;
+
+    /// <summary>Computes the band rows [r0, r1) x columns [c0, c1) of C; returns the tiles (row0, row1, col0, col1) to redo exactly.</summary>
+    public static List<(int R0, int R1, int C0, int C1)> Band(float[] a, float[] b, float[] c, int n, int k, Float32LaneRounding plan,
+        AccumulationOrder order, int r0, int r1, int c0, int c1)
+    {
+        var redo = new List<(int, int, int, int)>();
+        if (r0 >= r1 || c0 >= c1) return redo;
+        bool chunked = order.Kind == AccumulationOrderKind.Chunked;
+        int tilesI = (r1 - r0 + MR - 1) / MR, tilesJ = (c1 - c0 + NR - 1) / NR;
+        var bad = new bool[tilesI * tilesJ];
+        if (!chunked) MarkInexactScaling(a, b, n, k, plan, r0, r1, c0, c1, bad, tilesJ);
+        bool[] inRange = chunked ? new bool[bad.Length] : ProvenInRange(a, b, n, k, plan, r0, r1, c0, c1, tilesJ);
+        float* acc = (float*)NativeMemory.AlignedAlloc((nuint)tilesI * (nuint)tilesJ * MR * NR * sizeof(float), 64);
+        float* partial = chunked ? (float*)NativeMemory.AlignedAlloc((nuint)tilesI * (nuint)tilesJ * MR * NR * sizeof(float), 64) : null;
+        int kcMax = Math.Min(KC, Math.Max(1, k));
+        float* packA = (float*)NativeMemory.AlignedAlloc((nuint)(MC * kcMax * sizeof(float)), 64);
+        float* packB = (float*)NativeMemory.AlignedAlloc((nuint)tilesJ * (nuint)(NR * kcMax * sizeof(float)), 64);
+        try
+        {
+            NativeMemory.Clear(acc, (nuint)tilesI * (nuint)tilesJ * MR * NR * sizeof(float));
+            if (partial != null) NativeMemory.Clear(partial, (nuint)tilesI * (nuint)tilesJ * MR * NR * sizeof(float));
+            float sa = chunked ? 1f : plan.ScaleA, sb = chunked ? 1f : plan.ScaleB;
+            for (int pc = 0; pc < k; pc += KC)
+            {
+                int kc = Math.Min(KC, k - pc);
+                for (int tj = 0; tj < tilesJ; tj++) PackB(b, n, pc, kc, c0 + tj * NR, Math.Min(NR, c1 - c0 - tj * NR), sb, packB + (long)tj * kc * NR);
+                for (int ic = r0; ic < r1; ic += MC)
+                {
+                    int mc = Math.Min(MC, r1 - ic);
+                    for (int ir = 0; ir < mc; ir += MR) PackA(a, k, ic + ir, Math.Min(MR, mc - ir), pc, kc, sa, packA + ir * kc);
+                    for (int tj = 0; tj < tilesJ; tj++)
+                        for (int ir = 0; ir < mc; ir += MR)
+                        {
+                            int tile = ((ic - r0 + ir) / MR) * tilesJ + tj;
+                            float* at = acc + (long)tile * MR * NR;
+                            float* pt = partial == null ? null : partial + (long)tile * MR * NR;
+                            bad[tile] |= Tile(kc, packA + ir * kc, packB + (long)tj * kc * NR, at, pt, plan, chunked, inRange[tile], pc, order.ChunkSize, k);
+                        }
+                }
+            }
+            float scale = MathF.ScaleB(1f, plan.ScaleExponent);
+            for (int ti = 0; ti < tilesI; ti++)
+                for (int tj = 0; tj < tilesJ; tj++)
+                {
+                    int i0 = r0 + ti * MR, j0 = c0 + tj * NR, i1 = Math.Min(r1, i0 + MR), j1 = Math.Min(c1, j0 + NR);
+                    if (bad[ti * tilesJ + tj]) { redo.Add((i0, i1, j0, j1)); continue; }
+                    float* at = acc + (long)(ti * tilesJ + tj) * MR * NR;
+                    for (int i = i0; i < i1; i++)
+                    {
+                        if (j1 - j0 == NR && Vector512.IsHardwareAccelerated)
+                            fixed (float* pc = &c[(long)i * n + j0]) (Vector512.Load(at + (i - i0) * NR) * scale).Store(pc);
+                        else
+                            for (int j = j0; j < j1; j++) c[(long)i * n + j] = at[(i - i0) * NR + (j - j0)] * scale;
+                    }
+                }
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(acc);
+            if (partial != null) NativeMemory.AlignedFree(partial);
+            NativeMemory.AlignedFree(packA);
+            NativeMemory.AlignedFree(packB);
+        }
+        return redo;
+    }
+
+    private static bool Tile(int kc, float* a, float* b, float* acc, float* partial, Float32LaneRounding plan, bool chunked, bool inRange,
+        int t0, int chunk, int k) => plan.Mode switch
+    {
+        RoundingMode.TowardZero => Width<NarrowAccumulatorKernel.TowardZeroRule>(kc, a, b, acc, partial, plan, chunked, inRange, t0, chunk, k),
+        RoundingMode.TowardPositive => Width<NarrowAccumulatorKernel.TowardPositiveRule>(kc, a, b, acc, partial, plan, chunked, inRange, t0, chunk, k),
+        RoundingMode.TowardNegative => Width<NarrowAccumulatorKernel.TowardNegativeRule>(kc, a, b, acc, partial, plan, chunked, inRange, t0, chunk, k),
+        _ => Width<NarrowAccumulatorKernel.NearestRule>(kc, a, b, acc, partial, plan, chunked, inRange, t0, chunk, k),
+    };
+
+    private static bool Width<TRule>(int kc, float* a, float* b, float* acc, float* partial, Float32LaneRounding plan, bool chunked, bool inRange,
+        int t0, int chunk, int k) where TRule : struct, NarrowAccumulatorKernel.INarrowRule
+    {
+        if (Vector512.IsHardwareAccelerated) return Run<Lanes512, TRule>(kc, a, b, acc, partial, plan, chunked, inRange, t0, chunk, k);
+        if (Vector256.IsHardwareAccelerated) return Run<Lanes256, TRule>(kc, a, b, acc, partial, plan, chunked, inRange, t0, chunk, k);
+        return Run<Lanes1, TRule>(kc, a, b, acc, partial, plan, chunked, inRange, t0, chunk, k);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Run<TV, TRule>(int kc, float* a, float* b, float* acc, float* partial, Float32LaneRounding plan, bool chunked, bool inRange,
+        int t0, int chunk, int k) where TV : struct, ILanes<TV> where TRule : struct, NarrowAccumulatorKernel.INarrowRule
+    {
+        bool bad = false;
+        for (int j = 0; j < NR; j += TV.Count)
+            bad |= chunked ? NarrowAccumulatorKernel.Chunked<TV, TRule>(kc, a, b, acc, partial, j, t0, chunk, k, plan)
+                : inRange ? NarrowAccumulatorKernel.Sequential<TV, NarrowAccumulatorKernel.Bounded, TRule>(kc, a, b, acc, j, plan)
+                : NarrowAccumulatorKernel.Sequential<TV, NarrowAccumulatorKernel.Tracked, TRule>(kc, a, b, acc, j, plan);
+        return bad;
+    }
+
+    /// <summary>
+    /// Tiles where no accumulator can leave the format's range: |acc| never exceeds k * max|a| * max|b| grown by the
+    /// relative rounding error (1 + u) per step (at most exp(k u)) plus k subnormal steps (grown alike), so a bound below
+    /// the maximum finite value proves it (NaN or infinite inputs fail the test).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool[] ProvenInRange(float[] a, float[] b, int n, int k, Float32LaneRounding plan, int r0, int r1, int c0, int c1, int tilesJ)
+    {
+        int tilesI = (r1 - r0 + MR - 1) / MR;
+        var rowMax = new float[tilesI];
+        var colMax = new float[tilesJ];
+        for (int i = r0; i < r1; i++) rowMax[(i - r0) / MR] = MaxAbs(a.AsSpan(i * k, k), rowMax[(i - r0) / MR]);
+        var col = new float[c1 - c0];
+        for (int t = 0; t < k; t++)
+        {
+            ReadOnlySpan<float> row = b.AsSpan(t * n + c0, c1 - c0);
+            int j = 0;
+            if (Vector256.IsHardwareAccelerated)
+                for (; j + 8 <= row.Length; j += 8)
+                {
+                    var x = Vector256.Create(row.Slice(j, 8));
+                    var m = Vector256.Create(col.AsSpan(j, 8));
+                    // NaN anywhere in a column keeps the column NaN (a NaN input fails the bound).
+                    var nan = ~Vector256.Equals(x, x) | ~Vector256.Equals(m, m);
+                    Vector256.ConditionalSelect(nan, Vector256.Create(float.NaN), Vector256.Max(m, Vector256.Abs(x))).CopyTo(col.AsSpan(j, 8));
+                }
+            for (; j < row.Length; j++) col[j] = MaxOrNaN(col[j], MathF.Abs(row[j]));
+        }
+        for (int j = 0; j < col.Length; j++) colMax[j / NR] = MaxOrNaN(colMax[j / NR], col[j]);
+        var f = plan.Adder.Format;
+        // One rounding moves |acc| away from zero by at most a relative 2^-p (nearest) or 2^(1-p) (directed), or by a
+        // subnormal step; (1 + u)^k <= exp(k u); 1% covers the double arithmetic of the bound itself.
+        double u = Math.ScaleB(1.0, -(f.MantissaBits + 1)) * (plan.Nearest ? 1 : 2);
+        double growth = Math.Exp(k * u) * 1.01, slack = k * f.MinSubnormal * growth;
+        var result = new bool[tilesI * tilesJ];
+        for (int ti = 0; ti < tilesI; ti++)
+            for (int tj = 0; tj < tilesJ; tj++)
+                result[ti * tilesJ + tj] = (double)k * rowMax[ti] * colMax[tj] * growth + slack < f.MaxFinite;
+        return result;
+    }
+
+    private static float MaxOrNaN(float x, float y) => float.IsNaN(x) || float.IsNaN(y) ? float.NaN : Math.Max(x, y);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float MaxAbs(ReadOnlySpan<float> x, float start)
+    {
+        float m = start;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && i + 8 <= x.Length)
+        {
+            var v = Vector256<float>.Zero;
+            var nan = Vector256<float>.Zero;
+            for (; i + 8 <= x.Length; i += 8)
+            {
+                var y = Vector256.Create(x.Slice(i, 8));
+                v = Vector256.Max(v, Vector256.Abs(y));
+                nan |= ~Vector256.Equals(y, y);
+            }
+            if (nan != Vector256<float>.Zero) return float.NaN;
+            for (int l = 0; l < 8; l++) m = MaxOrNaN(m, v[l]);
+        }
+        for (; i < x.Length; i++) m = MaxOrNaN(m, MathF.Abs(x[i]));
+        return m;
+    }
+
+    /// <summary>Rows i0.. (rows of them, zero padded to MR) and columns p0..p0+kc of A, times scale: dst[p * MR + r].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackA(float[] a, int k, int i0, int rows, int p0, int kc, float scale, float* dst)
+    {
+        fixed (float* pa = a)
+        {
+            if (rows == MR)
+            {
+                float* s0 = pa + (long)i0 * k + p0;
+                for (int p = 0; p < kc; p++, dst += MR)
+                {
+                    float* s = s0 + p;
+                    dst[0] = s[0] * scale; dst[1] = s[k] * scale; dst[2] = s[2 * k] * scale; dst[3] = s[3 * k] * scale;
+                    dst[4] = s[4 * k] * scale; dst[5] = s[5 * k] * scale; dst[6] = s[6 * k] * scale; dst[7] = s[7 * k] * scale;
+                }
+                return;
+            }
+            for (int r = 0; r < MR; r++)
+            {
+                float* src = pa + (long)(i0 + r) * k + p0;
+                if (r < rows) for (int p = 0; p < kc; p++) dst[p * MR + r] = src[p] * scale;
+                else for (int p = 0; p < kc; p++) dst[p * MR + r] = 0f;
+            }
+        }
+    }
+
+    /// <summary>Rows p0..p0+kc and columns j0.. (cols of them, zero padded to NR) of B, times scale: dst[p * NR + c].</summary>
+    private static void PackB(float[] b, int n, int p0, int kc, int j0, int cols, float scale, float* dst)
+    {
+        fixed (float* pb = b)
+            for (int p = 0; p < kc; p++)
+            {
+                float* src = pb + (long)(p0 + p) * n + j0;
+                float* d = dst + p * NR;
+                if (cols == NR && Vector512.IsHardwareAccelerated) (Vector512.Load(src) * scale).Store(d);
+                else
+                {
+                    for (int cc = 0; cc < cols; cc++) d[cc] = src[cc] * scale;
+                    for (int cc = cols; cc < NR; cc++) d[cc] = 0f;
+                }
+            }
+    }
+
+    /// <summary>Marks tiles with a row of A or a column of B holding a nonzero input too small to scale exactly.</summary>
+    private static void MarkInexactScaling(float[] a, float[] b, int n, int k, Float32LaneRounding plan, int r0, int r1, int c0, int c1, bool[] bad, int tilesJ)
+    {
+        if (plan.TinyA > 0)
+            for (int i = r0; i < r1; i++)
+                if (HasTiny(a.AsSpan(i * k, k), plan.TinyA))
+                    for (int tj = 0; tj < tilesJ; tj++) bad[((i - r0) / MR) * tilesJ + tj] = true;
+        if (plan.TinyB > 0)
+        {
+            var tinyColumn = new bool[c1 - c0];
+            for (int t = 0; t < k; t++)
+            {
+                ReadOnlySpan<float> row = b.AsSpan(t * n + c0, c1 - c0);
+                if (!HasTiny(row, plan.TinyB)) continue;
+                for (int j = 0; j < row.Length; j++)
+                    if (row[j] != 0 && MathF.Abs(row[j]) < plan.TinyB) tinyColumn[j] = true;
+            }
+            for (int j = 0; j < tinyColumn.Length; j++)
+                if (tinyColumn[j])
+                    for (int ti = 0; ti < bad.Length / tilesJ; ti++) bad[ti * tilesJ + j / NR] = true;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool HasTiny(ReadOnlySpan<float> x, float tiny)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var t = Vector256.Create(tiny);
+            var any = Vector256<float>.Zero;
+            for (; i + 8 <= x.Length; i += 8)
+            {
+                var v = Vector256.Create(x.Slice(i, 8));
+                any |= Vector256.LessThan(Vector256.Abs(v), t) & ~Vector256.Equals(v, Vector256<float>.Zero);
+            }
+            if (any != Vector256<float>.Zero) return true;
+        }
+        for (; i < x.Length; i++)
+            if (x[i] != 0 && MathF.Abs(x[i]) < tiny) return true;
+        return false;
+    }
+}
