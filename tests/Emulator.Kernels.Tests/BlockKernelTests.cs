@@ -4,8 +4,9 @@ namespace Emulator.Kernels.Tests;
 
 public class BlockKernelTests
 {
-    private static readonly string[] Vectorized = ["mxfp4", "mxfp6-e2m3", "mxfp6-e3m2", "mxfp8-e4m3", "mxfp8-e5m2", "nvfp4"];
-    private static readonly string[] Fallback = ["nvfp4-2d", "mxint8"];
+    private static readonly string[] Vectorized =
+        ["mxfp4", "mxfp6-e2m3", "mxfp6-e3m2", "mxfp8-e4m3", "mxfp8-e5m2", "mxint8", "nvfp4", "nvfp4-2d", "bfp8", "bfp16"];
+    private static readonly string[] Fallback = ["nf4-b64"];
 
     public static TheoryData<string, int> PresetsAndWidths()
     {
@@ -95,7 +96,9 @@ public class BlockKernelTests
     {
         var format = Get(name);
         Assert.True(BlockKernels.IsVectorized(format));
-        int[][] shapes = [[9, 70], [2, 3, 32], [4500], [5, 1], [1, 17]];
+        int[][] shapes = format.BlockRows == 1
+            ? [[9, 70], [2, 3, 32], [4500], [5, 1], [1, 17]]
+            : [[9, 70], [2, 3, 32], [70, 45], [5, 1], [1, 17], [2, 17, 20], [33, 48]];
         int seed = 0;
         foreach (int[] shape in shapes)
         {
