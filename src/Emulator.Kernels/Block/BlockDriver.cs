@@ -24,7 +24,8 @@ internal sealed class BlockCall
         PowerOfTwo = format.Rule.IsPowerOfTwo();
         ScaleHasNaN = !format.ScaleIsExponent && format.Scale.HasNaN;
         float max = (float)format.Element.MaxFinite;
-        ClampBits = BitConverter.SingleToUInt32Bits(max);
+        // |t| is clamped to the larger end of the element range (the element rounding saturates beyond it in every mode).
+        ClampBits = BitConverter.SingleToUInt32Bits(MathF.Max(max, -(float)format.Element.MinFinite));
         InverseElementMax = 1f / max;
         ScaleMax = (float)format.Scale.MaxFinite;
         ElementZeroCode = format.Element.Encode(0.0, default, 0u);
@@ -69,6 +70,22 @@ internal static unsafe class BlockDriver
     {
         var element = call.Format.Element;
         var elementOptions = call.Rounding with { Overflow = OverflowPolicy.Saturate };
+        if (!codes && call.Rounding.Mode == RoundingMode.NearestEven)
+        {
+            // Values under round-to-nearest-even: the add-and-subtract rounding (a few register operations per lane).
+            NearestGridPlan? grid = element switch
+            {
+                FloatFormat f => NearestGridPlan.For(f),
+                IntegerFormat i => NearestGridPlan.For(i),
+                _ => null,
+            };
+            if (grid is { } g)
+            {
+                if (element is FloatFormat) Units<FloatNearestGridOp, NearestGridPlan, NearestEvenRule, ValuesOutput>(call, g, x, destination, scaleCodes, threads);
+                else Units<IntegerNearestGridOp, NearestGridPlan, NearestEvenRule, ValuesOutput>(call, g, x, destination, scaleCodes, threads);
+                return;
+            }
+        }
         if (element is FloatFormat ff)
         {
             var plan = new FloatPlan(ff, elementOptions);

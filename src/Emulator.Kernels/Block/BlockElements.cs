@@ -152,3 +152,77 @@ internal static class BlockElements
         where TV : struct, ILanes<TV> where TOp : struct, IElementOp<TPlan> where TPlan : struct where TRule : struct, IRoundingRule =>
         TOp.Apply<TV, TRule>(q, r, plan);
 }
+
+/// <summary>
+/// Round-to-nearest-even of clamped, scaled float32 lanes onto a fixed-point grid or a binary float format with subnormals,
+/// as values: with step = the grid step of |t|'s binade (a power of two) and C = step 2^23, fl32(fl32(|t| + C) - C) is
+/// |t| rounded to a multiple of step, ties to the even multiple, which is the even code (IEEE addition rounds exactly once).
+/// </summary>
+internal readonly struct NearestGridPlan
+{
+    /// <summary>Exponent bits of the smallest binade with its own step (the element's smallest normal; 0 for a fixed grid).</summary>
+    public readonly uint MinExponentBits;
+    /// <summary>Added to the binade's exponent bits to give C's bits ((23 - M) &lt;&lt; 23, or C's bits for a fixed grid).</summary>
+    public readonly uint Offset;
+
+    private NearestGridPlan(uint minExponentBits, uint offset)
+    {
+        MinExponentBits = minExponentBits;
+        Offset = offset;
+    }
+
+    /// <summary>The plan for a float element (signed, subnormals, -0, fewer than 23 mantissa bits), or null.</summary>
+    public static NearestGridPlan? For(Emulator.Formats.FloatFormat f)
+    {
+        if (!f.Signed || !f.Subnormals || f.ExponentZeroIsNormal || !f.HasNegativeZero || f.MantissaBits >= 23
+            || f.MinExponent < -126 || f.MaxFinite >= Math.ScaleB(1.0, 100)) return null;
+        return new NearestGridPlan((uint)(f.MinExponent + 127) << 23, (uint)(23 - f.MantissaBits) << 23);
+    }
+
+    /// <summary>The plan for a symmetric signed fixed-point element whose largest code is below 2^22, or null.</summary>
+    public static NearestGridPlan? For(Emulator.Formats.IntegerFormat f)
+    {
+        if (!f.Signed || f.MinInt != -f.MaxInt || f.MaxInt >= 1 << 22 || f.FractionBits > 100) return null;
+        return new NearestGridPlan(0, (uint)(127 + 23 - f.FractionBits) << 23);
+    }
+}
+
+/// <summary>Float element, round to nearest even, values (the sign kept, so -0 stays -0 as the format has it).</summary>
+internal struct FloatNearestGridOp : IElementOp<NearestGridPlan>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ApplyFast<TV, TRule>(TV input, TV random, in NearestGridPlan plan, out TV rare) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule
+    {
+        rare = TV.Create(0);
+        return Apply<TV, TRule>(input, random, plan);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Apply<TV, TRule>(TV input, TV random, in NearestGridPlan plan) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule
+    {
+        TV a = input & TV.Create(0x7FFF_FFFF);
+        TV c = TV.Max(a & TV.Create(0x7F80_0000), TV.Create(plan.MinExponentBits)) + TV.Create(plan.Offset);
+        TV r = TV.SubtractF(TV.AddF(a, c), c);
+        return r | (input ^ a);
+    }
+}
+
+/// <summary>Symmetric fixed-point element, round to nearest even, values (-0 becomes +0 as the integer code 0 decodes).</summary>
+internal struct IntegerNearestGridOp : IElementOp<NearestGridPlan>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ApplyFast<TV, TRule>(TV input, TV random, in NearestGridPlan plan, out TV rare) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule
+    {
+        rare = TV.Create(0);
+        return Apply<TV, TRule>(input, random, plan);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Apply<TV, TRule>(TV input, TV random, in NearestGridPlan plan) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule
+    {
+        TV a = input & TV.Create(0x7FFF_FFFF);
+        TV c = TV.Create(plan.Offset);
+        TV r = TV.SubtractF(TV.AddF(a, c), c);
+        return TV.AddF(r | (input ^ a), TV.Create(0)); // -0 + 0 = +0
+    }
+}

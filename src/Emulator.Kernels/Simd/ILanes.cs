@@ -46,6 +46,7 @@ internal interface ILanes<TSelf> where TSelf : struct, ILanes<TSelf>
     static abstract int CountTrue(TSelf mask);
 
     static abstract TSelf MultiplyF(TSelf a, TSelf b);
+    static abstract TSelf AddF(TSelf a, TSelf b);
     static abstract TSelf SubtractF(TSelf a, TSelf b);
     static abstract TSelf GreaterThanF(TSelf a, TSelf b);
     static abstract TSelf GreaterThanOrEqualF(TSelf a, TSelf b);

@@ -57,6 +57,7 @@ internal readonly struct LanesVector : ILanes<LanesVector>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(LanesVector mask) => mask.V != Vector<uint>.Zero;
     public static int CountTrue(LanesVector mask) { int c = 0; for (int k = 0; k < Count; k++) c += (int)(mask.V[k] >> 31); return c; }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static LanesVector MultiplyF(LanesVector a, LanesVector b) => new(Vector.AsVectorUInt32(Vector.AsVectorSingle(a.V) * Vector.AsVectorSingle(b.V)));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static LanesVector AddF(LanesVector a, LanesVector b) => new(Vector.AsVectorUInt32(Vector.AsVectorSingle(a.V) + Vector.AsVectorSingle(b.V)));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static LanesVector SubtractF(LanesVector a, LanesVector b) => new(Vector.AsVectorUInt32(Vector.AsVectorSingle(a.V) - Vector.AsVectorSingle(b.V)));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static LanesVector GreaterThanF(LanesVector a, LanesVector b) => new(Vector.AsVectorUInt32(Vector.GreaterThan(Vector.AsVectorSingle(a.V), Vector.AsVectorSingle(b.V))));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static LanesVector GreaterThanOrEqualF(LanesVector a, LanesVector b) => new(Vector.AsVectorUInt32(Vector.GreaterThanOrEqual(Vector.AsVectorSingle(a.V), Vector.AsVectorSingle(b.V))));
