@@ -158,6 +158,10 @@ internal static unsafe class BlockDriver
         BlockLayout layout = call.Layout;
         var shape = layout.Shape;
         int bcols = layout.BlockCols;
+        FloorConstants? floor = !tiles && FloorConstants.Applies(call) ? new FloorConstants(call) : null;
+        GroupScratch? fallback = null;
+        try
+        {
         if (!tiles)
         {
             int length = shape[^1];
@@ -181,7 +185,8 @@ internal static unsafe class BlockDriver
                     b++;
                     if (++c == chunks) c = 0;
                 }
-                Group<TOp, TPlan, TRule, TOut>(call, plan, x, dst, sc, s, start, 1, 0, m, w, b0);
+                if (floor is null) Group<TOp, TPlan, TRule, TOut>(call, plan, x, dst, sc, s, start, 1, 0, m, w, b0);
+                else FloorGroup<TOp, TPlan, TRule, TOut>(call, plan, x, dst, sc, s, fallback ??= new GroupScratch(bcols), floor, start, m, w, b0);
             }
         }
         else
@@ -210,6 +215,34 @@ internal static unsafe class BlockDriver
                     Group<TOp, TPlan, TRule, TOut>(call, plan, x, dst, sc, s, rowStart + (long)tc0 * bcols, h, cols, m, w, bandFirstBlock + tc0);
                 }
             }
+        }
+        }
+        finally
+        {
+            fallback?.Dispose();
+        }
+    }
+
+    // A 1xB group under the floor fast path: each full block in registers, the others through Group on their own.
+    private static void FloorGroup<TOp, TPlan, TRule, TOut>(BlockCall call, in TPlan plan, float* x, uint* dst, uint* sc, GroupScratch s,
+        GroupScratch fallback, FloorConstants floor, long start, int m, int w, long firstBlock)
+        where TOp : struct, IElementOp<TPlan> where TPlan : struct where TRule : struct, IRoundingRule where TOut : struct, IBlockOutput
+    {
+        if (TRule.IsStochastic) PhiloxBatch.Fill(call.Rounding.Seed, call.Rounding.Stream, call.IndexOffset + start, s.Random.AsSpan(0, w));
+        uint* xb = (uint*)x;
+        int bcols = call.Format.BlockCols;
+        for (int j = 0; j < m; j++)
+        {
+            int off = s.Offsets[j], n = s.Widths[j];
+            long p = start + off;
+            if (n == bcols && FloorBlocks.Block<TOp, TPlan, TRule, TOut>(ref xb[p], ref dst[p], ref s.Random[off], n, plan, floor, out uint code))
+            {
+                if (TOut.Codes) sc[firstBlock + j] = code;
+                continue;
+            }
+            fallback.Offsets[0] = 0;
+            fallback.Widths[0] = n;
+            Group<TOp, TPlan, TRule, TOut>(call, plan, x, dst, sc, fallback, p, 1, 0, 1, n, firstBlock + j);
         }
     }
 
