@@ -159,6 +159,7 @@ internal static unsafe class BlockDriver
         var shape = layout.Shape;
         int bcols = layout.BlockCols;
         FloorConstants? floor = !tiles && FloorConstants.Applies(call) ? new FloorConstants(call) : null;
+        bool amaxOverMax = !tiles && AmaxOverMaxBlocks.Applies(call);
         GroupScratch? fallback = null;
         try
         {
@@ -185,7 +186,8 @@ internal static unsafe class BlockDriver
                     b++;
                     if (++c == chunks) c = 0;
                 }
-                if (floor is null) Group<TOp, TPlan, TRule, TOut>(call, plan, x, dst, sc, s, start, 1, 0, m, w, b0);
+                if (amaxOverMax) AmaxOverMaxGroup<TOp, TPlan, TRule, TOut>(call, plan, x, dst, sc, s, fallback ??= new GroupScratch(bcols), start, m, w, b0);
+                else if (floor is null) Group<TOp, TPlan, TRule, TOut>(call, plan, x, dst, sc, s, start, 1, 0, m, w, b0);
                 else FloorGroup<TOp, TPlan, TRule, TOut>(call, plan, x, dst, sc, s, fallback ??= new GroupScratch(bcols), floor, start, m, w, b0);
             }
         }
@@ -243,6 +245,24 @@ internal static unsafe class BlockDriver
             fallback.Offsets[0] = 0;
             fallback.Widths[0] = n;
             Group<TOp, TPlan, TRule, TOut>(call, plan, x, dst, sc, fallback, p, 1, 0, 1, n, firstBlock + j);
+        }
+    }
+
+    // A 1x16 amax-over-max group: the common blocks in registers, the others through Group on their own.
+    private static void AmaxOverMaxGroup<TOp, TPlan, TRule, TOut>(BlockCall call, in TPlan plan, float* x, uint* dst, uint* sc, GroupScratch s,
+        GroupScratch fallback, long start, int m, int w, long firstBlock)
+        where TOp : struct, IElementOp<TPlan> where TPlan : struct where TRule : struct, IRoundingRule where TOut : struct, IBlockOutput
+    {
+        if (TRule.IsStochastic) PhiloxBatch.Fill(call.Rounding.Seed, call.Rounding.Stream, call.IndexOffset + start, s.Random.AsSpan(0, w));
+        uint* xb = (uint*)x;
+        AmaxOverMaxBlocks.Group<TOp, TPlan, TRule, TOut>(call, plan, ref xb[start], ref dst[start], ref s.Random[0],
+            TOut.Codes ? new Span<uint>(sc + firstBlock, m) : default, m, s.Offsets, s.Widths, s.D, s.ScaleCodes, s.Declined);
+        for (int j = 0; j < m; j++)
+        {
+            if (!s.Declined[j]) continue;
+            fallback.Offsets[0] = 0;
+            fallback.Widths[0] = s.Widths[j];
+            Group<TOp, TPlan, TRule, TOut>(call, plan, x, dst, sc, fallback, start + s.Offsets[j], 1, 0, 1, s.Widths[j], firstBlock + j);
         }
     }
 
@@ -395,6 +415,7 @@ internal static unsafe class BlockDriver
         public readonly BlockFactors[] Factors = ArrayPool<BlockFactors>.Shared.Rent(Tile);
         public readonly float[] D = ArrayPool<float>.Shared.Rent(Tile);
         public readonly uint[] ScaleCodes = ArrayPool<uint>.Shared.Rent(Tile);
+        public readonly bool[] Declined = ArrayPool<bool>.Shared.Rent(Tile);
         public readonly int[] Indices;
         public readonly float[] Values, Results;
         public readonly uint[] Codes;
@@ -417,6 +438,7 @@ internal static unsafe class BlockDriver
             ArrayPool<BlockFactors>.Shared.Return(Factors);
             ArrayPool<float>.Shared.Return(D);
             ArrayPool<uint>.Shared.Return(ScaleCodes);
+            ArrayPool<bool>.Shared.Return(Declined);
             ArrayPool<int>.Shared.Return(Indices);
             ArrayPool<float>.Shared.Return(Values);
             ArrayPool<float>.Shared.Return(Results);

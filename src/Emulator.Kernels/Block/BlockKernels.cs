@@ -43,7 +43,7 @@ public static class BlockKernels
         if (y.Length < x.Length) throw new ArgumentException($"y has length {y.Length}; it must be at least {x.Length}", nameof(y));
         if (x.Overlaps(y, out int offset) && offset != 0)
             throw new ArgumentException($"y overlaps x shifted by {offset} elements; in-place operation needs y to start where x starts", nameof(y));
-        TensorScale ts = format.HasTensorScale ? format.TensorScaleFor(Amax(x, options.MaxLanes)) : TensorScale.None;
+        TensorScale ts = format.HasTensorScale ? format.TensorScaleFor(TensorAmax.Of(x, options.MaxLanes, options.Threads)) : TensorScale.None;
         if (x.IsEmpty) return ts;
         var call = new BlockCall(format, layout, ts, rounding, options.IndexOffset, options.MaxLanes);
         fixed (float* px = x)
@@ -67,7 +67,7 @@ public static class BlockKernels
             throw new ArgumentException($"elementCodes has length {elementCodes.Length}; it must be at least {x.Length}", nameof(elementCodes));
         if (scaleCodes.Length < layout.BlockCount)
             throw new ArgumentException($"scaleCodes has length {scaleCodes.Length}; the tensor has {layout.BlockCount} blocks", nameof(scaleCodes));
-        TensorScale ts = format.HasTensorScale ? format.TensorScaleFor(Amax(x, options.MaxLanes)) : TensorScale.None;
+        TensorScale ts = format.HasTensorScale ? format.TensorScaleFor(TensorAmax.Of(x, options.MaxLanes, options.Threads)) : TensorScale.None;
         if (x.IsEmpty) return ts;
         var call = new BlockCall(format, layout, ts, rounding, options.IndexOffset, options.MaxLanes);
         fixed (float* px = x)
@@ -75,12 +75,5 @@ public static class BlockKernels
         fixed (uint* ps = scaleCodes)
             BlockDriver.Run(call, px, pc, ps, codes: true, options.Threads);
         return ts;
-    }
-
-    /// <summary>The largest magnitude of <paramref name="x"/>, NaN if any element is NaN (as <see cref="BlockFormat.Amax"/>).</summary>
-    internal static float Amax(ReadOnlySpan<float> x, int maxLanes)
-    {
-        var s = BlockStats.Of(x, maxLanes);
-        return s.HasNaN ? float.NaN : s.HasInf ? float.PositiveInfinity : s.FiniteAmax;
     }
 }
