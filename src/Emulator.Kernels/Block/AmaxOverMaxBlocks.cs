@@ -16,7 +16,7 @@ internal static class AmaxOverMaxBlocks
     /// <summary>Whether the fast path applies: 1x16 blocks, amax-over-max rule, a finite tensor scale, Vector512.</summary>
     public static bool Applies(BlockCall call) =>
         call.Layout.BlockRows == 1 && call.Format.BlockCols == 16 && !call.PowerOfTwo && call.MaxLanes >= 16 && Lanes512.IsHardwareAccelerated
-        && float.IsFinite(call.TensorScale.Encode) && float.IsFinite(call.TensorScale.Decode);
+        && float.IsFinite(call.TensorScale.Encode) && float.IsFinite(call.TensorScale.Decode) && call.CodeFactors.Length > 0;
 
     /// <summary>Runs the group's full finite blocks; sets declined[j] for the others (nothing written for them).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -44,7 +44,7 @@ internal static class AmaxOverMaxBlocks
         }
         call.Scales.EncodeScales(d[..m], codes[..m], call.MaxLanes);
 
-        ScaleTables scales = call.Scales;
+        float[] values = call.CodeValues, factors = call.CodeFactors;
         float tsDecode = call.TensorScale.Decode;
         var clamp = Lanes512.Create(call.ClampBits);
         var absL = Lanes512.Create(0x7FFF_FFFF);
@@ -53,10 +53,8 @@ internal static class AmaxOverMaxBlocks
         {
             if (declined[j]) continue;
             uint code = codes[j];
-            float sv = (float)scales.Decode(code);
-            float product = sv * tsDecode;
-            float factor = product == 0f ? float.MaxValue : MathF.Min(1f / product, float.MaxValue);
-            if (float.IsNaN(sv) || float.IsNaN(factor)) { declined[j] = true; continue; }
+            float factor = factors[code], sv = values[code];
+            if (float.IsNaN(factor)) { declined[j] = true; continue; }
             if (TOut.Codes) scaleCodes[j] = code;
             nuint i = (nuint)offsets[j];
             Lanes512 t = Lanes512.MultiplyF(Lanes512.Load(ref x, i), Lanes512.Create(BitConverter.SingleToUInt32Bits(factor)));
