@@ -19,7 +19,7 @@ internal static class AmaxOverMaxBlocks
         && float.IsFinite(call.TensorScale.Encode) && float.IsFinite(call.TensorScale.Decode) && call.CodeFactors.Length > 0;
 
     /// <summary>Runs the group's full finite blocks; sets declined[j] for the others (nothing written for them).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Group<TOp, TPlan, TRule, TOut>(BlockCall call, in TPlan plan, ref uint x, ref uint destination, ref uint random,
         Span<uint> scaleCodes, int m, ReadOnlySpan<int> offsets, ReadOnlySpan<int> widths, Span<float> d, Span<uint> codes, Span<bool> declined)
         where TOp : struct, IElementOp<TPlan> where TPlan : struct where TRule : struct, IRoundingRule where TOut : struct, IBlockOutput

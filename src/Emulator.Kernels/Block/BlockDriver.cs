@@ -252,19 +252,14 @@ internal static unsafe class BlockDriver
     {
         if (TRule.IsStochastic) PhiloxBatch.Fill(call.Rounding.Seed, call.Rounding.Stream, call.IndexOffset + start, s.Random.AsSpan(0, w));
         uint* xb = (uint*)x;
-        int bcols = call.Format.BlockCols;
+        FloorBlocks.Group<TOp, TPlan, TRule, TOut>(ref xb[start], ref dst[start], ref s.Random[0], plan, floor, call.Format.BlockCols, m,
+            s.Offsets, s.Widths, TOut.Codes ? new Span<uint>(sc + firstBlock, m) : default, s.Declined);
         for (int j = 0; j < m; j++)
         {
-            int off = s.Offsets[j], n = s.Widths[j];
-            long p = start + off;
-            if (n == bcols && FloorBlocks.Block<TOp, TPlan, TRule, TOut>(ref xb[p], ref dst[p], ref s.Random[off], n, plan, floor, out uint code))
-            {
-                if (TOut.Codes) sc[firstBlock + j] = code;
-                continue;
-            }
+            if (!s.Declined[j]) continue;
             fallback.Offsets[0] = 0;
-            fallback.Widths[0] = n;
-            Group<TOp, TPlan, TRule, TOut>(call, plan, x, dst, sc, fallback, p, 1, 0, 1, n, firstBlock + j);
+            fallback.Widths[0] = s.Widths[j];
+            Group<TOp, TPlan, TRule, TOut>(call, plan, x, dst, sc, fallback, start + s.Offsets[j], 1, 0, 1, s.Widths[j], firstBlock + j);
         }
     }
 

@@ -115,22 +115,22 @@ internal static class BlockElements
         where TOp : struct, IElementOp<TPlan> where TPlan : struct where TRule : struct, IRoundingRule where TOut : struct, IBlockOutput
     {
         int i = 0;
-        if (maxLanes >= 16 && Lanes512.IsHardwareAccelerated)
+        if (maxLanes >= 16 && Lanes512.IsHardwareAccelerated && n >= 16)
             i = Segment<Lanes512, TOp, TPlan, TRule, TOut>(ref x, ref destination, i, n, ref random, plan, f);
-        if (maxLanes >= 8 && Lanes256.IsHardwareAccelerated)
+        if (maxLanes >= 8 && Lanes256.IsHardwareAccelerated && i + 8 <= n)
             i = Segment<Lanes256, TOp, TPlan, TRule, TOut>(ref x, ref destination, i, n, ref random, plan, f);
-        if (maxLanes >= 4 && Lanes128.IsHardwareAccelerated)
+        if (maxLanes >= 4 && Lanes128.IsHardwareAccelerated && i + 4 <= n)
             i = Segment<Lanes128, TOp, TPlan, TRule, TOut>(ref x, ref destination, i, n, ref random, plan, f);
         if (i < n) Segment<Lanes1, TOp, TPlan, TRule, TOut>(ref x, ref destination, i, n, ref random, plan, f);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // Not inlined: each width gets its own inlining budget, so the element kernel's register operations stay inline.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static int Segment<TV, TOp, TPlan, TRule, TOut>(ref uint x, ref uint destination, int i, int n, ref uint random, in TPlan plan,
         in BlockFactors f)
         where TV : struct, ILanes<TV> where TOp : struct, IElementOp<TPlan> where TPlan : struct where TRule : struct, IRoundingRule
         where TOut : struct, IBlockOutput
     {
-        if (i + TV.Count > n) return i;
         TV factor = TV.Create(f.Factor), clamp = TV.Create(f.Clamp), abs = TV.Create(0x7FFF_FFFF);
         TV post = TV.Create(f.Post), post2 = TV.Create(f.Post2);
         for (; i + TV.Count <= n; i += TV.Count)

@@ -40,8 +40,26 @@ internal static class FloorBlocks
 {
     private const uint TinyLimit = 0x3400_0000u; // 2^-23: see BlockElements.TinyFlag
 
+    /// <summary>Runs a group's blocks (offsets and widths within the group); full blocks in the common case are written (and
+    /// their scale codes when encoding), the others are marked in <paramref name="declined"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void Group<TOp, TPlan, TRule, TOut>(ref uint x, ref uint destination, ref uint random, in TPlan plan, FloorConstants c,
+        int bcols, int m, ReadOnlySpan<int> offsets, ReadOnlySpan<int> widths, Span<uint> scaleCodes, Span<bool> declined)
+        where TOp : struct, IElementOp<TPlan> where TPlan : struct where TRule : struct, IRoundingRule where TOut : struct, IBlockOutput
+    {
+        for (int j = 0; j < m; j++)
+        {
+            int off = offsets[j];
+            uint code = 0;
+            bool taken = widths[j] == bcols && Block<TOp, TPlan, TRule, TOut>(ref Unsafe.Add(ref x, off), ref Unsafe.Add(ref destination, off),
+                ref Unsafe.Add(ref random, off), bcols, plan, c, out code);
+            declined[j] = !taken;
+            if (taken && TOut.Codes) scaleCodes[j] = code;
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool Block<TOp, TPlan, TRule, TOut>(ref uint x, ref uint destination, ref uint random, int n, in TPlan plan,
+    private static bool Block<TOp, TPlan, TRule, TOut>(ref uint x, ref uint destination, ref uint random, int n, in TPlan plan,
         FloorConstants c, out uint scaleCode)
         where TOp : struct, IElementOp<TPlan> where TPlan : struct where TRule : struct, IRoundingRule where TOut : struct, IBlockOutput
     {
