@@ -289,6 +289,7 @@ internal static unsafe class BlockDriver
     {
         int lanes = call.MaxLanes;
         uint* xb = (uint*)x;
+        bool tile16 = h > 1 && lanes >= 16 && Lanes512.IsHardwareAccelerated; // tiles with rows of 16: one register per row
         if (TRule.IsStochastic)
             for (int r = 0; r < h; r++)
                 PhiloxBatch.Fill(call.Rounding.Seed, call.Rounding.Stream, call.IndexOffset + start + (long)r * stride, s.Random.AsSpan(r * w, w));
@@ -297,6 +298,11 @@ internal static unsafe class BlockDriver
         for (int j = 0; j < m; j++)
         {
             uint a = 0;
+            if (tile16 && s.Widths[j] == 16)
+            {
+                s.Amax[j] = BlockElements.TileAmaxBits16(ref xb[start + s.Offsets[j]], h, stride);
+                continue;
+            }
             for (int r = 0; r < h; r++)
             {
                 uint v = BlockElements.AmaxBits(ref xb[start + (long)r * stride + s.Offsets[j]], s.Widths[j], lanes);
@@ -371,6 +377,11 @@ internal static unsafe class BlockDriver
             switch (s.Kinds[j])
             {
                 case Kind.Vector:
+                    if (tile16 && n == 16)
+                    {
+                        BlockElements.Tile16<TOp, TPlan, TRule, TOut>(ref xb[start + off], ref dst[start + off], h, stride, ref s.Random[off], w, plan, s.Factors[j]);
+                        break;
+                    }
                     for (int r = 0; r < h; r++)
                     {
                         long p = start + (long)r * stride + off;

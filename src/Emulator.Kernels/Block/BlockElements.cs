@@ -100,6 +100,47 @@ internal static class BlockElements
         return tiny ? amax | TinyFlag : amax;
     }
 
+    /// <summary><see cref="AmaxBits"/> of a tile of <paramref name="h"/> rows of 16 elements, <paramref name="stride"/> apart
+    /// (Vector512: one register per row, one reduction per tile).</summary>
+    public static uint TileAmaxBits16(ref uint x, int h, int stride)
+    {
+        var abs = Vector512.Create(0x7FFF_FFFFu);
+        var m = Vector512<uint>.Zero;
+        var t = Vector512<uint>.AllBitsSet;
+        for (int r = 0; r < h; r++)
+        {
+            var a = Vector512.LoadUnsafe(ref x, (nuint)((long)r * stride)) & abs;
+            m = Vector512.Max(m, a);
+            t = Vector512.Min(t, a - Vector512<uint>.One); // 0 wraps to the largest value
+        }
+        var hm = Vector256.Max(m.GetLower(), m.GetUpper());
+        uint amax = Reduce(Vector128.Max(hm.GetLower(), hm.GetUpper()));
+        return Vector512.LessThanAny(t, Vector512.Create(TinyLimit)) ? amax | TinyFlag : amax;
+    }
+
+    /// <summary><see cref="Row"/> over a tile of <paramref name="h"/> rows of 16 elements (Vector512); random words of row r
+    /// start at r * <paramref name="randomStride"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void Tile16<TOp, TPlan, TRule, TOut>(ref uint x, ref uint destination, int h, int stride, ref uint random, int randomStride,
+        in TPlan plan, in BlockFactors f)
+        where TOp : struct, IElementOp<TPlan> where TPlan : struct where TRule : struct, IRoundingRule where TOut : struct, IBlockOutput
+    {
+        Lanes512 factor = Lanes512.Create(f.Factor), clamp = Lanes512.Create(f.Clamp), abs = Lanes512.Create(0x7FFF_FFFF);
+        Lanes512 post = Lanes512.Create(f.Post), post2 = Lanes512.Create(f.Post2);
+        for (int row = 0; row < h; row++)
+        {
+            nuint i = (nuint)((long)row * stride);
+            Lanes512 q = Lanes512.MultiplyF(Lanes512.Load(ref x, i), factor);
+            Lanes512 qa = q & abs;
+            q = Lanes512.Min(qa, clamp) | (q ^ qa);
+            Lanes512 r = TRule.IsStochastic ? Lanes512.Load(ref random, (nuint)(row * randomStride)) : default;
+            Lanes512 y = TOp.ApplyFast<Lanes512, TRule>(q, r, plan, out Lanes512 rare);
+            if (Lanes512.Any(rare)) y = Full<Lanes512, TOp, TPlan, TRule>(q, r, plan);
+            if (!TOut.Codes) y = Lanes512.MultiplyF(Lanes512.MultiplyF(y, post), post2);
+            Lanes512.Store(y, ref destination, i);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint Reduce(Vector128<uint> m)
     {
