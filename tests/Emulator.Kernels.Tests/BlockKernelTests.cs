@@ -285,6 +285,31 @@ public class BlockKernelTests
         }
     }
 
+    public static TheoryData<string, int> TensorScaledAndWidths()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (string name in new[] { "nvfp4", "nvfp4-2d" })
+            foreach (int w in Inputs.Widths) data.Add(name, w);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(TensorScaledAndWidths))]
+    public void Finite_tensors_with_a_tensor_scale_other_than_one_equal_the_reference(string name, int lanes)
+    {
+        var format = Get(name);
+        var rng = new Random(31 + lanes);
+        foreach (int[] shape in new[] { new[] { 40, 48 }, new[] { 33, 70 }, new[] { 3, 17, 16 } })
+        {
+            int count = shape.Aggregate(1, (a, b) => a * b);
+            var x = new float[count];
+            for (int i = 0; i < count; i++) x[i] = (float)((rng.NextDouble() - 0.5) * Math.Pow(2, rng.Next(-6, 9)));
+            Assert.NotEqual(1f, format.TensorScaleFor(BlockFormat.Amax(x)).Encode);
+            foreach (RoundingMode mode in Inputs.Modes)
+                Check(format, x, shape, new RoundingOptions(mode) { Seed = 4 }, new KernelOptions { MaxLanes = lanes }, $"{name} finite {mode} lanes {lanes}");
+        }
+    }
+
     [Fact]
     public void Bad_arguments_throw_naming_the_parameter()
     {
