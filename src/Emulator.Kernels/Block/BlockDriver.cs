@@ -90,9 +90,9 @@ internal static unsafe class BlockDriver
     {
         var element = call.Format.Element;
         var elementOptions = call.Rounding with { Overflow = OverflowPolicy.Saturate };
-        if (!codes && call.Rounding.Mode == RoundingMode.NearestEven)
+        if (call.Rounding.Mode == RoundingMode.NearestEven)
         {
-            // Values under round-to-nearest-even: the add-and-subtract rounding (a few register operations per lane).
+            // Round-to-nearest-even: the add-and-subtract rounding (a few register operations per lane).
             NearestGridPlan? grid = element switch
             {
                 FloatFormat f => NearestGridPlan.For(f),
@@ -101,7 +101,12 @@ internal static unsafe class BlockDriver
             };
             if (grid is { } g)
             {
-                if (element is FloatFormat) Units<FloatNearestGridOp, NearestGridPlan, NearestEvenRule, ValuesOutput>(call, g, x, destination, scaleCodes, threads);
+                if (codes)
+                {
+                    if (element is FloatFormat) Units<FloatNearestGridEncodeOp, NearestGridPlan, NearestEvenRule, CodesOutput>(call, g, x, destination, scaleCodes, threads);
+                    else Units<IntegerNearestGridEncodeOp, NearestGridPlan, NearestEvenRule, CodesOutput>(call, g, x, destination, scaleCodes, threads);
+                }
+                else if (element is FloatFormat) Units<FloatNearestGridOp, NearestGridPlan, NearestEvenRule, ValuesOutput>(call, g, x, destination, scaleCodes, threads);
                 else Units<IntegerNearestGridOp, NearestGridPlan, NearestEvenRule, ValuesOutput>(call, g, x, destination, scaleCodes, threads);
                 return;
             }
