@@ -24,7 +24,13 @@ internal sealed class ScaleTables
     private readonly FloatPlan _plan;
     private readonly bool _vectorEncode;
 
-    public ScaleTables(BlockFormat format, RoundingOptions scaleRounding)
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<BlockFormat, ScaleTables> Cache = new();
+
+    /// <summary>The tables of <paramref name="format"/> (built once per format; they are read-only).</summary>
+    public static ScaleTables For(BlockFormat format) =>
+        Cache.GetValue(format, f => new ScaleTables(f, new RoundingOptions(RoundingMode.NearestEven, OverflowPolicy.Saturate)));
+
+    private ScaleTables(BlockFormat format, RoundingOptions scaleRounding)
     {
         _format = format;
         _rounding = scaleRounding;
