@@ -4,8 +4,9 @@ namespace Emulator.Kernels.Tests;
 
 public class BlockKernelTests
 {
-    private static readonly string[] Vectorized = ["mxfp4", "mxfp6-e2m3", "mxfp6-e3m2", "mxfp8-e4m3", "mxfp8-e5m2", "nvfp4", "nf4-b64"];
-    private static readonly string[] Fallback = ["nvfp4-2d", "mxint8"];
+    private static readonly string[] Vectorized =
+        ["mxfp4", "mxfp6-e2m3", "mxfp6-e3m2", "mxfp8-e4m3", "mxfp8-e5m2", "mxint8", "nvfp4", "nvfp4-2d", "bfp8", "bfp16"];
+    private static readonly string[] Fallback = ["nf4-b64"];
 
     public static TheoryData<string, int> PresetsAndWidths()
     {
@@ -95,7 +96,9 @@ public class BlockKernelTests
     {
         var format = Get(name);
         Assert.True(BlockKernels.IsVectorized(format));
-        int[][] shapes = [[9, 70], [2, 3, 32], [4500], [5, 1], [1, 17]];
+        int[][] shapes = format.BlockRows == 1
+            ? [[9, 70], [2, 3, 32], [4500], [5, 1], [1, 17]]
+            : [[9, 70], [2, 3, 32], [70, 45], [5, 1], [1, 17], [2, 17, 20], [33, 48]];
         int seed = 0;
         foreach (int[] shape in shapes)
         {
@@ -199,6 +202,137 @@ public class BlockKernelTests
         Assert.False(BlockKernels.IsVectorized(format));
         float[] x = Tensor(32 * 32, 9);
         Check(format, x, [32, 32], new RoundingOptions(RoundingMode.Stochastic) { Seed = 5 }, new KernelOptions { IndexOffset = 100 }, name);
+    }
+
+    public static TheoryData<string> AllPresets() => new(Vectorized);
+
+    /// <summary>Block patterns of <paramref name="n"/> elements: zeros of both signs, NaN / ±Inf at either end, ±FLT_MAX,
+    /// every element value and every midpoint (tie) between neighbouring element values at a scale the block's amax fixes,
+    /// amax exactly a power of two and one ulp below it, values just beyond the element range, float32 subnormals alone,
+    /// a huge amax with elements that flush to 0 when scaled down, and an amax in float32's subnormal range.</summary>
+    private static List<float[]> EdgeBlocks(BlockFormat format, int n)
+    {
+        var element = format.Element;
+        var values = new SortedSet<double>();
+        int codes = Math.Min(1 << Math.Min(element.Bits, 16), 1 << 16);
+        for (uint c = 0; c < codes; c++)
+        {
+            double v = element.Decode(c);
+            if (double.IsFinite(v) && v >= 0) values.Add(v);
+        }
+        double[] grid = [.. values];
+        double max = element.MaxFinite;
+        var blocks = new List<float[]>();
+        float[] Block(Func<int, float> f) => Enumerable.Range(0, n).Select(f).ToArray();
+        blocks.Add(Block(_ => 0f));
+        blocks.Add(Block(i => i % 2 == 0 ? -0f : 0f));
+        blocks.Add(Block(i => i == 0 ? float.NaN : i * 0.25f));
+        blocks.Add(Block(i => i == n - 1 ? float.PositiveInfinity : -i * 0.5f));
+        blocks.Add(Block(i => i == n / 2 ? float.NegativeInfinity : i));
+        blocks.Add(Block(i => i == 1 ? float.MaxValue : i == 2 ? -float.MaxValue : i * 1e30f));
+        foreach (int e in new[] { -130, -20, -3, 0, 5, 40, 100 })
+        {
+            // Element values (the block max first so the scale is 2^e-ish), then ties between neighbours.
+            blocks.Add(Block(i => (float)Math.ScaleB(i == 0 ? max : (i % 2 == 0 ? 1 : -1) * grid[i % grid.Length], e)));
+            blocks.Add(Block(i => (float)Math.ScaleB(i == 0 ? max : (i % 2 == 0 ? -1 : 1) * (grid[i % (grid.Length - 1)] + grid[i % (grid.Length - 1) + 1]) / 2, e)));
+        }
+        foreach (int e in new[] { -10, 0, 7 })
+        {
+            float p2 = MathF.ScaleB(1f, e);
+            blocks.Add(Block(i => i == 3 ? p2 : p2 * (i - n / 2) / n));
+            blocks.Add(Block(i => i == 3 ? BitConverter.UInt32BitsToSingle(BitConverter.SingleToUInt32Bits(p2) - 1) : p2 * (i - n / 2) / n));
+            blocks.Add(Block(i => (float)(max * (1 + 1.0 / 64) * (i % 3 - 1)) * p2)); // just beyond the element range
+        }
+        blocks.Add(Block(i => (i % 2 == 0 ? 1 : -1) * BitConverter.UInt32BitsToSingle((uint)(1 + 977 * i))));
+        blocks.Add(Block(i => i == 0 ? 3e38f : (i % 2 == 0 ? 1 : -1) * BitConverter.UInt32BitsToSingle((uint)(1 + 131 * i))));
+        blocks.Add(Block(i => i == 0 ? 1e10f : (i % 2 == 0 ? 1e-37f : -3e-39f) * i));
+        blocks.Add(Block(i => i == 0 ? 1e-39f : 1e-40f * (i % 5 - 2)));
+        return blocks;
+    }
+
+    [Theory]
+    [MemberData(nameof(PresetsAndWidths))]
+    public void Edge_blocks_equal_the_reference_in_every_mode(string name, int lanes)
+    {
+        var format = Get(name);
+        int n = format.BlockCols;
+        List<float[]> blocks = EdgeBlocks(format, n);
+        float[] x;
+        int[] shape;
+        if (format.BlockRows == 1)
+        {
+            x = blocks.SelectMany(b => b).ToArray();
+            shape = [blocks.Count, n];
+        }
+        else
+        {
+            // Each tile of a (R * 2 + 3) x (C * count) matrix holds one pattern (row-major within the tile; edge tiles partial).
+            int rows = format.BlockRows * 2 + 3, cols = n * blocks.Count;
+            x = new float[rows * cols];
+            for (int r = 0; r < rows; r++)
+                for (int c = 0; c < cols; c++)
+                {
+                    float[] b = blocks[(c / n + r / format.BlockRows) % blocks.Count];
+                    x[r * cols + c] = b[((r % format.BlockRows) * n + c % n) % b.Length];
+                }
+            shape = [rows, cols];
+        }
+        foreach (RoundingMode mode in Inputs.Modes)
+            Check(format, x, shape, new RoundingOptions(mode) { Seed = 3 }, new KernelOptions { MaxLanes = lanes, IndexOffset = 5 },
+                $"{name} edge blocks {mode} lanes {lanes}");
+    }
+
+    [Theory]
+    [MemberData(nameof(AllPresets))]
+    public void Threads_give_the_bits_of_one_thread_and_of_the_reference(string name)
+    {
+        var format = Get(name);
+        int[] shape = format.BlockRows == 1 ? [5, 33000] : [330, 500]; // several 64K-element work units, partial edge blocks
+        int count = shape[0] * shape[1];
+        float[] x = Tensor(count, 21);
+        foreach (var rounding in new[] { new RoundingOptions(RoundingMode.NearestEven), new RoundingOptions(RoundingMode.Stochastic) { Seed = 9 } })
+        {
+            var one = new KernelOptions { Threads = 1, IndexOffset = 17 };
+            var two = new KernelOptions { Threads = 2, IndexOffset = 17 };
+            float[] y1 = new float[count], y2 = new float[count];
+            BlockKernels.Quantize(x, shape, y1, format, rounding, one);
+            BlockKernels.Quantize(x, shape, y2, format, rounding, two);
+            AssertSame(y1, y2, $"{name} {rounding.Mode} values, threads 1 vs 2");
+            long blocks = format.ScaleCount(shape);
+            uint[] c1 = new uint[count], c2 = new uint[count], s1 = new uint[blocks], s2 = new uint[blocks];
+            BlockKernels.Encode(x, shape, c1, s1, format, rounding, one);
+            BlockKernels.Encode(x, shape, c2, s2, format, rounding, two);
+            AssertSame(c1, c2, $"{name} {rounding.Mode} element codes, threads 1 vs 2");
+            AssertSame(s1, s2, $"{name} {rounding.Mode} scale codes, threads 1 vs 2");
+            var expected = new float[count];
+            format.Quantize(x, shape, expected, rounding, 17);
+            AssertSame(expected, y2, $"{name} {rounding.Mode} threads 2 vs reference");
+        }
+    }
+
+    public static TheoryData<string, int> TensorScaledAndWidths()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (string name in new[] { "nvfp4", "nvfp4-2d" })
+            foreach (int w in Inputs.Widths) data.Add(name, w);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(TensorScaledAndWidths))]
+    public void Finite_tensors_with_a_tensor_scale_other_than_one_equal_the_reference(string name, int lanes)
+    {
+        var format = Get(name);
+        var rng = new Random(31 + lanes);
+        foreach (int[] shape in new[] { new[] { 40, 48 }, new[] { 33, 70 }, new[] { 3, 17, 16 } })
+        {
+            int count = shape.Aggregate(1, (a, b) => a * b);
+            var x = new float[count];
+            for (int i = 0; i < count; i++) x[i] = (float)((rng.NextDouble() - 0.5) * Math.Pow(2, rng.Next(-6, 9)));
+            Assert.NotEqual(1f, format.TensorScaleFor(BlockFormat.Amax(x)).Encode);
+            foreach (RoundingMode mode in Inputs.Modes)
+                Check(format, x, shape, new RoundingOptions(mode) { Seed = 4 }, new KernelOptions { MaxLanes = lanes }, $"{name} finite {mode} lanes {lanes}");
+        }
     }
 
     [Fact]

@@ -26,8 +26,9 @@ public sealed record QuantizeBenchOptions
     public double SecondsPerLine { get; init; } = 0.3;
     /// <summary>Also measure the int8 per-channel affine kernel.</summary>
     public bool IncludeAffine { get; init; } = true;
-    /// <summary>Block formats (e.g. mxfp4, nvfp4) for <see cref="BlockKernels.Quantize"/> on one thread, each with a line for the
-    /// scalar <see cref="BlockFormat"/> reference (measured on at most 2^18 elements); empty = none.</summary>
+    /// <summary>Block formats (e.g. mxfp4, nvfp4, nvfp4-2d, bfp8) for <see cref="BlockKernels.Quantize"/> and
+    /// <see cref="BlockKernels.Encode"/> on <see cref="Threads"/> threads (shape [n / 4096, 4096]), each with a line for the
+    /// scalar <see cref="BlockFormat"/> reference (one thread, at most 2^18 elements); empty = none.</summary>
     public IReadOnlyList<string> BlockFormats { get; init; } = [];
 }
 
@@ -84,11 +85,15 @@ public static class QuantizeBench
                 int[] shape = [n / length, length];
                 int refN = Math.Min(n, 1 << 18), refLength = Math.Min(length, refN);
                 int[] refShape = [refN / refLength, refLength];
+                var elementCodes = new uint[n];
+                var scaleCodes = new uint[block.ScaleCount(shape)];
                 foreach (var mode in modes)
                 {
                     var ro = new RoundingOptions(mode) { Seed = 1 };
-                    double g = Measure(() => BlockKernels.Quantize(x, shape, y, block, ro), n, options.SecondsPerLine);
-                    Add(new("block-quantize", block.Name, mode.Name(), n, 1, g, copy, g / copy));
+                    double g = Measure(() => BlockKernels.Quantize(x, shape, y, block, ro, ko), n, options.SecondsPerLine);
+                    Add(new("block-quantize", block.Name, mode.Name(), n, options.Threads, g, copy, g / copy));
+                    double e = Measure(() => BlockKernels.Encode(x, shape, elementCodes, scaleCodes, block, ro, ko), n, options.SecondsPerLine);
+                    Add(new("block-encode", block.Name, mode.Name(), n, options.Threads, e, copy, e / copy));
                     double r = Measure(() => block.Quantize(x.AsSpan(0, refN), refShape, y.AsSpan(0, refN), ro), refN, options.SecondsPerLine);
                     Add(new("block-reference", block.Name, mode.Name(), refN, 1, r, copy, r / copy));
                 }

@@ -8,7 +8,7 @@ namespace Emulator.Kernels;
 /// A block format's scale computations for the block kernel, each equal to <see cref="BlockFormat"/>'s: the power-of-two
 /// exponent of a finite amax (the floor rule from the float32 exponent bits, other rules through
 /// <see cref="BlockFormat.SharedExponent"/>), its scale code and its float32 factors 2^-k and 2^k (tables over the exponent
-/// range), and for arbitrary scales the round-to-nearest-even saturating scale codes of a batch (the vector float kernel when
+/// range, with whether both are float32 values), and for arbitrary scales the round-to-nearest-even saturating scale codes of a batch (the vector float kernel when
 /// the scale format has one) and their values (a table for scale formats of at most 16 bits).
 /// </summary>
 internal sealed class ScaleTables
@@ -19,11 +19,18 @@ internal sealed class ScaleTables
     private readonly bool _floor;
     private readonly uint[] _codes = [];
     private readonly float[] _factors = [], _multipliers = [];
+    private readonly bool[] _exact = [];
     private readonly double[] _values = [];
     private readonly FloatPlan _plan;
     private readonly bool _vectorEncode;
 
-    public ScaleTables(BlockFormat format, RoundingOptions scaleRounding)
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<BlockFormat, ScaleTables> Cache = new();
+
+    /// <summary>The tables of <paramref name="format"/> (built once per format; they are read-only).</summary>
+    public static ScaleTables For(BlockFormat format) =>
+        Cache.GetValue(format, f => new ScaleTables(f, new RoundingOptions(RoundingMode.NearestEven, OverflowPolicy.Saturate)));
+
+    private ScaleTables(BlockFormat format, RoundingOptions scaleRounding)
     {
         _format = format;
         _rounding = scaleRounding;
@@ -38,11 +45,14 @@ internal sealed class ScaleTables
             _codes = new uint[count];
             _factors = new float[count];
             _multipliers = new float[count];
+            _exact = new bool[count];
             for (int k = _minK; k <= _maxK; k++)
             {
-                _codes[k - _minK] = scale.Encode(Math.ScaleB(1.0, k), default, 0u);
+                _codes[k - _minK] = format.ScaleIsExponent ? ((IntegerFormat)scale).CodeOf(k) : scale.Encode(Math.ScaleB(1.0, k), default, 0u);
                 _factors[k - _minK] = MathF.ScaleB(1f, -k);
                 _multipliers[k - _minK] = MathF.ScaleB(1f, k);
+                // 2^-k and 2^k both float32 values (normal or subnormal): the float32 scaling matches the reference's double one.
+                _exact[k - _minK] = k >= -127 && k <= 127;
             }
         }
         else
@@ -74,7 +84,10 @@ internal sealed class ScaleTables
         return Math.Clamp(log2 - _emax, _minK, _maxK);
     }
 
-    /// <summary>The scale code of 2^k.</summary>
+    /// <summary>Whether 2^-k and 2^k are both float32 values (otherwise blocks with a nonzero amax run the reference).</summary>
+    public bool IsExact(int k) => _exact[k - _minK];
+
+    /// <summary>The scale code of 2^k (for exponent scales, the integer k).</summary>
     public uint ExponentCode(int k) => _codes[k - _minK];
 
     /// <summary>2^-k in float32.</summary>

@@ -52,6 +52,7 @@ internal interface ILanes<TSelf> where TSelf : struct, ILanes<TSelf>
     static abstract TSelf MultiplyF(TSelf a, TSelf b);
     /// <summary>a * b + c as float32, rounded once (fused multiply-add).</summary>
     static abstract TSelf FusedMultiplyAddF(TSelf a, TSelf b, TSelf c);
+    static abstract TSelf AddF(TSelf a, TSelf b);
     static abstract TSelf SubtractF(TSelf a, TSelf b);
     static abstract TSelf GreaterThanF(TSelf a, TSelf b);
     static abstract TSelf GreaterThanOrEqualF(TSelf a, TSelf b);

@@ -40,6 +40,7 @@ internal readonly struct Lanes1 : ILanes<Lanes1>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong MaskBits(Lanes1 mask) => mask.V >> 31;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 MultiplyF(Lanes1 a, Lanes1 b) => Of(F(a) * F(b));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 FusedMultiplyAddF(Lanes1 a, Lanes1 b, Lanes1 c) => Of(MathF.FusedMultiplyAdd(F(a), F(b), F(c)));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 AddF(Lanes1 a, Lanes1 b) => Of(F(a) + F(b));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 SubtractF(Lanes1 a, Lanes1 b) => Of(F(a) - F(b));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 GreaterThanF(Lanes1 a, Lanes1 b) => Mask(F(a) > F(b));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 GreaterThanOrEqualF(Lanes1 a, Lanes1 b) => Mask(F(a) >= F(b));

@@ -57,6 +57,7 @@ internal readonly struct Lanes128 : ILanes<Lanes128>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong MaskBits(Lanes128 mask) => mask.V.ExtractMostSignificantBits();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 MultiplyF(Lanes128 a, Lanes128 b) => new((a.V.AsSingle() * b.V.AsSingle()).AsUInt32());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 FusedMultiplyAddF(Lanes128 a, Lanes128 b, Lanes128 c) => new(Vector128.FusedMultiplyAdd(a.V.AsSingle(), b.V.AsSingle(), c.V.AsSingle()).AsUInt32());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 AddF(Lanes128 a, Lanes128 b) => new((a.V.AsSingle() + b.V.AsSingle()).AsUInt32());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 SubtractF(Lanes128 a, Lanes128 b) => new((a.V.AsSingle() - b.V.AsSingle()).AsUInt32());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 GreaterThanF(Lanes128 a, Lanes128 b) => new(Vector128.GreaterThan(a.V.AsSingle(), b.V.AsSingle()).AsUInt32());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 GreaterThanOrEqualF(Lanes128 a, Lanes128 b) => new(Vector128.GreaterThanOrEqual(a.V.AsSingle(), b.V.AsSingle()).AsUInt32());

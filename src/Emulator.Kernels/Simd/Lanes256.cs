@@ -60,6 +60,7 @@ internal readonly struct Lanes256 : ILanes<Lanes256>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong MaskBits(Lanes256 mask) => mask.V.ExtractMostSignificantBits();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 MultiplyF(Lanes256 a, Lanes256 b) => new((a.V.AsSingle() * b.V.AsSingle()).AsUInt32());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 FusedMultiplyAddF(Lanes256 a, Lanes256 b, Lanes256 c) => new(Vector256.FusedMultiplyAdd(a.V.AsSingle(), b.V.AsSingle(), c.V.AsSingle()).AsUInt32());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 AddF(Lanes256 a, Lanes256 b) => new((a.V.AsSingle() + b.V.AsSingle()).AsUInt32());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 SubtractF(Lanes256 a, Lanes256 b) => new((a.V.AsSingle() - b.V.AsSingle()).AsUInt32());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 GreaterThanF(Lanes256 a, Lanes256 b) => new(Vector256.GreaterThan(a.V.AsSingle(), b.V.AsSingle()).AsUInt32());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 GreaterThanOrEqualF(Lanes256 a, Lanes256 b) => new(Vector256.GreaterThanOrEqual(a.V.AsSingle(), b.V.AsSingle()).AsUInt32());

@@ -62,6 +62,7 @@ internal readonly struct Lanes512 : ILanes<Lanes512>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong MaskBits(Lanes512 mask) => mask.V.ExtractMostSignificantBits();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 MultiplyF(Lanes512 a, Lanes512 b) => new((a.V.AsSingle() * b.V.AsSingle()).AsUInt32());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 FusedMultiplyAddF(Lanes512 a, Lanes512 b, Lanes512 c) => new(Vector512.FusedMultiplyAdd(a.V.AsSingle(), b.V.AsSingle(), c.V.AsSingle()).AsUInt32());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 AddF(Lanes512 a, Lanes512 b) => new((a.V.AsSingle() + b.V.AsSingle()).AsUInt32());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 SubtractF(Lanes512 a, Lanes512 b) => new((a.V.AsSingle() - b.V.AsSingle()).AsUInt32());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 GreaterThanF(Lanes512 a, Lanes512 b) => new(Vector512.GreaterThan(a.V.AsSingle(), b.V.AsSingle()).AsUInt32());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 GreaterThanOrEqualF(Lanes512 a, Lanes512 b) => new(Vector512.GreaterThanOrEqual(a.V.AsSingle(), b.V.AsSingle()).AsUInt32());

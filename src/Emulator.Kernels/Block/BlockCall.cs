@@ -1,0 +1,60 @@
+using Emulator.Formats;
+
+namespace Emulator.Kernels;
+
+/// <summary>Everything a block kernel call needs besides the arrays, computed once and shared by the threads.</summary>
+internal sealed class BlockCall
+{
+    public BlockCall(BlockFormat format, BlockLayout layout, TensorScale tensorScale, in RoundingOptions rounding, long indexOffset, int maxLanes)
+    {
+        Format = format;
+        Layout = layout;
+        TensorScale = tensorScale;
+        Rounding = rounding;
+        IndexOffset = indexOffset;
+        MaxLanes = maxLanes;
+        Scales = ScaleTables.For(format);
+        PowerOfTwo = format.Rule.IsPowerOfTwo();
+        ScaleHasNaN = !format.ScaleIsExponent && format.Scale.HasNaN;
+        float max = (float)format.Element.MaxFinite;
+        // |t| is clamped to the larger end of the element range (the element rounding saturates beyond it in every mode).
+        ClampBits = BitConverter.SingleToUInt32Bits(MathF.Max(max, -(float)format.Element.MinFinite));
+        InverseElementMax = 1f / max;
+        ScaleMax = (float)format.Scale.MaxFinite;
+        ElementZeroCode = format.Element.Encode(0.0, default, 0u);
+        if (!PowerOfTwo && format.Scale.Bits <= 16)
+        {
+            // Per scale code: its float32 value s and the element factor min(1 / fl32(s * S_dec), FLT_MAX) (NaN for the NaN code).
+            int count = 1 << format.Scale.Bits;
+            CodeValues = new float[count];
+            CodeFactors = new float[count];
+            for (uint c = 0; c < count; c++)
+            {
+                float sv = (float)Scales.Decode(c);
+                float product = sv * tensorScale.Decode;
+                CodeValues[c] = sv;
+                CodeFactors[c] = float.IsNaN(sv) ? float.NaN : product == 0f ? float.MaxValue : MathF.Min(1f / product, float.MaxValue);
+            }
+        }
+    }
+
+    /// <summary>Amax-over-max scales of at most 16 bits: the float32 value of each code.</summary>
+    public float[] CodeValues { get; } = [];
+
+    /// <summary>Amax-over-max scales of at most 16 bits: each code's element factor (NaN for the NaN code or a NaN tensor scale).</summary>
+    public float[] CodeFactors { get; } = [];
+
+    public BlockFormat Format { get; }
+    public BlockLayout Layout { get; }
+    public TensorScale TensorScale { get; }
+    public RoundingOptions Rounding { get; }
+    public ScaleTables Scales { get; }
+    public long IndexOffset { get; }
+    public int MaxLanes { get; }
+    public bool PowerOfTwo { get; }
+    public bool ScaleHasNaN { get; }
+    public uint ClampBits { get; }
+    public float InverseElementMax { get; }
+    public float ScaleMax { get; }
+    public uint ElementZeroCode { get; }
+}
