@@ -24,7 +24,7 @@ public static class BenchCommand
     private static Command Quantize(CliContext context)
     {
         var threads = Threads();
-        var formats = new Option<string?>("--formats") { Description = "Comma-separated formats (default: every binary float preset, int8 and affine int8 per channel)" };
+        var formats = new Option<string?>("--formats") { Description = "Comma-separated formats (default: every scalar preset with a vectorized kernel, and affine int8 per channel)" };
         var modes = new Option<string?>("--rounding") { Description = "Comma-separated rounding modes (default: nearest-even, toward-zero, to-odd, stochastic, stochastic-equal)" };
         var sizes = new Option<string?>("--sizes") { Description = "Comma-separated element counts (default 4096,16777216)" };
         var blocks = new Option<string>("--block-formats") { Description = "Comma-separated block formats for the fused block kernel (default mxfp4,nvfp4; 'none' to skip)", DefaultValueFactory = _ => "mxfp4,nvfp4" };

@@ -47,7 +47,7 @@ public static class QuantizeBench
         if (options.Threads < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Threads, "threads must be at least 1");
         var formats = options.Formats.Count > 0
             ? options.Formats.Select(FormatRegistry.Default.GetScalar).ToList()
-            : FormatRegistry.Default.All.OfType<ScalarFormat>().Where(f => f is FloatFormat or IntegerFormat && QuantizeKernels.IsVectorized(f)).ToList();
+            : FormatRegistry.Default.All.OfType<ScalarFormat>().Where(QuantizeKernels.IsVectorized).ToList();
         var modes = options.Modes.Count > 0 ? options.Modes : [RoundingMode.NearestEven, RoundingMode.TowardZero, RoundingMode.Stochastic];
         var results = new List<QuantizeBenchResult>();
         foreach (int n in options.Sizes)
