@@ -14,7 +14,7 @@ public sealed record QuantizeBenchResult(string Kernel, string Format, string Ro
 /// <summary>What <see cref="QuantizeBench.Run"/> measures.</summary>
 public sealed record QuantizeBenchOptions
 {
-    /// <summary>Format names (presets or .json paths); empty = every vectorized float and integer preset.</summary>
+    /// <summary>Format names (presets or .json paths); empty = every scalar preset with a vectorized kernel.</summary>
     public IReadOnlyList<string> Formats { get; init; } = [];
     /// <summary>Rounding modes; empty = nearest-even, toward-zero, stochastic.</summary>
     public IReadOnlyList<RoundingMode> Modes { get; init; } = [];
