@@ -105,21 +105,30 @@ internal static class FloatKernel
         TV sh = eClamp + TV.Create((uint)p.D) - TV.Max(e, one);
         TV shc = TV.Min(sh, TV.Create(25));
         TV lowMask = TV.ShiftLeftVariable(one, shc) - one;
-        TV low = sig & lowMask;
         TV kept = TV.ShiftRightLogicalVariable(sig, shc);
-        TV half = lowMask ^ TV.ShiftRightLogical(lowMask, 1);
-        var r = new RoundingLanes<TV>
+        TV n;
+        if (!TRule.NeedsTop32)
         {
-            Negative = neg,
-            Random = random,
-            AboveHalf = TV.GreaterThan(low, half),
-            AtHalf = TV.Equal(low, half),
-            Inexact = TV.AndNot(TV.Create(uint.MaxValue), TV.Equal(low, zero)),
-            LowerOdd = TV.Equal(kept & one, one),
-        };
-        // floor(nu 2^32): low << (32 - sh) for sh <= 32, sig >> (sh - 32) beyond (the other shift's count wraps to >= 32: 0).
-        if (TRule.NeedsTop32) r.Top32 = TV.ShiftLeftVariable(low, TV.Create(32) - sh) | TV.ShiftRightLogicalVariable(sig, sh - TV.Create(32));
-        TV n = kept - TRule.RoundsUp(r, p.StochasticShift); // up is all-ones: subtracting adds one; a carry moves to the next binade
+            // sig < 2^24 and the increment < 2^25: no wrap.
+            n = TV.ShiftRightLogicalVariable(sig + TRule.VariableIncrement(sig, kept, lowMask, neg, random), shc);
+        }
+        else
+        {
+            TV low = sig & lowMask;
+            TV half = lowMask ^ TV.ShiftRightLogical(lowMask, 1);
+            var r = new RoundingLanes<TV>
+            {
+                Negative = neg,
+                Random = random,
+                AboveHalf = TV.GreaterThan(low, half),
+                AtHalf = TV.Equal(low, half),
+                Inexact = TV.AndNot(TV.Create(uint.MaxValue), TV.Equal(low, zero)),
+                LowerOdd = TV.Equal(kept & one, one),
+            };
+            // floor(nu 2^32): low << (32 - sh) for sh <= 32, sig >> (sh - 32) beyond (the other shift's count wraps to >= 32: 0).
+            r.Top32 = TV.ShiftLeftVariable(low, TV.Create(32) - sh) | TV.ShiftRightLogicalVariable(sig, sh - TV.Create(32));
+            n = kept - TRule.RoundsUp(r, p.StochasticShift); // up is all-ones: subtracting adds one; a carry moves to the next binade
+        }
         if (codes) return TV.ShiftLeft(eClamp, p.M) + n - TV.Create(p.CodeBase);
         return TV.MultiplyF(TV.Int32ToSingle(n), TV.ShiftLeft(eClamp - TV.Create((uint)p.M), 23)); // n 2^(eClamp - 127 - M)
     }
