@@ -119,6 +119,24 @@ internal static class LoopDriver
         where TIn : unmanaged where TInIo : struct, ILaneIo<TIn> where TOut : unmanaged where TOutIo : struct, ILaneIo<TOut>
     {
         nuint count = (nuint)TV.Count;
+        // Two registers per step (independent work for the core to overlap), one test of their rare lanes.
+        for (; i + 2 * count <= n; i += 2 * count)
+        {
+            TV x0 = TInIo.Load<TV>(ref source, i), x1 = TInIo.Load<TV>(ref source, i + count);
+            TV r0 = TRule.IsStochastic ? TV.Load(ref random, i) : default, r1 = TRule.IsStochastic ? TV.Load(ref random, i + count) : default;
+            TV y0 = TOp.ApplyFast<TV, TRule>(x0, r0, plan, out TV rare0);
+            TV y1 = TOp.ApplyFast<TV, TRule>(x1, r1, plan, out TV rare1);
+            if (TV.Any(rare0 | rare1))
+            {
+                Full<TV, TOp, TPlan, TRule, TIn, TInIo, TOut, TOutIo>(ref source, ref destination, i, ref random, plan);
+                Full<TV, TOp, TPlan, TRule, TIn, TInIo, TOut, TOutIo>(ref source, ref destination, i + count, ref random, plan);
+            }
+            else
+            {
+                TOutIo.Store(y0, ref destination, i);
+                TOutIo.Store(y1, ref destination, i + count);
+            }
+        }
         for (; i + count <= n; i += count)
         {
             TV x = TInIo.Load<TV>(ref source, i);
