@@ -44,9 +44,9 @@ internal static class FloatKernel
         return result;
     }
 
-    /// <summary>The pattern path and the sign (plus, for formats whose subnormal range is wide such as fp4/fp6, the scaled
-    /// path inline); <paramref name="rare"/> marks lanes that need <see cref="Convert"/> (overflow, Inf, NaN, and otherwise
-    /// lanes below the boundary).</summary>
+    /// <summary>The pattern path and the sign (small formats with subnormals such as fp4/fp6: the per-lane-shift integer path
+    /// for every lane; other small formats: the scaled path inline); <paramref name="rare"/> marks lanes that need
+    /// <see cref="Convert"/> (overflow, Inf, NaN, and otherwise lanes below the boundary).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Fast<TV, TRule>(TV x, TV random, in FloatPlan p, bool codes, out TV rare)
         where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule
