@@ -96,9 +96,11 @@ internal static class LoopDriver
     {
         Span<uint> random = TRule.IsStochastic ? stackalloc uint[Tile] : default;
         ref uint rnd = ref MemoryMarshal.GetReference(random);
-        for (nuint t = 0; t < n; t += Tile)
+        // A short first tile puts the stores of the others on 64-byte boundaries (whole-register stores, no line splits).
+        nuint head = AlignmentHead(ref destination, n);
+        for (nuint t = 0, len; t < n; t += len)
         {
-            nuint len = Math.Min(Tile, n - t);
+            len = Math.Min(t == 0 && head != 0 ? head : Tile, n - t);
             if (TRule.IsStochastic) PhiloxBatch.Fill(seed, stream, firstIndex + (long)t, random[..(int)len]);
             ref TIn src = ref Unsafe.Add(ref source, t);
             ref TOut dst = ref Unsafe.Add(ref destination, t);
@@ -111,6 +113,15 @@ internal static class LoopDriver
                 i = Body<Lanes128, TOp, TPlan, TRule, TIn, TInIo, TOut, TOutIo>(ref src, ref dst, i, len, ref rnd, plan);
             Body<Lanes1, TOp, TPlan, TRule, TIn, TInIo, TOut, TOutIo>(ref src, ref dst, i, len, ref rnd, plan);
         }
+    }
+
+    /// <summary>Elements before the first 64-byte boundary of <paramref name="destination"/> (0 for short runs). The address
+    /// only steers tile boundaries, never results: every element depends on its value and global index alone.</summary>
+    private static unsafe nuint AlignmentHead<TOut>(ref TOut destination, nuint n) where TOut : unmanaged
+    {
+        if (n < 2 * Tile) return 0;
+        nuint address = (nuint)Unsafe.AsPointer(ref destination), size = (nuint)sizeof(TOut);
+        return address % size != 0 ? 0 : (64 - address % 64) % 64 / size;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
