@@ -96,8 +96,10 @@ internal static class LoopDriver
     {
         Span<uint> random = TRule.IsStochastic ? stackalloc uint[Tile] : default;
         ref uint rnd = ref MemoryMarshal.GetReference(random);
-        // A short first tile puts the stores of the others on 64-byte boundaries (whole-register stores, no line splits).
-        nuint head = AlignmentHead(ref destination, n);
+        // A short first tile puts the stores of the others on 64-byte boundaries (whole-register stores, no line splits);
+        // stochastic rules instead start the others on a Philox block (global index a multiple of 4), so every tile's
+        // words come from whole vector batches.
+        nuint head = TRule.IsStochastic ? (nuint)((4 - (firstIndex & 3)) & 3) : AlignmentHead(ref destination, n);
         for (nuint t = 0, len; t < n; t += len)
         {
             len = Math.Min(t == 0 && head != 0 ? head : Tile, n - t);
