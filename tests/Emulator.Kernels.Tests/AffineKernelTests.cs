@@ -68,6 +68,65 @@ public class AffineKernelTests
         }
     }
 
+    /// <summary>Inputs within a few float32 ulps of (k + 1/2) s and k s for scales that are not powers of two: the lanes the
+    /// fast paths must either decide exactly or hand to the exact path, in every mode.</summary>
+    [Theory]
+    [InlineData("int8", 0.0371, 0)]
+    [InlineData("int8", 1.0 / 3.0, 5)]
+    [InlineData("int16", 0.7, -9)]
+    [InlineData("uint8", 0.1, 128)]
+    public void Near_ties_and_near_integers_equal_the_reference(string name, double scale, int zeroPoint)
+    {
+        var format = (IntegerFormat)FormatRegistry.Default.GetScalar(name);
+        var q = AffineQuantizer.PerTensor(format, scale, zeroPoint);
+        var list = new List<float>();
+        for (int k = -300; k <= 300; k++)
+            foreach (double center in new[] { (k + 0.5) * scale, k * scale, (k + 0.25) * scale })
+            {
+                int width = 2;
+                float v = (float)center;
+                for (int j = 0; j < width; j++) { list.Add(v); v = MathF.BitIncrement(v); }
+                v = (float)center;
+                for (int j = 0; j < width; j++) { v = MathF.BitDecrement(v); list.Add(v); }
+            }
+        // Inputs whose float32 quotient |x| * float32(1/s) lies on a half-integer (or an integer), or on its other side, while
+        // the exact quotient does not: the fast paths must hand these lanes to the exact path.
+        float inverse = (float)(1.0 / scale);
+        int straddles = 0;
+        for (int k = -300; k <= 300; k++)
+            foreach (double boundary in new[] { k + 0.5, (double)k })
+            {
+                float v = (float)(boundary * scale);
+                for (int j = 0; j < 64; j++) v = MathF.BitDecrement(v);
+                for (int j = 0; j < 128; j++, v = MathF.BitIncrement(v))
+                {
+                    double t = MathF.Abs(v) * inverse, exact = Math.Abs((double)v / scale), b = Math.Abs(boundary);
+                    if (Math.Sign(t - b) != Math.Sign(exact - b)) { list.Add(v); if (boundary != k) straddles++; }
+                }
+            }
+        Assert.True(straddles > 0, "no input lands on or across a half-integer; the test would not catch a missing hand-off");
+        float[] x = list.ToArray();
+        int[] shape = [x.Length];
+        var expectedCodes = new uint[x.Length];
+        var codes = new uint[x.Length];
+        var expectedValues = new float[x.Length];
+        var values = new float[x.Length];
+        foreach (RoundingMode mode in Inputs.Modes)
+        {
+            var ro = Inputs.Options(mode, null);
+            q.Encode(x, shape, expectedCodes, ro, 7);
+            q.Quantize(x, shape, expectedValues, ro, 7);
+            foreach (int lanes in Inputs.Widths)
+            {
+                var ko = new KernelOptions { IndexOffset = 7, MaxLanes = lanes };
+                AffineKernels.Encode(x, shape, codes, q, ro, ko);
+                Differential.Compare(format, ro, lanes, "affine-encode near ties", x, expectedCodes, codes);
+                AffineKernels.Quantize(x, shape, values, q, ro, ko);
+                Differential.Compare(format, ro, lanes, "affine-quantize near ties", x, expectedValues.Select(Inputs.B).ToArray(), values.Select(Inputs.B).ToArray());
+            }
+        }
+    }
+
     [Fact]
     public void Shape_mismatch_is_rejected()
     {

@@ -56,40 +56,52 @@ internal static class AffineFastKernel
         TV a = x & TV.Create(0x7FFF_FFFF);
         TV neg = TV.ShiftRightArithmetic(x, 31);
         TV t = TV.MultiplyF(a, TV.Create(p.Inverse));
-        TV floorT = TV.TruncateToInt32(t);
-        TV frac = TV.SubtractF(t, TV.Int32ToSingle(floorT));
         TV err = TV.MultiplyF(t, TV.Create(0x3480_0000)); // t * 2^-22 (the error is below t * 2^-22.8)
-        TV halfF = TV.Create(0x3F00_0000);
-        TV nearHalf = TV.GreaterThanF(err, TV.SubtractF(frac, halfF) & TV.Create(0x7FFF_FFFF));
-        TV nearInteger = TV.GreaterThanF(err, frac) | TV.GreaterThanF(err, TV.SubtractF(TV.Create(0x3F80_0000), frac));
-        rare = nearHalf | nearInteger
-            | TV.AndNot(TV.Create(uint.MaxValue), TV.GreaterThanF(TV.Create(0x4980_0000), t)) // not t < 2^20 (also NaN)
-            | TV.AndNot(TV.EqualF(t, zero), TV.Equal(a, zero));                            // t underflowed
-        var r = new RoundingLanes<TV>
+        TV notSmall = TV.AndNot(TV.Create(uint.MaxValue), TV.GreaterThanF(TV.Create(0x4980_0000), t)); // not t < 2^20 (also NaN)
+        TV n;
+        if (typeof(TRule) == typeof(NearestEvenRule) || typeof(TRule) == typeof(NearestAwayRule) || typeof(TRule) == typeof(NearestZeroRule))
         {
-            Negative = neg,
-            AboveHalf = TV.GreaterThanF(frac, halfF),
-            AtHalf = zero, // a lane with frac == 1/2 is rare
-            Inexact = TV.AndNot(TV.Create(uint.MaxValue), TV.EqualF(frac, zero)),
-            LowerOdd = TV.Equal(floorT & one, one),
-        };
-        TV up;
-        if (typeof(TRule) == typeof(StochasticRule))
-        {
-            // floor(nu 2^N) + R_N >= 2^N  <=>  nu >= theta = 1 - R_N 2^-N: a threshold test, decided here unless frac is
-            // within err (plus the float32 rounding of theta, below 2^-23) of theta.
-            TV theta = TV.SubtractF(TV.Create(0x3F80_0000), TV.MultiplyF(TV.UInt32ToSingle(TV.ShiftRightLogical(random, p.StochasticShift)), TV.Create(p.TwoToMinusN)));
-            TV margin = TV.MultiplyF(t, TV.Create(0x3480_0000)); // t * 2^-22
-            TV distance = TV.SubtractF(frac, theta) & TV.Create(0x7FFF_FFFF);
-            rare |= TV.GreaterThanF(TV.Create(0x3500_0000), distance) | TV.GreaterThanF(margin, distance); // 2^-21 covers theta's rounding
-            up = TV.GreaterThanOrEqualF(frac, theta);
+            // Nearest rules differ only at ties, and a lane whose t lies within err of a half-integer is rare: elsewhere
+            // every nearest rule gives the integer nearest t, which t + 2^23 rounds to (to nearest even) in float32.
+            TV magic = TV.Create(0x4B00_0000); // 2^23
+            TV shifted = TV.SubtractF(t, TV.Create(0xCB00_0000)); // t + 2^23, exact for t < 2^22 up to that rounding
+            n = shifted - magic;
+            TV distance = TV.SubtractF(t, TV.SubtractF(shifted, magic)) & TV.Create(0x7FFF_FFFF); // |t - n|, exact
+            // A zero t from underflow rounds to 0 like the exact quotient (below 1/2), so it is not rare here.
+            rare = TV.GreaterThanOrEqualF(distance, TV.SubtractF(TV.Create(0x3F00_0000), err)) | notSmall;
         }
         else
         {
-            r.Random = random;
-            up = TRule.RoundsUp(r, p.StochasticShift);
+            // Directed, odd and stochastic rules decide at integers (and, stochastic, at theta): rare near an integer.
+            TV floorT = TV.TruncateToInt32(t);
+            TV frac = TV.SubtractF(t, TV.Int32ToSingle(floorT));
+            rare = TV.GreaterThanF(err, frac) | TV.GreaterThanF(err, TV.SubtractF(TV.Create(0x3F80_0000), frac)) | notSmall
+                | TV.AndNot(TV.EqualF(t, zero), TV.Equal(a, zero)); // t underflowed
+            var r = new RoundingLanes<TV>
+            {
+                Negative = neg,
+                AboveHalf = TV.GreaterThanF(frac, TV.Create(0x3F00_0000)),
+                AtHalf = zero, // not read by these rules
+                Inexact = TV.AndNot(TV.Create(uint.MaxValue), TV.EqualF(frac, zero)),
+                LowerOdd = TV.Equal(floorT & one, one),
+            };
+            TV up;
+            if (typeof(TRule) == typeof(StochasticRule))
+            {
+                // floor(nu 2^N) + R_N >= 2^N  <=>  nu >= theta = 1 - R_N 2^-N: a threshold test, decided here unless frac is
+                // within err (plus the float32 rounding of theta, below 2^-23) of theta.
+                TV theta = TV.SubtractF(TV.Create(0x3F80_0000), TV.MultiplyF(TV.UInt32ToSingle(TV.ShiftRightLogical(random, p.StochasticShift)), TV.Create(p.TwoToMinusN)));
+                TV distance = TV.SubtractF(frac, theta) & TV.Create(0x7FFF_FFFF);
+                rare |= TV.GreaterThanF(TV.Create(0x3500_0000), distance) | TV.GreaterThanF(err, distance); // 2^-21 covers theta's rounding
+                up = TV.GreaterThanOrEqualF(frac, theta);
+            }
+            else
+            {
+                r.Random = random;
+                up = TRule.RoundsUp(r, p.StochasticShift);
+            }
+            n = floorT - up;
         }
-        TV n = floorT - up;
         TV k = TV.Select(neg, zero - n, n) + TV.Create(p.ZeroPoint);
         TV bias = TV.Create(0x8000_0000u);
         TV q = TV.Min(TV.Max(k ^ bias, TV.Create(p.MinBiased)), TV.Create(p.MaxBiased)) ^ bias;

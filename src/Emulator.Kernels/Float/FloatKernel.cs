@@ -44,28 +44,93 @@ internal static class FloatKernel
         return result;
     }
 
-    /// <summary>The pattern path and the sign (plus, for formats whose subnormal range is wide such as fp4/fp6, the scaled
-    /// path inline); <paramref name="rare"/> marks lanes that need <see cref="Convert"/> (overflow, Inf, NaN, and otherwise
-    /// lanes below the boundary).</summary>
+    /// <summary>The pattern path and the sign (small formats with subnormals such as fp4/fp6: the per-lane-shift integer path
+    /// for every lane; other small formats: the scaled path inline); <paramref name="rare"/> marks lanes that need
+    /// <see cref="Convert"/> (overflow, Inf, NaN, and otherwise lanes below the boundary).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Fast<TV, TRule>(TV x, TV random, in FloatPlan p, bool codes, out TV rare)
         where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule
     {
         TV a = x & TV.Create(0x7FFF_FFFF);
         TV neg = TV.ShiftRightArithmetic(x, 31);
-        TV rounded = TV.AndNot(a + TRule.PatternIncrement(a, neg, random, p.Pattern), TV.Create(p.LowMask));
-        TV mag = codes ? TV.ShiftRightLogical(rounded, p.D) - TV.Create(p.Rebias) : rounded;
-        TV small = TV.GreaterThan(TV.Create(p.Boundary), a);
-        if (p.InlineSmall)
+        TV mag;
+        if (p.Unified)
         {
+            mag = Unified<TV, TRule>(a, neg, random, p, codes);
+            rare = TV.GreaterThan(mag, TV.Create(codes ? p.MaxMagCode : p.MaxFiniteBits));
+        }
+        else if (p.InlineSmall)
+        {
+            mag = Pattern<TV, TRule>(a, neg, random, p, codes);
+            TV small = TV.GreaterThan(TV.Create(p.Boundary), a);
             if (TV.Any(small)) mag = TV.Select(small, SmallCore<TV, TRule>(a, neg, random, p, codes), mag);
             rare = TV.GreaterThan(mag, TV.Create(codes ? p.MaxMagCode : p.MaxFiniteBits));
         }
-        else rare = small | TV.GreaterThan(mag, TV.Create(codes ? p.MaxMagCode : p.MaxFiniteBits));
+        else
+        {
+            mag = Pattern<TV, TRule>(a, neg, random, p, codes);
+            rare = TV.GreaterThan(TV.Create(p.Boundary), a) | TV.GreaterThan(mag, TV.Create(codes ? p.MaxMagCode : p.MaxFiniteBits));
+        }
         // Unsigned formats: every negative input has one answer (NaN or the smallest value); -0, NaN and -Inf are rare above.
         if (!p.Signed) return TV.Select(TV.AndNot(neg, TV.Equal(a, TV.Create(0))), TV.Create(codes ? p.NegativeCode : p.NegativeValue), mag);
         TV signMask = p.HasNegativeZero ? neg : TV.AndNot(neg, TV.Equal(mag, TV.Create(0)));
         return mag | (signMask & TV.Create(codes ? p.CodeSignBit : 0x8000_0000u));
+    }
+
+    /// <summary>The pattern path: magnitude code or float32 bits of lanes at or above the boundary.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Pattern<TV, TRule>(TV a, TV neg, TV random, in FloatPlan p, bool codes)
+        where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule
+    {
+        TV rounded = TV.AndNot(a + TRule.PatternIncrement(a, neg, random, p.Pattern), TV.Create(p.LowMask));
+        return codes ? TV.ShiftRightLogical(rounded, p.D) - TV.Create(p.Rebias) : rounded;
+    }
+
+    /// <summary>
+    /// Small formats with subnormals (<see cref="FloatPlan.Unified"/>), every finite lane in one integer path: the float32
+    /// significand sig (implicit bit included; zero and float32 subnormals have exponent field 0 and scale 2^-149) holds the
+    /// value sig 2^(e - 150); the kept step is 2^(e - 150 + sh) with sh = D in the normal range and D + (emin field - e)
+    /// below it. kept = sig &gt;&gt; sh, low = the discarded bits; a count of 25 or more gives the same kept (0), nu &lt; 1/2 and
+    /// inexactness as the true count, so kept and low use min(sh, 25), while floor(nu 2^32) uses the true count.
+    /// Inf and NaN land above the largest finite magnitude (rare).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Unified<TV, TRule>(TV a, TV neg, TV random, in FloatPlan p, bool codes)
+        where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule
+    {
+        TV zero = TV.Create(0), one = TV.Create(1);
+        TV e = TV.ShiftRightLogical(a, 23);
+        TV eClamp = TV.Max(e, TV.Create(p.MinNormalField));
+        TV sig = (a & TV.Create(0x007F_FFFF)) | TV.ShiftLeft(TV.Min(e, one), 23);
+        TV sh = eClamp + TV.Create((uint)p.D) - TV.Max(e, one);
+        TV shc = TV.Min(sh, TV.Create(25));
+        TV lowMask = TV.ShiftLeftVariable(one, shc) - one;
+        TV kept = TV.ShiftRightLogicalVariable(sig, shc);
+        TV n;
+        if (!TRule.NeedsTop32)
+        {
+            // sig < 2^24 and the increment < 2^25: no wrap.
+            n = TV.ShiftRightLogicalVariable(sig + TRule.VariableIncrement(sig, kept, lowMask, neg, random), shc);
+        }
+        else
+        {
+            TV low = sig & lowMask;
+            TV half = lowMask ^ TV.ShiftRightLogical(lowMask, 1);
+            var r = new RoundingLanes<TV>
+            {
+                Negative = neg,
+                Random = random,
+                AboveHalf = TV.GreaterThan(low, half),
+                AtHalf = TV.Equal(low, half),
+                Inexact = TV.AndNot(TV.Create(uint.MaxValue), TV.Equal(low, zero)),
+                LowerOdd = TV.Equal(kept & one, one),
+            };
+            // floor(nu 2^32): low << (32 - sh) for sh <= 32, sig >> (sh - 32) beyond (the other shift's count wraps to >= 32: 0).
+            r.Top32 = TV.ShiftLeftVariable(low, TV.Create(32) - sh) | TV.ShiftRightLogicalVariable(sig, sh - TV.Create(32));
+            n = kept - TRule.RoundsUp(r, p.StochasticShift); // up is all-ones: subtracting adds one; a carry moves to the next binade
+        }
+        if (codes) return TV.ShiftLeft(eClamp, p.M) + n - TV.Create(p.CodeBase);
+        return TV.MultiplyF(TV.Int32ToSingle(n), TV.ShiftLeft(eClamp - TV.Create((uint)p.M), 23)); // n 2^(eClamp - 127 - M)
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -15,7 +15,8 @@ internal readonly struct FloatPlan
     public readonly PatternConstants Pattern;
     public readonly uint LowMask, Half, Step, Flip, Boundary, Rebias;
     public readonly uint Scale1, Scale2, Pow2Q0;
-    public readonly bool InlineSmall, Subnormals, ExponentZeroIsNormal, Signed, HasNegativeZero, HasNaN;
+    public readonly uint MinNormalField, CodeBase;
+    public readonly bool InlineSmall, Unified, Subnormals, ExponentZeroIsNormal, Signed, HasNegativeZero, HasNaN;
     public readonly uint MaxMagCode, MaxFiniteBits, CodeSignBit;
     public readonly uint OverflowPosCode, OverflowNegCode, InfPosCode, InfNegCode, NaNPosCode, NaNNegCode, NegativeCode;
     public readonly uint OverflowPosValue, OverflowNegValue, InfPosValue, InfNegValue, NaNPosValue, NaNNegValue, NegativeValue;
@@ -49,6 +50,11 @@ internal readonly struct FloatPlan
         Pow2Q0 = Bits(MathF.ScaleB(1f, q0));
         // Formats whose smallest normal is large (fp4, fp6, e3m4) see many inputs below it: keep that path in the loop.
         InlineSmall = f.MinExponent >= -3;
+        // Such formats with subnormals take one integer path for every lane (FloatKernel.Unified): the float32 significand
+        // shifted right by a per-lane count (D in the normal range, more below it), no branch on the lane's range.
+        Unified = InlineSmall && f.Subnormals && !f.ExponentZeroIsNormal && f.MinExponent == 1 - f.Bias && M >= 1;
+        MinNormalField = (uint)(127 + f.MinExponent);
+        CodeBase = Rebias + (1u << M); // code = (exponent field << M) + significand - CodeBase
         Subnormals = f.Subnormals;
         ExponentZeroIsNormal = f.ExponentZeroIsNormal;
         Signed = f.Signed;

@@ -31,6 +31,12 @@ internal interface IRoundingRule
     /// <c>D</c> bits of <paramref name="a"/> away exactly as <see cref="RoundsUp"/> would (a carry means "up").
     /// </summary>
     static abstract TV PatternIncrement<TV>(TV a, TV negative, TV random, in PatternConstants c) where TV : struct, ILanes<TV>;
+    /// <summary>
+    /// <see cref="PatternIncrement"/> for a per-lane count sh of discarded bits below 32 (<paramref name="lowMask"/> = 2^sh - 1,
+    /// <paramref name="kept"/> = sig &gt;&gt; sh): (sig + increment) &gt;&gt; sh is the rounded value when sig + 2^sh does not
+    /// wrap. Not for rules that read floor(nu 2^32) (<see cref="NeedsTop32"/>): they use <see cref="RoundsUp"/>.
+    /// </summary>
+    static abstract TV VariableIncrement<TV>(TV sig, TV kept, TV lowMask, TV negative, TV random) where TV : struct, ILanes<TV>;
 }
 
 /// <summary>Constants of the bit-pattern rounding trick for D discarded bits (D = 0 gives zero increments).</summary>
@@ -60,6 +66,9 @@ internal readonly struct PatternConstants
 internal struct NearestEvenRule : IRoundingRule
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV VariableIncrement<TV>(TV sig, TV kept, TV lowMask, TV negative, TV random) where TV : struct, ILanes<TV> =>
+        (TV.ShiftRightLogical(lowMask, 1)) + (kept & TV.Create(1));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV PatternIncrement<TV>(TV a, TV negative, TV random, in PatternConstants c) where TV : struct, ILanes<TV> =>
         TV.Create(c.HalfMinusOne) + ((TV.ShiftRightLogical(a, c.D) ^ TV.Create(c.Flip)) & TV.Create(c.LsbMask));
     public static bool NeedsTop32 => false;
@@ -70,6 +79,9 @@ internal struct NearestEvenRule : IRoundingRule
 
 internal struct NearestAwayRule : IRoundingRule
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV VariableIncrement<TV>(TV sig, TV kept, TV lowMask, TV negative, TV random) where TV : struct, ILanes<TV> =>
+        TV.ShiftRightLogical(lowMask, 1) + TV.Create(1);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV PatternIncrement<TV>(TV a, TV negative, TV random, in PatternConstants c) where TV : struct, ILanes<TV> =>
         TV.Create(c.Half);
@@ -82,6 +94,9 @@ internal struct NearestAwayRule : IRoundingRule
 internal struct NearestZeroRule : IRoundingRule
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV VariableIncrement<TV>(TV sig, TV kept, TV lowMask, TV negative, TV random) where TV : struct, ILanes<TV> =>
+        TV.ShiftRightLogical(lowMask, 1);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV PatternIncrement<TV>(TV a, TV negative, TV random, in PatternConstants c) where TV : struct, ILanes<TV> =>
         TV.Create(c.HalfMinusOne);
     public static bool NeedsTop32 => false;
@@ -92,6 +107,9 @@ internal struct NearestZeroRule : IRoundingRule
 
 internal struct TowardZeroRule : IRoundingRule
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV VariableIncrement<TV>(TV sig, TV kept, TV lowMask, TV negative, TV random) where TV : struct, ILanes<TV> =>
+        TV.Create(0);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV PatternIncrement<TV>(TV a, TV negative, TV random, in PatternConstants c) where TV : struct, ILanes<TV> =>
         TV.Create(0);
@@ -104,6 +122,9 @@ internal struct TowardZeroRule : IRoundingRule
 internal struct TowardPositiveRule : IRoundingRule
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV VariableIncrement<TV>(TV sig, TV kept, TV lowMask, TV negative, TV random) where TV : struct, ILanes<TV> =>
+        TV.AndNot(lowMask, negative);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV PatternIncrement<TV>(TV a, TV negative, TV random, in PatternConstants c) where TV : struct, ILanes<TV> =>
         TV.AndNot(TV.Create(c.LowMask), negative);
     public static bool NeedsTop32 => false;
@@ -114,6 +135,9 @@ internal struct TowardPositiveRule : IRoundingRule
 
 internal struct TowardNegativeRule : IRoundingRule
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV VariableIncrement<TV>(TV sig, TV kept, TV lowMask, TV negative, TV random) where TV : struct, ILanes<TV> =>
+        negative & lowMask;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV PatternIncrement<TV>(TV a, TV negative, TV random, in PatternConstants c) where TV : struct, ILanes<TV> =>
         negative & TV.Create(c.LowMask);
@@ -126,6 +150,9 @@ internal struct TowardNegativeRule : IRoundingRule
 internal struct ToOddRule : IRoundingRule
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV VariableIncrement<TV>(TV sig, TV kept, TV lowMask, TV negative, TV random) where TV : struct, ILanes<TV> =>
+        TV.AndNot(TV.GreaterThan(sig & lowMask, TV.Create(0)), TV.Equal(kept & TV.Create(1), TV.Create(1))) & lowMask;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV PatternIncrement<TV>(TV a, TV negative, TV random, in PatternConstants c) where TV : struct, ILanes<TV> =>
         TV.AndNot(TV.GreaterThan(a & TV.Create(c.LowMask), TV.Create(0)), TV.Equal((TV.ShiftRightLogical(a, c.D) ^ TV.Create(c.Flip)) & TV.Create(1), TV.Create(1))) & TV.Create(c.LowMask);
     public static bool NeedsTop32 => false;
@@ -137,6 +164,9 @@ internal struct ToOddRule : IRoundingRule
 /// <summary>floor(nu 2^N) + R &gt;= 2^N, i.e. R &gt; (2^N - 1) - floor(nu 2^N) = (~top32) &gt;&gt; (32 - N); never for nu = 0.</summary>
 internal struct StochasticRule : IRoundingRule
 {
+    /// <summary>Not used: the decision needs floor(nu 2^32) beyond 32 discarded bits (kernels call <see cref="RoundsUp"/>).</summary>
+    public static TV VariableIncrement<TV>(TV sig, TV kept, TV lowMask, TV negative, TV random) where TV : struct, ILanes<TV> =>
+        throw new NotSupportedException("stochastic rounding decides through RoundsUp");
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV PatternIncrement<TV>(TV a, TV negative, TV random, in PatternConstants c) where TV : struct, ILanes<TV> =>
         TV.ShiftLeft(TV.ShiftRightLogical(random, c.RandomShiftRight), c.RandomShiftLeft) & TV.Create(c.LowMask);
@@ -149,6 +179,9 @@ internal struct StochasticRule : IRoundingRule
 
 internal struct StochasticEqualRule : IRoundingRule
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV VariableIncrement<TV>(TV sig, TV kept, TV lowMask, TV negative, TV random) where TV : struct, ILanes<TV> =>
+        TV.ShiftRightArithmetic(random, 31) & lowMask;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV PatternIncrement<TV>(TV a, TV negative, TV random, in PatternConstants c) where TV : struct, ILanes<TV> =>
         TV.ShiftRightArithmetic(random, 31) & TV.Create(c.LowMask);

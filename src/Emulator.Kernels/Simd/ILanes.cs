@@ -57,7 +57,8 @@ internal interface ILanes<TSelf> where TSelf : struct, ILanes<TSelf>
     static abstract TSelf GreaterThanF(TSelf a, TSelf b);
     static abstract TSelf GreaterThanOrEqualF(TSelf a, TSelf b);
     static abstract TSelf EqualF(TSelf a, TSelf b);
-    /// <summary>Truncating float32 to int32 (only lanes in range are meaningful).</summary>
+    /// <summary>Truncating float32 to int32 (only lanes in range are meaningful: out-of-range lanes give whatever the
+    /// hardware conversion gives).</summary>
     static abstract TSelf TruncateToInt32(TSelf a);
     /// <summary>Truncating float32 to uint32 (only lanes in [0, 2^32) are meaningful).</summary>
     static abstract TSelf TruncateToUInt32(TSelf a);

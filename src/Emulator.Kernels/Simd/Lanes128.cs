@@ -62,7 +62,7 @@ internal readonly struct Lanes128 : ILanes<Lanes128>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 GreaterThanF(Lanes128 a, Lanes128 b) => new(Vector128.GreaterThan(a.V.AsSingle(), b.V.AsSingle()).AsUInt32());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 GreaterThanOrEqualF(Lanes128 a, Lanes128 b) => new(Vector128.GreaterThanOrEqual(a.V.AsSingle(), b.V.AsSingle()).AsUInt32());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 EqualF(Lanes128 a, Lanes128 b) => new(Vector128.Equals(a.V.AsSingle(), b.V.AsSingle()).AsUInt32());
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 TruncateToInt32(Lanes128 a) => new(Vector128.ConvertToInt32(a.V.AsSingle()).AsUInt32());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 TruncateToInt32(Lanes128 a) => new(Vector128.ConvertToInt32Native(a.V.AsSingle()).AsUInt32());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 TruncateToUInt32(Lanes128 a) => new(Vector128.ConvertToUInt32(a.V.AsSingle()));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 Int32ToSingle(Lanes128 a) => new(Vector128.ConvertToSingle(a.V.AsInt32()).AsUInt32());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 UInt32ToSingle(Lanes128 a) => new(Vector128.ConvertToSingle(a.V).AsUInt32());

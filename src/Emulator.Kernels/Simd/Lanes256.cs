@@ -65,7 +65,7 @@ internal readonly struct Lanes256 : ILanes<Lanes256>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 GreaterThanF(Lanes256 a, Lanes256 b) => new(Vector256.GreaterThan(a.V.AsSingle(), b.V.AsSingle()).AsUInt32());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 GreaterThanOrEqualF(Lanes256 a, Lanes256 b) => new(Vector256.GreaterThanOrEqual(a.V.AsSingle(), b.V.AsSingle()).AsUInt32());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 EqualF(Lanes256 a, Lanes256 b) => new(Vector256.Equals(a.V.AsSingle(), b.V.AsSingle()).AsUInt32());
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 TruncateToInt32(Lanes256 a) => new(Vector256.ConvertToInt32(a.V.AsSingle()).AsUInt32());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 TruncateToInt32(Lanes256 a) => new(Vector256.ConvertToInt32Native(a.V.AsSingle()).AsUInt32());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 TruncateToUInt32(Lanes256 a) => new(Vector256.ConvertToUInt32(a.V.AsSingle()));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Int32ToSingle(Lanes256 a) => new(Vector256.ConvertToSingle(a.V.AsInt32()).AsUInt32());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 UInt32ToSingle(Lanes256 a) => new(Vector256.ConvertToSingle(a.V).AsUInt32());
@@ -73,6 +73,10 @@ internal readonly struct Lanes256 : ILanes<Lanes256>
     public static Lanes256 Int32TimesDoubleToSingle(Lanes256 m, double s)
     {
         var scale = Vector256.Create(s);
+        if (Avx.IsSupported) // vcvtdq2pd straight from the int32 halves
+            return new(Vector256.Create(
+                Avx.ConvertToVector128Single(Avx.ConvertToVector256Double(m.V.AsInt32().GetLower()) * scale),
+                Avx.ConvertToVector128Single(Avx.ConvertToVector256Double(m.V.AsInt32().GetUpper()) * scale)).AsUInt32());
         var lo = Vector256.ConvertToDouble(Vector256.WidenLower(m.V.AsInt32())) * scale;
         var hi = Vector256.ConvertToDouble(Vector256.WidenUpper(m.V.AsInt32())) * scale;
         return new(Vector256.Narrow(lo, hi).AsUInt32());

@@ -67,7 +67,7 @@ internal readonly struct Lanes512 : ILanes<Lanes512>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 GreaterThanF(Lanes512 a, Lanes512 b) => new(Vector512.GreaterThan(a.V.AsSingle(), b.V.AsSingle()).AsUInt32());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 GreaterThanOrEqualF(Lanes512 a, Lanes512 b) => new(Vector512.GreaterThanOrEqual(a.V.AsSingle(), b.V.AsSingle()).AsUInt32());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 EqualF(Lanes512 a, Lanes512 b) => new(Vector512.Equals(a.V.AsSingle(), b.V.AsSingle()).AsUInt32());
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 TruncateToInt32(Lanes512 a) => new(Vector512.ConvertToInt32(a.V.AsSingle()).AsUInt32());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 TruncateToInt32(Lanes512 a) => new(Vector512.ConvertToInt32Native(a.V.AsSingle()).AsUInt32());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 TruncateToUInt32(Lanes512 a) => new(Vector512.ConvertToUInt32(a.V.AsSingle()));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Int32ToSingle(Lanes512 a) => new(Vector512.ConvertToSingle(a.V.AsInt32()).AsUInt32());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 UInt32ToSingle(Lanes512 a) => new(Vector512.ConvertToSingle(a.V).AsUInt32());
@@ -75,6 +75,10 @@ internal readonly struct Lanes512 : ILanes<Lanes512>
     public static Lanes512 Int32TimesDoubleToSingle(Lanes512 m, double s)
     {
         var scale = Vector512.Create(s);
+        if (Avx512F.IsSupported) // vcvtdq2pd straight from the int32 halves
+            return new(Vector512.Create(
+                Avx512F.ConvertToVector256Single(Avx512F.ConvertToVector512Double(m.V.AsInt32().GetLower()) * scale),
+                Avx512F.ConvertToVector256Single(Avx512F.ConvertToVector512Double(m.V.AsInt32().GetUpper()) * scale)).AsUInt32());
         var lo = Vector512.ConvertToDouble(Vector512.WidenLower(m.V.AsInt32())) * scale;
         var hi = Vector512.ConvertToDouble(Vector512.WidenUpper(m.V.AsInt32())) * scale;
         return new(Vector512.Narrow(lo, hi).AsUInt32());

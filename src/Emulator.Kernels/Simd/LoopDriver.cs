@@ -96,9 +96,13 @@ internal static class LoopDriver
     {
         Span<uint> random = TRule.IsStochastic ? stackalloc uint[Tile] : default;
         ref uint rnd = ref MemoryMarshal.GetReference(random);
-        for (nuint t = 0; t < n; t += Tile)
+        // A short first tile puts the stores of the others on 64-byte boundaries (whole-register stores, no line splits);
+        // stochastic rules instead start the others on a Philox block (global index a multiple of 4), so every tile's
+        // words come from whole vector batches.
+        nuint head = TRule.IsStochastic ? (nuint)((4 - (firstIndex & 3)) & 3) : AlignmentHead(ref destination, n);
+        for (nuint t = 0, len; t < n; t += len)
         {
-            nuint len = Math.Min(Tile, n - t);
+            len = Math.Min(t == 0 && head != 0 ? head : Tile, n - t);
             if (TRule.IsStochastic) PhiloxBatch.Fill(seed, stream, firstIndex + (long)t, random[..(int)len]);
             ref TIn src = ref Unsafe.Add(ref source, t);
             ref TOut dst = ref Unsafe.Add(ref destination, t);
@@ -113,12 +117,39 @@ internal static class LoopDriver
         }
     }
 
+    /// <summary>Elements before the first 64-byte boundary of <paramref name="destination"/> (0 for short runs). The address
+    /// only steers tile boundaries, never results: every element depends on its value and global index alone.</summary>
+    private static unsafe nuint AlignmentHead<TOut>(ref TOut destination, nuint n) where TOut : unmanaged
+    {
+        if (n < 2 * Tile) return 0;
+        nuint address = (nuint)Unsafe.AsPointer(ref destination), size = (nuint)sizeof(TOut);
+        return address % size != 0 ? 0 : (64 - address % 64) % 64 / size;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static nuint Body<TV, TOp, TPlan, TRule, TIn, TInIo, TOut, TOutIo>(ref TIn source, ref TOut destination, nuint i, nuint n, ref uint random, in TPlan plan)
         where TV : struct, ILanes<TV> where TOp : struct, IElementOp<TPlan> where TPlan : struct where TRule : struct, IRoundingRule
         where TIn : unmanaged where TInIo : struct, ILaneIo<TIn> where TOut : unmanaged where TOutIo : struct, ILaneIo<TOut>
     {
         nuint count = (nuint)TV.Count;
+        // Two registers per step (independent work for the core to overlap), one test of their rare lanes.
+        for (; i + 2 * count <= n; i += 2 * count)
+        {
+            TV x0 = TInIo.Load<TV>(ref source, i), x1 = TInIo.Load<TV>(ref source, i + count);
+            TV r0 = TRule.IsStochastic ? TV.Load(ref random, i) : default, r1 = TRule.IsStochastic ? TV.Load(ref random, i + count) : default;
+            TV y0 = TOp.ApplyFast<TV, TRule>(x0, r0, plan, out TV rare0);
+            TV y1 = TOp.ApplyFast<TV, TRule>(x1, r1, plan, out TV rare1);
+            if (TV.Any(rare0 | rare1))
+            {
+                Full<TV, TOp, TPlan, TRule, TIn, TInIo, TOut, TOutIo>(ref source, ref destination, i, ref random, plan);
+                Full<TV, TOp, TPlan, TRule, TIn, TInIo, TOut, TOutIo>(ref source, ref destination, i + count, ref random, plan);
+            }
+            else
+            {
+                TOutIo.Store(y0, ref destination, i);
+                TOutIo.Store(y1, ref destination, i + count);
+            }
+        }
         for (; i + count <= n; i += count)
         {
             TV x = TInIo.Load<TV>(ref source, i);
