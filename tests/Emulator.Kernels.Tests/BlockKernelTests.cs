@@ -158,10 +158,10 @@ public class BlockKernelTests
     private const string Lopsided = """{"name": "lopsided", "kind": "table", "valueType": "float32", "values": [-2, -1.25, -0.5, 0, 0.375, 1]}""";
 
     /// <summary>A block spec file in the temp folder (deleted by the caller).</summary>
-    private static string BlockSpecFile(string tag, string element, string rule, int size, string scale)
+    private static string BlockSpecFile(string tag, string element, string rule, int size, string scale, int rows = 1)
     {
-        string path = Path.Combine(Path.GetTempPath(), $"ktable-{tag}-{rule}-{size}-{Environment.ProcessId}.json");
-        File.WriteAllText(path, $$"""{"name": "t-{{tag}}-{{rule}}", "kind": "block", "element": {{element}}, "block": [1, {{size}}], "scale": {{scale}}, "scaleRule": "{{rule}}"}""");
+        string path = Path.Combine(Path.GetTempPath(), $"ktable-{tag}-{rule}-{rows}x{size}-{Environment.ProcessId}.json");
+        File.WriteAllText(path, $$"""{"name": "t-{{tag}}-{{rule}}", "kind": "block", "element": {{element}}, "block": [{{rows}}, {{size}}], "scale": {{scale}}, "scaleRule": "{{rule}}"}""");
         return path;
     }
 
@@ -173,19 +173,22 @@ public class BlockKernelTests
     [InlineData("nf4", "amax-over-max", 32)]
     [InlineData("lopsided", "floor", 16)]
     [InlineData("lopsided", "amax-over-max", 24)]
-    public void Table_elements_with_any_scale_rule_equal_the_reference(string element, string rule, int size)
+    [InlineData("nf4", "amax-over-max", 16, 16)]
+    [InlineData("af4", "floor", 16, 8)]
+    public void Table_elements_with_any_scale_rule_equal_the_reference(string element, string rule, int size, int rows = 1)
     {
         string scale = rule == "amax-over-max" ? "\"bfloat16\"" : "\"e8m0\"";
-        string path = BlockSpecFile(element, element == "lopsided" ? Lopsided : $"\"{element}\"", rule, size, scale);
+        string path = BlockSpecFile(element, element == "lopsided" ? Lopsided : $"\"{element}\"", rule, size, scale, rows);
+        int[] shape = rows == 1 ? [6, size] : [2 * rows + 3, 3 * size - 5];
         try
         {
             var format = (BlockFormat)FormatRegistry.Default.Get(path);
             Assert.True(BlockKernels.IsVectorized(format));
             foreach (int lanes in Inputs.Widths)
             {
-                float[] x = Tensor(6 * size, lanes + size);
+                float[] x = Tensor(shape[0] * shape[1], lanes + size);
                 foreach (RoundingMode mode in Inputs.Modes)
-                    Check(format, x, [6, size], new RoundingOptions(mode) { Seed = 3, Stream = 1 }, new KernelOptions { MaxLanes = lanes, IndexOffset = 9 }, $"{element}/{rule} {mode} lanes {lanes}");
+                    Check(format, x, shape, new RoundingOptions(mode) { Seed = 3, Stream = 1 }, new KernelOptions { MaxLanes = lanes, IndexOffset = 9 }, $"{element}/{rule} {mode} lanes {lanes}");
             }
         }
         finally { File.Delete(path); }
