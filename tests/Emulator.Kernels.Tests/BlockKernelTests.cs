@@ -5,8 +5,7 @@ namespace Emulator.Kernels.Tests;
 public class BlockKernelTests
 {
     private static readonly string[] Vectorized =
-        ["mxfp4", "mxfp6-e2m3", "mxfp6-e3m2", "mxfp8-e4m3", "mxfp8-e5m2", "mxint8", "nvfp4", "nvfp4-2d", "bfp8", "bfp16"];
-    private static readonly string[] Fallback = ["nf4-b64"];
+        ["mxfp4", "mxfp6-e2m3", "mxfp6-e3m2", "mxfp8-e4m3", "mxfp8-e5m2", "mxint8", "nvfp4", "nvfp4-2d", "bfp8", "bfp16", "nf4-b64"];
 
     public static TheoryData<string, int> PresetsAndWidths()
     {
@@ -15,8 +14,6 @@ public class BlockKernelTests
             foreach (int w in Inputs.Widths) data.Add(name, w);
         return data;
     }
-
-    public static TheoryData<string> FallbackPresets() => new(Fallback);
 
     private static BlockFormat Get(string name) => (BlockFormat)FormatRegistry.Default.Get(name);
 
@@ -157,26 +154,41 @@ public class BlockKernelTests
         AssertSame(expected, x, $"{name} in place");
     }
 
-    /// <summary>Table elements under power-of-two scale rules (no preset has them): a spec file per rule.</summary>
+    /// <summary>An inline table whose lowest value lies below -max (the clamp to the element range differs by rule).</summary>
+    private const string Lopsided = """{"name": "lopsided", "kind": "table", "valueType": "float32", "values": [-2, -1.25, -0.5, 0, 0.375, 1]}""";
+
+    /// <summary>A block spec file in the temp folder (deleted by the caller).</summary>
+    private static string BlockSpecFile(string tag, string element, string rule, int size, string scale, int rows = 1)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"ktable-{tag}-{rule}-{rows}x{size}-{Environment.ProcessId}.json");
+        File.WriteAllText(path, $$"""{"name": "t-{{tag}}-{{rule}}", "kind": "block", "element": {{element}}, "block": [{{rows}}, {{size}}], "scale": {{scale}}, "scaleRule": "{{rule}}"}""");
+        return path;
+    }
+
+    /// <summary>Table elements under every scale rule (no preset has most of them): a spec file per case.</summary>
     [Theory]
     [InlineData("nf4", "floor", 32)]
     [InlineData("af4", "ceil", 16)]
     [InlineData("nf4", "rceil", 64)]
     [InlineData("nf4", "amax-over-max", 32)]
-    public void Table_elements_with_any_scale_rule_equal_the_reference(string element, string rule, int size)
+    [InlineData("lopsided", "floor", 16)]
+    [InlineData("lopsided", "amax-over-max", 24)]
+    [InlineData("nf4", "amax-over-max", 16, 16)]
+    [InlineData("af4", "floor", 16, 8)]
+    public void Table_elements_with_any_scale_rule_equal_the_reference(string element, string rule, int size, int rows = 1)
     {
-        string path = Path.Combine(Path.GetTempPath(), $"ktable-{element}-{rule}-{size}-{Environment.ProcessId}.json");
         string scale = rule == "amax-over-max" ? "\"bfloat16\"" : "\"e8m0\"";
-        File.WriteAllText(path, $$"""{"name": "t-{{element}}-{{rule}}", "kind": "block", "element": "{{element}}", "block": [1, {{size}}], "scale": {{scale}}, "scaleRule": "{{rule}}"}""");
+        string path = BlockSpecFile(element, element == "lopsided" ? Lopsided : $"\"{element}\"", rule, size, scale, rows);
+        int[] shape = rows == 1 ? [6, size] : [2 * rows + 3, 3 * size - 5];
         try
         {
             var format = (BlockFormat)FormatRegistry.Default.Get(path);
             Assert.True(BlockKernels.IsVectorized(format));
             foreach (int lanes in Inputs.Widths)
             {
-                float[] x = Tensor(6 * size, lanes + size);
+                float[] x = Tensor(shape[0] * shape[1], lanes + size);
                 foreach (RoundingMode mode in Inputs.Modes)
-                    Check(format, x, [6, size], new RoundingOptions(mode) { Seed = 3, Stream = 1 }, new KernelOptions { MaxLanes = lanes, IndexOffset = 9 }, $"{element}/{rule} {mode} lanes {lanes}");
+                    Check(format, x, shape, new RoundingOptions(mode) { Seed = 3, Stream = 1 }, new KernelOptions { MaxLanes = lanes, IndexOffset = 9 }, $"{element}/{rule} {mode} lanes {lanes}");
             }
         }
         finally { File.Delete(path); }
@@ -194,14 +206,39 @@ public class BlockKernelTests
         Check(format, inf, [64], new RoundingOptions(RoundingMode.TowardZero), default, "nvfp4 Inf tensor amax");
     }
 
-    [Theory]
-    [MemberData(nameof(FallbackPresets))]
-    public void Other_block_formats_run_the_reference(string name)
+    /// <summary>Two's complement elements under amax-over-max: the reference clamps t to ±max, not to the element's min.</summary>
+    [Fact]
+    public void Integer_elements_under_amax_over_max_clamp_to_max()
     {
-        var format = Get(name);
-        Assert.False(BlockKernels.IsVectorized(format));
-        float[] x = Tensor(32 * 32, 9);
-        Check(format, x, [32, 32], new RoundingOptions(RoundingMode.Stochastic) { Seed = 5 }, new KernelOptions { IndexOffset = 100 }, name);
+        string path = BlockSpecFile("int4", "\"int4\"", "amax-over-max", 16, "\"bfloat16\"");
+        try
+        {
+            var format = (BlockFormat)FormatRegistry.Default.Get(path);
+            Assert.True(BlockKernels.IsVectorized(format));
+            foreach (int lanes in Inputs.Widths)
+            {
+                float[] x = Tensor(6 * 16, lanes + 3);
+                foreach (RoundingMode mode in Inputs.Modes)
+                    Check(format, x, [6, 16], new RoundingOptions(mode) { Seed = 3 }, new KernelOptions { MaxLanes = lanes }, $"int4/amax-over-max {mode} lanes {lanes}");
+            }
+        }
+        finally { File.Delete(path); }
+    }
+
+    /// <summary>A table with values that are not float32 (the multiply-back would differ): the reference runs.</summary>
+    [Fact]
+    public void Table_elements_outside_float32_run_the_reference()
+    {
+        string element = """{"name": "tenths", "kind": "table", "valueType": "float64", "values": [-1, -0.3, -0.1, 0, 0.1, 0.3, 1]}""";
+        string path = BlockSpecFile("tenths", element, "amax-over-max", 32, "\"bfloat16\"");
+        try
+        {
+            var format = (BlockFormat)FormatRegistry.Default.Get(path);
+            Assert.False(BlockKernels.IsVectorized(format));
+            float[] x = Tensor(32 * 32, 9);
+            Check(format, x, [32, 32], new RoundingOptions(RoundingMode.Stochastic) { Seed = 5 }, new KernelOptions { IndexOffset = 100 }, "tenths");
+        }
+        finally { File.Delete(path); }
     }
 
     public static TheoryData<string> AllPresets() => new(Vectorized);

@@ -17,8 +17,10 @@ internal sealed class BlockCall
         PowerOfTwo = format.Rule.IsPowerOfTwo();
         ScaleHasNaN = !format.ScaleIsExponent && format.Scale.HasNaN;
         float max = (float)format.Element.MaxFinite;
-        // |t| is clamped to the larger end of the element range (the element rounding saturates beyond it in every mode).
-        ClampBits = BitConverter.SingleToUInt32Bits(MathF.Max(max, -(float)format.Element.MinFinite));
+        // Power-of-two rules: |t| is clamped to the larger end of the element range (the element rounding saturates beyond it
+        // in every mode). Amax-over-max: to max, as the reference's clamp(t, -max, max) (an element range reaching below -max
+        // would otherwise round t in [min, -max) itself).
+        ClampBits = BitConverter.SingleToUInt32Bits(PowerOfTwo ? MathF.Max(max, -(float)format.Element.MinFinite) : max);
         InverseElementMax = 1f / max;
         ScaleMax = (float)format.Scale.MaxFinite;
         ElementZeroCode = format.Element.Encode(0.0, default, 0u);

@@ -6,6 +6,7 @@ using Emulator.Kernels.Integer;
 using Emulator.Kernels.Randomness;
 using Emulator.Kernels.Rounding;
 using Emulator.Kernels.Simd;
+using Emulator.Kernels.Table;
 
 namespace Emulator.Kernels;
 
@@ -54,7 +55,13 @@ internal static unsafe class BlockDriver
                 return;
             }
         }
-        if (element is FloatFormat ff)
+        if (element is TableFormat tf)
+        {
+            var plan = new TablePlan(tf, elementOptions);
+            if (plan.Data.Is16) Table<Lookup16>(call, plan, x, destination, scaleCodes, codes, threads);
+            else Table<LookupAny>(call, plan, x, destination, scaleCodes, codes, threads);
+        }
+        else if (element is FloatFormat ff)
         {
             var plan = new FloatPlan(ff, elementOptions);
             if (codes) ByRule<FloatEncodeOp, FloatPlan, CodesOutput>(call, plan, x, destination, scaleCodes, threads);
@@ -66,6 +73,25 @@ internal static unsafe class BlockDriver
             if (codes) ByRule<IntegerEncodeOp, IntegerPlan, CodesOutput>(call, plan, x, destination, scaleCodes, threads);
             else ByRule<IntegerQuantizeOp, IntegerPlan, ValuesOutput>(call, plan, x, destination, scaleCodes, threads);
         }
+    }
+
+    // Table elements: the table kernel's decision thresholds (deterministic monotone modes), its stochastic(N) kernel or its
+    // rule kernel, each as the element op of the same block loop.
+    private static void Table<TL>(BlockCall call, in TablePlan plan, float* x, uint* dst, uint* sc, bool codes, int threads)
+        where TL : struct, ITableLookup
+    {
+        if (plan.Decisions is not null)
+        {
+            if (codes) ByRule<TableDecideEncodeOp<TL>, TablePlan, CodesOutput>(call, plan, x, dst, sc, threads);
+            else ByRule<TableDecideQuantizeOp<TL>, TablePlan, ValuesOutput>(call, plan, x, dst, sc, threads);
+        }
+        else if (call.Rounding.Mode == RoundingMode.Stochastic)
+        {
+            if (codes) Units<TableStochasticEncodeOp<TL>, TablePlan, StochasticRule, CodesOutput>(call, plan, x, dst, sc, threads);
+            else Units<TableStochasticQuantizeOp<TL>, TablePlan, StochasticRule, ValuesOutput>(call, plan, x, dst, sc, threads);
+        }
+        else if (codes) ByRule<TableEncodeOp<TL>, TablePlan, CodesOutput>(call, plan, x, dst, sc, threads);
+        else ByRule<TableQuantizeOp<TL>, TablePlan, ValuesOutput>(call, plan, x, dst, sc, threads);
     }
 
     private static void ByRule<TOp, TPlan, TOut>(BlockCall call, TPlan plan, float* x, uint* dst, uint* sc, int threads)

@@ -1,14 +1,15 @@
 using Emulator.Formats;
 using Emulator.Kernels.Float;
+using Emulator.Kernels.Table;
 
 namespace Emulator.Kernels;
 
 /// <summary>
 /// Block-format kernels bit-identical to <see cref="BlockFormat.Quantize(ReadOnlySpan{float}, ReadOnlySpan{int}, Span{float}, in RoundingOptions, long)"/>
 /// and <see cref="BlockFormat.Encode(ReadOnlySpan{float}, ReadOnlySpan{int}, Span{uint}, Span{uint}, in RoundingOptions, long)"/>
-/// for 1xB blocks along the last axis and R x C tiles over the last two axes, with float or integer / fixed-point elements
-/// and any scale (power-of-two rules with a float or exponent scale: MX, BFP; amax-over-max with a tensor scale: NVFP4 1-D
-/// and 2-D). One pass per block: amax in registers, the scale as the reference computes it, then scale, element rounding
+/// for 1xB blocks along the last axis and R x C tiles over the last two axes, with float, integer / fixed-point or table
+/// (NF4, AF4, codebooks of float32 values) elements and any scale (power-of-two rules with a float or exponent scale: MX,
+/// BFP; amax-over-max with a tensor scale: NVFP4 1-D and 2-D, blockwise NF4). One pass per block: amax in registers, the scale as the reference computes it, then scale, element rounding
 /// (any mode; stochastic words keyed by the global element index) and the scale multiplied back in registers. Threads take
 /// deterministic runs of whole blocks, so results never depend on <see cref="KernelOptions.Threads"/>.
 /// </summary>
@@ -24,6 +25,8 @@ public static class BlockKernels
             // Scaled values below float32's normal range round the same as the exact ones while the element's step is coarse.
             FloatFormat fe => FloatPlan.Supports(fe) && fe.MinSubnormal >= Math.ScaleB(1.0, -64),
             IntegerFormat ie => ie.FractionBits <= 64,
+            // The table kernel returns (float)v: the multiply-back equals the reference's fl32(v * s) when every value is a float32.
+            TableFormat te => TableData.For(te).ValuesAreFloat32 && te.MinSubnormal >= Math.ScaleB(1.0, -64),
             _ => false,
         };
     }

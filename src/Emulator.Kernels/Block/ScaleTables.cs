@@ -22,7 +22,7 @@ internal sealed class ScaleTables
     private readonly bool[] _exact = [];
     private readonly double[] _values = [];
     private readonly FloatPlan _plan;
-    private readonly bool _vectorEncode;
+    private readonly bool _vectorEncode, _binary32;
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<BlockFormat, ScaleTables> Cache = new();
 
@@ -62,6 +62,9 @@ internal sealed class ScaleTables
                 _values = new double[1 << scale.Bits];
                 for (uint c = 0; c < _values.Length; c++) _values[c] = scale.Decode(c);
             }
+            // IEEE binary32 (blockwise NF4's float32 absmax): a code is the float32 pattern of its value.
+            _binary32 = scale is FloatFormat { Bits: 32, Signed: true, ExponentBits: 8, MantissaBits: 23, Bias: 127, Subnormals: true,
+                Specials: SpecialCodes.Ieee, ExponentZeroIsNormal: false };
             if (scale is FloatFormat f && FloatPlan.Supports(f))
             {
                 _plan = new FloatPlan(f, scaleRounding);
@@ -110,5 +113,7 @@ internal sealed class ScaleTables
     }
 
     /// <summary>The value of a scale code (NaN for the NaN code).</summary>
-    public double Decode(uint code) => code < (uint)_values.Length ? _values[code] : _format.Scale.Decode(code);
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public double Decode(uint code) =>
+        code < (uint)_values.Length ? _values[code] : _binary32 ? BitConverter.UInt32BitsToSingle(code) : _format.Scale.Decode(code);
 }
