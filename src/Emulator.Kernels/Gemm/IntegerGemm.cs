@@ -52,7 +52,7 @@ public static class IntegerGemm
     public static unsafe void MultiplyDequantized(ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b, Span<float> c, int m, int n, int k,
         QuantizationParameters aParameters, QuantizationParameters bParameters, int threads = 1)
     {
-        CheckParameters(aParameters, bParameters, m, n);
+        CheckParameters(aParameters, bParameters, m, n, k);
         Check(a.Length, b.Length, c.Length, m, n, k, threads);
         fixed (sbyte* pa = a)
         fixed (sbyte* pb = b)
@@ -65,7 +65,7 @@ public static class IntegerGemm
     public static unsafe void MultiplyInt4Dequantized(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, Span<float> c, int m, int n, int k,
         QuantizationParameters aParameters, QuantizationParameters bParameters, int threads = 1)
     {
-        CheckParameters(aParameters, bParameters, m, n);
+        CheckParameters(aParameters, bParameters, m, n, k);
         CheckInt4(a.Length, b.Length, c.Length, m, n, k, threads);
         fixed (byte* pa = a)
         fixed (byte* pb = b)
@@ -74,8 +74,10 @@ public static class IntegerGemm
                 new Int8Dequantization(pc, n, aParameters, bParameters, n, k), m, n, k, threads);
     }
 
-    private static void CheckParameters(QuantizationParameters aParameters, QuantizationParameters bParameters, int m, int n)
+    /// <summary>The dimensions first (the channel counts are m and n), then the quantization parameters against them.</summary>
+    private static void CheckParameters(QuantizationParameters aParameters, QuantizationParameters bParameters, int m, int n, int k)
     {
+        GemmChecks.Dimensions(m, n, k);
         ArgumentNullException.ThrowIfNull(aParameters);
         ArgumentNullException.ThrowIfNull(bParameters);
         aParameters.CheckChannels(nameof(aParameters), m);
