@@ -55,7 +55,7 @@ internal static unsafe class Int8GemmDriver
         int* scratch = dq is null ? null : (int*)NativeMemory.AlignedAlloc((nuint)(MC * scratchLd * sizeof(int)), 64);
         try
         {
-            var (sa, za, rs) = dq is null ? default : dq.Rows(a, r0, r1, k);
+            var (sa, za, rs) = dq is null ? default : dq.Rows(a, r0, r1);
             for (int jc = c0; jc < c1; jc += NC)
             {
                 int nc = Math.Min(NC, c1 - jc);
