@@ -36,11 +36,7 @@ public static class IntegerGemm
         if (count < 0 || (long)count > 2L * packed.Length)
             throw new ArgumentOutOfRangeException(nameof(count), count, $"count must be in 0..{2L * packed.Length} (two nibbles per packed byte)");
         var x = new sbyte[count];
-        for (int e = 0; e < count; e++)
-        {
-            int nibble = (packed[e >> 1] >> ((e & 1) * 4)) & 0xF;
-            x[e] = (sbyte)((nibble ^ 8) - 8);
-        }
+        for (int e = 0; e < count; e++) x[e] = (sbyte)Int8Source.Nibble(packed[e >> 1], e);
         return x;
     }
 
