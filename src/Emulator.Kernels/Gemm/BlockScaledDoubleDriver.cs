@@ -80,15 +80,9 @@ internal static unsafe class BlockScaledDoubleDriver
         try
         {
             nint pB = (nint)packB, sB = (nint)scaleB, mB = (nint)maxB, fB = (nint)finB, pc = (nint)c;
-            int packers = Math.Max(1, Math.Min(threads, strips));
-            void PackStrips(int t)
-            {
-                for (int s = (int)((long)strips * t / packers); s < (int)((long)strips * (t + 1) / packers); s++)
-                    Pack(tb, s * NR, Math.Min(NR, n - s * NR), NR, 0, blocks, (double*)pB + s * stripLength,
-                        (double*)sB + (long)s * blocks * NR, (double*)mB + (long)s * blocks * NR, (byte*)fB + (long)s * blocks);
-            }
-            if (packers == 1) PackStrips(0);
-            else Parallel.For(0, packers, new ParallelOptions { MaxDegreeOfParallelism = packers }, PackStrips);
+            GemmPartition.ForStrips(strips, threads, s =>
+                Pack(tb, s * NR, Math.Min(NR, n - s * NR), NR, 0, blocks, (double*)pB + s * stripLength,
+                    (double*)sB + (long)s * blocks * NR, (double*)mB + (long)s * blocks * NR, (byte*)fB + (long)s * blocks));
             var definition = new Definition(a, b, pa, pb);
             float tensorScale = a.TensorScale * b.TensorScale;
             GemmPartition.Run(m, n, threads, MR, NR, (r0, r1, c0, c1) =>

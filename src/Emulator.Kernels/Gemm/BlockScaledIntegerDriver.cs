@@ -59,15 +59,9 @@ internal static unsafe class BlockScaledIntegerDriver
         try
         {
             nint pB = (nint)packB, cB = (nint)corr, sB = (nint)scaleB, fB = (nint)safeB, pc = (nint)c;
-            int packers = Math.Max(1, Math.Min(threads, strips));
-            void PackStrips(int t)
-            {
-                for (int s = (int)((long)strips * t / packers); s < (int)((long)strips * (t + 1) / packers); s++)
-                    Pack(tb, s * NR, Math.Min(NR, n - s * NR), NR, groups, wide, (byte*)pB + s * stripBytes,
-                        (float*)sB + (long)s * blocks * NR, (byte*)fB + (long)s * blocks, (int*)cB + (long)s * blocks * NR);
-            }
-            if (packers == 1) PackStrips(0);
-            else Parallel.For(0, packers, new ParallelOptions { MaxDegreeOfParallelism = packers }, PackStrips);
+            GemmPartition.ForStrips(strips, threads, s =>
+                Pack(tb, s * NR, Math.Min(NR, n - s * NR), NR, groups, wide, (byte*)pB + s * stripBytes,
+                    (float*)sB + (long)s * blocks * NR, (byte*)fB + (long)s * blocks, (int*)cB + (long)s * blocks * NR));
             float tensorScale = a.TensorScale * b.TensorScale;
             GemmPartition.Run(m, n, threads, MR, NR, (r0, r1, c0, c1) =>
                 Worker(ta, blocks, groups, wide, (byte*)pB, stripBytes, (int*)cB, (float*)sB, (byte*)fB, floatExact, tensorScale, (float*)pc, n, r0, r1, c0, c1));

@@ -28,4 +28,17 @@ internal static class GemmPartition
         Parallel.For(0, parts.Length, new ParallelOptions { MaxDegreeOfParallelism = parts.Length },
             t => work(parts[t].R0, parts[t].R1, parts[t].C0, parts[t].C1));
     }
+
+    /// <summary>Calls <paramref name="packStrip"/> on each of <paramref name="strips"/> B strips: contiguous runs of strips
+    /// on at most <paramref name="threads"/> threads, in parallel when there is more than one.</summary>
+    public static void ForStrips(int strips, int threads, Action<int> packStrip)
+    {
+        int packers = Math.Max(1, Math.Min(threads, strips));
+        void PackStrips(int t)
+        {
+            for (int s = (int)((long)strips * t / packers); s < (int)((long)strips * (t + 1) / packers); s++) packStrip(s);
+        }
+        if (packers == 1) PackStrips(0);
+        else Parallel.For(0, packers, new ParallelOptions { MaxDegreeOfParallelism = packers }, PackStrips);
+    }
 }

@@ -37,7 +37,7 @@ internal sealed unsafe class Int8Dequantization
     }
 
     /// <summary>Per-row terms of rows [i0, i1): scale, zero point and rowSum - k * zA (wrapping int64).</summary>
-    public (double[] Sa, long[] Za, long[] R) Rows(in Int8Source a, int i0, int i1, int k)
+    public (double[] Sa, long[] Za, long[] R) Rows(in Int8Source a, int i0, int i1)
     {
         var sa = new double[i1 - i0];
         var za = new long[i1 - i0];
@@ -46,7 +46,7 @@ internal sealed unsafe class Int8Dequantization
         {
             sa[i - i0] = _a.Scale(i);
             za[i - i0] = _a.ZeroPoint(i);
-            r[i - i0] = RowSum(a, i, k) - (long)_k * za[i - i0];
+            r[i - i0] = RowSum(a, i, _k) - (long)_k * za[i - i0];
         }
         return (sa, za, r);
     }

@@ -29,14 +29,8 @@ internal static unsafe class Int8GemmDriver
         try
         {
             nint pb = (nint)packB, pcorr = (nint)corr, pcs = (nint)colSum;
-            int packers = Math.Min(threads, strips);
-            void PackStrips(int t)
-            {
-                for (int s = (int)((long)strips * t / packers); s < (int)((long)strips * (t + 1) / packers); s++)
-                    Int8Packing.PackB(b, (sbyte*)pb + s * stripBytes, k, s * NR, Math.Min(NR, n - s * NR), (int*)pcorr + s * NR, (int*)pcs + s * NR);
-            }
-            if (packers == 1) PackStrips(0);
-            else Parallel.For(0, packers, new ParallelOptions { MaxDegreeOfParallelism = packers }, PackStrips);
+            GemmPartition.ForStrips(strips, threads, s =>
+                Int8Packing.PackB(b, (sbyte*)pb + s * stripBytes, k, s * NR, Math.Min(NR, n - s * NR), (int*)pcorr + s * NR, (int*)pcs + s * NR));
             if (dequantization is not null)
                 for (int s = 0; s < strips; s++) dequantization.SetColumnSums(s * NR, colSum + s * NR, Math.Min(NR, n - s * NR));
             nint pc = (nint)c;
@@ -61,7 +55,7 @@ internal static unsafe class Int8GemmDriver
         int* scratch = dq is null ? null : (int*)NativeMemory.AlignedAlloc((nuint)(MC * scratchLd * sizeof(int)), 64);
         try
         {
-            var (sa, za, rs) = dq is null ? default : dq.Rows(a, r0, r1, k);
+            var (sa, za, rs) = dq is null ? default : dq.Rows(a, r0, r1);
             for (int jc = c0; jc < c1; jc += NC)
             {
                 int nc = Math.Min(NC, c1 - jc);

@@ -19,10 +19,13 @@ internal readonly unsafe struct Int8Source(void* data, int ld, bool int4)
     public int At(int row, int col)
     {
         long e = (long)row * Ld + col;
-        if (!Int4) return ((sbyte*)Data)[e];
-        int nibble = (((byte*)Data)[e >> 1] >> (int)((e & 1) * 4)) & 0xF;
-        return (nibble ^ 8) - 8;
+        return Int4 ? Nibble(((byte*)Data)[e >> 1], e) : ((sbyte*)Data)[e];
     }
+
+    /// <summary>Signed int4 element <paramref name="e"/> of a packed sequence whose byte e / 2 is <paramref name="pair"/>
+    /// (the low nibble first), sign-extended.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Nibble(byte pair, long e) => (((pair >> (int)((e & 1) * 4)) & 0xF) ^ 8) - 8;
 }
 
 /// <summary>
@@ -41,7 +44,7 @@ internal static unsafe class Int8Packing
         var t = new ushort[256];
         for (int v = 0; v < 256; v++)
         {
-            int lo = ((v & 0xF) ^ 8) - 8, hi = ((v >> 4) ^ 8) - 8;
+            int lo = Int8Source.Nibble((byte)v, 0), hi = Int8Source.Nibble((byte)v, 1);
             t[v] = (ushort)((byte)(lo + 128) | ((byte)(hi + 128) << 8));
         }
         return t;

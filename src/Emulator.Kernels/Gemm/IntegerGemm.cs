@@ -36,11 +36,7 @@ public static class IntegerGemm
         if (count < 0 || (long)count > 2L * packed.Length)
             throw new ArgumentOutOfRangeException(nameof(count), count, $"count must be in 0..{2L * packed.Length} (two nibbles per packed byte)");
         var x = new sbyte[count];
-        for (int e = 0; e < count; e++)
-        {
-            int nibble = (packed[e >> 1] >> ((e & 1) * 4)) & 0xF;
-            x[e] = (sbyte)((nibble ^ 8) - 8);
-        }
+        for (int e = 0; e < count; e++) x[e] = (sbyte)Int8Source.Nibble(packed[e >> 1], e);
         return x;
     }
 
@@ -52,7 +48,7 @@ public static class IntegerGemm
     public static unsafe void MultiplyDequantized(ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b, Span<float> c, int m, int n, int k,
         QuantizationParameters aParameters, QuantizationParameters bParameters, int threads = 1)
     {
-        CheckParameters(aParameters, bParameters, m, n);
+        CheckParameters(aParameters, bParameters, m, n, k);
         Check(a.Length, b.Length, c.Length, m, n, k, threads);
         fixed (sbyte* pa = a)
         fixed (sbyte* pb = b)
@@ -65,7 +61,7 @@ public static class IntegerGemm
     public static unsafe void MultiplyInt4Dequantized(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, Span<float> c, int m, int n, int k,
         QuantizationParameters aParameters, QuantizationParameters bParameters, int threads = 1)
     {
-        CheckParameters(aParameters, bParameters, m, n);
+        CheckParameters(aParameters, bParameters, m, n, k);
         CheckInt4(a.Length, b.Length, c.Length, m, n, k, threads);
         fixed (byte* pa = a)
         fixed (byte* pb = b)
@@ -74,8 +70,10 @@ public static class IntegerGemm
                 new Int8Dequantization(pc, n, aParameters, bParameters, n, k), m, n, k, threads);
     }
 
-    private static void CheckParameters(QuantizationParameters aParameters, QuantizationParameters bParameters, int m, int n)
+    /// <summary>The dimensions first (the channel counts are m and n), then the quantization parameters against them.</summary>
+    private static void CheckParameters(QuantizationParameters aParameters, QuantizationParameters bParameters, int m, int n, int k)
     {
+        GemmChecks.Dimensions(m, n, k);
         ArgumentNullException.ThrowIfNull(aParameters);
         ArgumentNullException.ThrowIfNull(bParameters);
         aParameters.CheckChannels(nameof(aParameters), m);

@@ -28,7 +28,7 @@ internal static unsafe class NarrowAccumulatorDriver
         int tilesI = (r1 - r0 + MR - 1) / MR, tilesJ = (c1 - c0 + NR - 1) / NR;
         var bad = new bool[tilesI * tilesJ];
         if (!chunked) MarkInexactScaling(a, b, n, k, plan, r0, r1, c0, c1, bad, tilesJ);
-        bool[] inRange = chunked ? new bool[bad.Length] : ProvenInRange(a, b, n, k, plan, r0, r1, c0, c1, tilesJ);
+        bool[]? inRange = chunked ? null : ProvenInRange(a, b, n, k, plan, r0, r1, c0, c1, tilesJ);
         float* acc = (float*)NativeMemory.AlignedAlloc((nuint)tilesI * (nuint)tilesJ * MR * NR * sizeof(float), 64);
         float* partial = chunked ? (float*)NativeMemory.AlignedAlloc((nuint)tilesI * (nuint)tilesJ * MR * NR * sizeof(float), 64) : null;
         int kcMax = Math.Min(KC, Math.Max(1, k));
@@ -53,7 +53,7 @@ internal static unsafe class NarrowAccumulatorDriver
                             int tile = ((ic - r0 + ir) / MR) * tilesJ + tj;
                             float* at = acc + (long)tile * MR * NR;
                             float* pt = partial == null ? null : partial + (long)tile * MR * NR;
-                            bad[tile] |= Tile(kc, packA + ir * kc, packB + (long)tj * kc * NR, at, pt, plan, chunked, inRange[tile], pc, order.ChunkSize, k);
+                            bad[tile] |= Tile(kc, packA + ir * kc, packB + (long)tj * kc * NR, at, pt, plan, chunked, inRange is not null && inRange[tile], pc, order.ChunkSize, k);
                         }
                 }
             }

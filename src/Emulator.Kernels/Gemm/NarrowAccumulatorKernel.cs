@@ -35,7 +35,7 @@ internal static unsafe class NarrowAccumulatorKernel
         {
             TV c0 = Load<TV>(acc, 0 * NR + j), c1 = Load<TV>(acc, 1 * NR + j), c2 = Load<TV>(acc, 2 * NR + j), c3 = Load<TV>(acc, 3 * NR + j);
             TV c4 = Load<TV>(acc, 4 * NR + j), c5 = Load<TV>(acc, 5 * NR + j), c6 = Load<TV>(acc, 6 * NR + j), c7 = Load<TV>(acc, 7 * NR + j);
-            TV bias = TV.Create(TRule.Nearest ? plan.Half : 0u), low = TV.Create(plan.LowMask), abs = TV.Create(0x7FFF_FFFFu), zero = TV.Create(0);
+            TV bias = TV.Create(plan.Bias), low = TV.Create(plan.LowMask), abs = TV.Create(0x7FFF_FFFFu), zero = TV.Create(0);
             TV seen = TV.Load(ref *seenStore, 0);
             bool tie = false;
             for (; p < kc; p++)

@@ -35,7 +35,7 @@ internal readonly struct HiFloat8Plan
 
     /// <summary>Discarded float32 mantissa bits in binade E: 3 mantissa bits for |E| &lt;= 3, 2 up to 7, 1 up to 15, none for
     /// the denormal binades E &lt;= -16.</summary>
-    public static int Shift(int e)
+    private static int Shift(int e)
     {
         int ae = Math.Abs(e);
         return 20 + (ae >= 4 ? 1 : 0) + (ae >= 8 ? 1 : 0) + (ae >= 16 ? 1 : 0);

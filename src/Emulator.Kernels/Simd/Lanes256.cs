@@ -85,12 +85,7 @@ internal readonly struct Lanes256 : ILanes<Lanes256>
     public static unsafe Lanes256 Lookup(Lanes256 index, LaneTable t)
     {
         if (!Avx2.IsSupported) return new(PerElement.Lookup(index.V, t));
-        if (t.Length == 16)
-        {
-            var lo = Avx2.PermuteVar8x32(t.V0.GetLower(), index.V);
-            var hi = Avx2.PermuteVar8x32(t.V0.GetUpper(), index.V);
-            return new(Vector256.ConditionalSelect(Vector256.Equals(index.V & Vector256.Create(8u), Vector256<uint>.Zero), lo, hi));
-        }
+        if (t.Length == 16) return Permute16(index, t.V0);
         return new(Avx2.GatherVector256(t.Pointer, (index.V & Vector256.Create(t.IndexMask)).AsInt32(), 4));
     }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

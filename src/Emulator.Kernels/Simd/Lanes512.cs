@@ -87,7 +87,7 @@ internal readonly struct Lanes512 : ILanes<Lanes512>
     public static unsafe Lanes512 Lookup(Lanes512 index, LaneTable t)
     {
         if (!Avx512F.IsSupported) return new(PerElement.Lookup(index.V, t));
-        if (t.Length == 16) return new(Avx512F.PermuteVar16x32(t.V0, index.V));
+        if (t.Length == 16) return Permute16(index, t.V0);
         if (t.Length == 32) return new(Avx512F.PermuteVar16x32x2(t.V0, index.V, t.V1));
         if (t.Length == 64)
         {

@@ -52,7 +52,7 @@ internal static class TableKernel
         TV lo = Get<TV, TL>(idx, t.Lo), hi = Get<TV, TL>(idx, t.Hi);
         TV dist = TV.Select(neg, TV.SubtractF(hi, x), TV.SubtractF(x, lo));
         TV r = TV.MultiplyF(TV.UInt32ToSingle(TV.ShiftRightLogical(random, p.StochasticShift)), TV.Create(p.RandomScale));
-        TV sum = AddF(dist, TV.MultiplyF(r, Get<TV, TL>(idx, t.Width)));
+        TV sum = TV.AddF(dist, TV.MultiplyF(r, Get<TV, TL>(idx, t.Width)));
         TV up = TV.GreaterThanOrEqualF(sum, Get<TV, TL>(idx, t.Upper));
         rare = TV.AndNot(TV.AndNot(TV.Create(uint.MaxValue), up | TV.GreaterThanOrEqualF(Get<TV, TL>(idx, t.Lower), sum)), settled);
         return Finish<TV, TL>(x, idx + TV.AndNot((up ^ neg) & TV.Create(1), settled), t, codes);
@@ -116,10 +116,6 @@ internal static class TableKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV Get<TV, TL>(TV index, LaneTable table) where TV : struct, ILanes<TV> where TL : struct, ITableLookup =>
         TL.Is16 ? TV.Permute16(index, table.V0) : TV.Lookup(index, table);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV AddF<TV>(TV a, TV b) where TV : struct, ILanes<TV> =>
-        TV.SubtractF(a, b ^ TV.Create(0x8000_0000));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV ConvertStochastic<TV, TL>(TV x, TV random, in TablePlan p, bool codes)

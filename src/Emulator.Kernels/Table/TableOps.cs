@@ -147,7 +147,7 @@ internal static class TableDispatch
     public static void Decode<T, TIo>(ReadOnlySpan<T> codes, Span<uint> y, TableFormat format, in KernelOptions options)
         where T : unmanaged where TIo : struct, ILaneIo<T>
     {
-        var plan = new TablePlan(format, default);
+        var plan = TablePlan.ForDecode(format);
         if (plan.Data.Is16) RuleDispatch.Run<TableDecodeOp<Lookup16>, TablePlan, T, TIo, uint, Io32>(RoundingMode.NearestEven, codes, y, plan, default, options);
         else RuleDispatch.Run<TableDecodeOp<LookupAny>, TablePlan, T, TIo, uint, Io32>(RoundingMode.NearestEven, codes, y, plan, default, options);
     }

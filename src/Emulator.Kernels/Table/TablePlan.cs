@@ -36,6 +36,8 @@ internal sealed class TableData
 
     private readonly TableFormat _format;
     private readonly LaneTable?[] _decisions = new LaneTable?[Enum.GetValues<RoundingMode>().Length];
+    /// <summary>Per mode: 0 not yet known, 1 the decision thresholds apply, -1 they do not (see <see cref="Decisions"/>).</summary>
+    private readonly sbyte[] _monotone = new sbyte[Enum.GetValues<RoundingMode>().Length];
 
     public static TableData For(TableFormat f) => Cache.GetValue(f, static t => new TableData(t));
 
@@ -52,15 +54,12 @@ internal sealed class TableData
     public LaneTable? Decisions(RoundingMode mode)
     {
         if (mode is RoundingMode.Stochastic or RoundingMode.StochasticEqual || (uint)mode >= (uint)_decisions.Length) return null;
-        IReadOnlyList<double> v = _format.Values;
-        if (v.Count > MaxDecisionValues) return null;
-        for (int i = 0; i + 1 < v.Count; i++)
-        {
-            if (mode == RoundingMode.TowardZero && v[i] < 0 && v[i + 1] > 0) return null;
-            if (mode == RoundingMode.NearestZero && v[i] == -v[i + 1]) return null;
-        }
         ref LaneTable? slot = ref _decisions[(int)mode];
         if (slot is not null) return slot;
+        ref sbyte monotone = ref _monotone[(int)mode];
+        if (monotone == 0) monotone = IsMonotone(mode) ? (sbyte)1 : (sbyte)-1;
+        if (monotone < 0) return null;
+        IReadOnlyList<double> v = _format.Values;
         var options = new RoundingOptions(mode);
         var entries = new uint[v.Count];
         uint keyMin = OrderKey(float.NegativeInfinity), keyMax = OrderKey(float.PositiveInfinity);
@@ -78,6 +77,20 @@ internal sealed class TableData
         var table = new LaneTable(entries, uint.MaxValue);
         Interlocked.CompareExchange(ref slot, table, null);
         return slot;
+    }
+
+    /// <summary>Whether the mode's code is a non-decreasing function of the input over a table short enough to search
+    /// (not toward-zero with an interval straddling 0, not nearest-toward-zero with a midpoint at 0).</summary>
+    private bool IsMonotone(RoundingMode mode)
+    {
+        IReadOnlyList<double> v = _format.Values;
+        if (v.Count > MaxDecisionValues) return false;
+        for (int i = 0; i + 1 < v.Count; i++)
+        {
+            if (mode == RoundingMode.TowardZero && v[i] < 0 && v[i + 1] > 0) return false;
+            if (mode == RoundingMode.NearestZero && v[i] == -v[i + 1]) return false;
+        }
+        return true;
     }
 
     /// <summary>The order key with -0 below +0 (the decision thresholds tell them apart).</summary>
@@ -216,12 +229,18 @@ internal readonly struct TablePlan
     /// <summary>float32 bits of 2^-N (N stochastic bits).</summary>
     public readonly uint RandomScale;
 
-    public TablePlan(TableFormat f, in RoundingOptions options)
+    /// <summary>The plan of an encode or quantize under <paramref name="options"/> (with the mode's decision thresholds).</summary>
+    public TablePlan(TableFormat f, in RoundingOptions options) : this(f, options, decide: true) { }
+
+    /// <summary>The plan of a decode: the lookup tables only, no decision thresholds (their search is encode-only work).</summary>
+    public static TablePlan ForDecode(TableFormat f) => new(f, default, decide: false);
+
+    private TablePlan(TableFormat f, in RoundingOptions options, bool decide)
     {
         Format = f;
         Options = options;
         Data = TableData.For(f);
-        Decisions = Data.Decisions(options.Mode);
+        Decisions = decide ? Data.Decisions(options.Mode) : null;
         StochasticShift = 32 - options.StochasticBits;
         RandomScale = BitConverter.SingleToUInt32Bits(MathF.ScaleB(1f, -options.StochasticBits));
     }

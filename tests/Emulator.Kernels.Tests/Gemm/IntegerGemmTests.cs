@@ -230,4 +230,16 @@ public class IntegerGemmTests
             new QuantizationParameters([1f, 1f, 1f]), QuantizationParameters.PerTensor(1f)));
         Assert.Equal("aParameters", e3.ParamName);
     }
+
+    [Fact]
+    public void NegativeDimensionIsReportedBeforeTheChannelCounts()
+    {
+        var perChannel = new QuantizationParameters([1f, 1f]);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => IntegerGemm.MultiplyDequantized(new sbyte[4], new sbyte[4], new float[4], -1, 2, 2,
+            perChannel, perChannel));
+        Assert.Equal("m", e.ParamName);
+        var e4 = Assert.Throws<ArgumentOutOfRangeException>(() => IntegerGemm.MultiplyInt4Dequantized(new byte[2], new byte[2], new float[4], -1, 2, 2,
+            perChannel, perChannel));
+        Assert.Equal("m", e4.ParamName);
+    }
 }
