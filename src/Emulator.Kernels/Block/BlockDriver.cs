@@ -244,8 +244,8 @@ internal static unsafe class BlockDriver
     {
         if (TRule.IsStochastic) PhiloxBatch.Fill(call.Rounding.Seed, call.Rounding.Stream, call.IndexOffset + start, s.Random.AsSpan(0, w));
         uint* xb = (uint*)x;
-        AmaxOverMaxBlocks.Group<TOp, TPlan, TRule, TOut>(call, plan, ref xb[start], ref dst[start], ref s.Random[0],
-            TOut.Codes ? new Span<uint>(sc + firstBlock, m) : default, m, s.Offsets, s.Widths, s.D, s.ScaleCodes, s.Declined);
+        if (!AmaxOverMaxBlocks.Group<TOp, TPlan, TRule, TOut>(call, plan, ref xb[start], ref dst[start], ref s.Random[0],
+            TOut.Codes ? new Span<uint>(sc + firstBlock, m) : default, m, s.Offsets, s.Widths, s.D, s.ScaleCodes, s.Declined, s.Amax)) return;
         for (int j = 0; j < m; j++)
         {
             if (!s.Declined[j]) continue;
