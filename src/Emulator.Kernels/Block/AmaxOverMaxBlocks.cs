@@ -24,7 +24,7 @@ internal static class AmaxOverMaxBlocks
     /// <summary>Runs the group's full finite blocks; sets declined[j] for the others (nothing written for them) and returns
     /// whether there are any. <paramref name="post"/> is scratch of at least <paramref name="m"/> words.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static bool Group<TOp, TPlan, TRule, TOut>(BlockCall call, in TPlan plan, ref uint x, ref uint destination, ref uint random,
+    public static unsafe bool Group<TOp, TPlan, TRule, TOut>(BlockCall call, in TPlan plan, ref uint x, ref uint destination, ref uint random,
         Span<uint> scaleCodes, int m, ReadOnlySpan<int> offsets, ReadOnlySpan<int> widths, Span<float> d, Span<uint> codes, Span<bool> declined,
         Span<uint> post)
         where TOp : struct, IElementOp<TPlan> where TPlan : struct where TRule : struct, IRoundingRule where TOut : struct, IBlockOutput
@@ -79,7 +79,23 @@ internal static class AmaxOverMaxBlocks
         bool perCode = factors.Length > 0;
         float tsDecode = call.TensorScale.Decode;
         bool any = false;
-        for (int j = 0; j < m; j++)
+        int j1 = 0;
+        if (perCode && Avx2.IsSupported)
+        {
+            // 16 blocks at a time: gathered factors and values; a run with a declined block or a NaN factor goes on below.
+            fixed (float* pf = factors, pv = values)
+                for (; j1 + 16 <= m; j1 += 16)
+                {
+                    if (Vector128.LoadUnsafe(ref Unsafe.As<bool, byte>(ref declined[j1])) != Vector128<byte>.Zero) break;
+                    var c = Vector512.LoadUnsafe(ref codes[j1]);
+                    var fv = Gather(pf, c);
+                    if (!Vector512.EqualsAll(fv, fv)) break;
+                    fv.StoreUnsafe(ref d[j1]);
+                    if (TOut.Codes) c.StoreUnsafe(ref scaleCodes[j1]);
+                    else Gather(pv, c).AsUInt32().StoreUnsafe(ref post[j1]);
+                }
+        }
+        for (int j = j1; j < m; j++)
         {
             if (declined[j]) { any = true; continue; }
             uint code = codes[j];
@@ -136,7 +152,7 @@ internal static class AmaxOverMaxBlocks
                 t = Lanes512.Min(ta, clamp) | (t ^ ta);
                 Lanes512 r = TRule.IsStochastic ? Lanes512.Load(ref random, i) : default;
                 Lanes512 y = TOp.ApplyFast<Lanes512, TRule>(t, r, plan, out Lanes512 rare);
-                if (Lanes512.Any(rare)) y = Full<TOp, TPlan, TRule>(t, r, plan);
+                if (rare.V != Vector512<uint>.Zero) y = Full<TOp, TPlan, TRule>(t, r, plan);
                 if (!TOut.Codes) y = Lanes512.MultiplyF(Lanes512.MultiplyF(y, s), post2);
                 Lanes512.Store(y, ref destination, i);
             }
@@ -177,6 +193,10 @@ internal static class AmaxOverMaxBlocks
         var lo4 = Vector512.Create(0u, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
         return Fold(t0, t1, lo4, lo4 + Vector512<uint>.One);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector512<float> Gather(float* table, Vector512<uint> index) =>
+        Vector512.Create(Avx2.GatherVector256(table, index.GetLower().AsInt32(), 4), Avx2.GatherVector256(table, index.GetUpper().AsInt32(), 4));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<uint> Fold(Vector512<uint> a, Vector512<uint> b, Vector512<uint> lo, Vector512<uint> hi) =>

@@ -162,6 +162,25 @@ internal static unsafe class BlockDriver
             int length = shape[^1];
             int chunks = (length + bcols - 1) / bcols;
             long b = first;
+            if (length % bcols == 0 && bcols <= Tile)
+            {
+                // Every block is full and blocks are contiguous: groups of Tile / bcols blocks with fixed offsets.
+                int per = Tile / bcols;
+                for (int j = 0; j < per; j++)
+                {
+                    s.Offsets[j] = j * bcols;
+                    s.Widths[j] = bcols;
+                }
+                for (; b < end; b += per)
+                {
+                    int m = (int)Math.Min(per, end - b);
+                    long start = b * bcols;
+                    if (amaxOverMax) AmaxOverMaxGroup<TOp, TPlan, TRule, TOut>(call, plan, x, dst, sc, s, fallback ??= new GroupScratch(bcols), start, m, m * bcols, b);
+                    else if (floor is null) Group<TOp, TPlan, TRule, TOut>(call, plan, x, dst, sc, s, start, 1, 0, m, m * bcols, b);
+                    else FloorGroup<TOp, TPlan, TRule, TOut>(call, plan, x, dst, sc, s, fallback ??= new GroupScratch(bcols), floor, start, m, m * bcols, b);
+                }
+                b = end;
+            }
             while (b < end)
             {
                 // Consecutive blocks are contiguous in memory (a row's partial last block is followed by the next row's first).
