@@ -15,6 +15,9 @@ namespace Emulator.Kernels;
 /// </summary>
 internal static class AmaxOverMaxBlocks
 {
+    // The element loop touches the input this many elements ahead (the next group), so its reads overlap this group's work.
+    private const int PrefetchDistance = BlockDriver.Tile;
+
     /// <summary>Whether the fast path applies: 1xB blocks with B a multiple of 16, amax-over-max rule, a finite tensor scale,
     /// Vector512.</summary>
     public static bool Applies(BlockCall call) =>
@@ -131,7 +134,7 @@ internal static class AmaxOverMaxBlocks
 
     // The element loops of the group's accepted blocks, compiled on their own so the element kernel stays inline.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Elements<TOp, TPlan, TRule, TOut>(in TPlan plan, ref uint x, ref uint destination, ref uint random, int m, int bcols,
+    private static unsafe void Elements<TOp, TPlan, TRule, TOut>(in TPlan plan, ref uint x, ref uint destination, ref uint random, int m, int bcols,
         uint clampBits, uint tsDecodeBits, ref int offsets, ref float factors, ref uint post, ref bool declined)
         where TOp : struct, IElementOp<TPlan> where TPlan : struct where TRule : struct, IRoundingRule where TOut : struct, IBlockOutput
     {
@@ -147,6 +150,11 @@ internal static class AmaxOverMaxBlocks
             for (int k = 0; k < bcols; k += 16)
             {
                 nuint i = (nuint)(o + k);
+                if (Sse.IsSupported)
+                {
+                    Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x, i + PrefetchDistance)));
+                    Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref destination, i + PrefetchDistance)));
+                }
                 Lanes512 t = Lanes512.MultiplyF(Lanes512.Load(ref x, i), f);
                 Lanes512 ta = t & absL;
                 t = Lanes512.Min(ta, clamp) | (t ^ ta);
