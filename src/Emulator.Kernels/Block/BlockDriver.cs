@@ -145,6 +145,8 @@ internal static unsafe class BlockDriver
             RunUnits<TOp, TPlan, TRule, TOut>(call, plan, (float*)px, (uint*)pd, (uint*)ps, c * perUnit, Math.Min(units, (c + 1) * perUnit), tiles));
     }
 
+    // Fully optimized from the first call: one call walks a whole tensor (or a thread's share of it).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunUnits<TOp, TPlan, TRule, TOut>(BlockCall call, TPlan plan, float* x, uint* dst, uint* sc, long first, long end, bool tiles)
         where TOp : struct, IElementOp<TPlan> where TPlan : struct where TRule : struct, IRoundingRule where TOut : struct, IBlockOutput
     {
