@@ -194,6 +194,89 @@ public class BlockKernelTests
         finally { File.Delete(path); }
     }
 
+    /// <summary>Runs of 16 1x16 blocks with one rare block per run at each position 0..15 (for every kind), then a partial run
+    /// at the tensor end; the other blocks are Gaussian, scaled by 2^k for a few k.</summary>
+    private static float[] RareBlockRuns(int kinds, Func<int, int, Random, float> rare, int extraBlocks, int seed)
+    {
+        var rng = new Random(seed);
+        int blocks = kinds * 16 * 16 + extraBlocks;
+        var x = new float[blocks * 16];
+        for (int b = 0; b < blocks; b++)
+        {
+            int run = b / 16, position = b % 16;
+            bool isRare = run < kinds * 16 && position == run % 16;
+            float scale = (float)Math.Pow(2, rng.Next(-6, 7));
+            for (int i = 0; i < 16; i++)
+            {
+                double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
+                float g = (float)(Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2)) * scale;
+                x[b * 16 + i] = isRare ? rare(run / 16, i, rng) : g;
+            }
+        }
+        return x;
+    }
+
+    /// <summary>NVFP4 (finite tensor scale) on runs of 16 blocks: zero blocks, blocks whose scale rounds to code 0, blocks at the
+    /// largest scale code (the tensor amax), subnormal elements under a large amax, -0 blocks, exact element ties, at every
+    /// position in a run; tensors whose block count leaves a partial run; every mode and register width.</summary>
+    [Fact]
+    public void Nvfp4_runs_of_16_blocks_with_rare_blocks_at_every_position_equal_the_reference()
+    {
+        var format = Get("nvfp4");
+        float Rare(int kind, int i, Random rng) => kind switch
+        {
+            0 => 0f,
+            1 => (float)((rng.NextDouble() - 0.5) * 1e-12), // scale code 0
+            2 => i == 5 ? -900f : (float)(rng.NextDouble() - 0.5) * 100f, // the tensor amax: the largest scale code
+            3 => i == 0 ? 50f : BitConverter.UInt32BitsToSingle((uint)rng.Next(1, 0x0080_0000)) * (i % 2 == 0 ? 1 : -1),
+            4 => i % 2 == 0 ? -0f : 0f,
+            5 => rng.Next(-24, 25) * 0.25f, // ties after scaling
+            _ => (float)((rng.NextDouble() - 0.5) * 1e-3), // small scale codes (subnormal UE4M3)
+        };
+        foreach (int extra in new[] { 0, 7, 15 })
+        {
+            float[] x = RareBlockRuns(7, Rare, extra, 50 + extra);
+            int n = x.Length;
+            int[][] shapes = extra == 0 ? [[n], [7, n / 7], [n / 64, 64]] : [[n], [n / 16, 16]];
+            foreach (int[] shape in shapes)
+                foreach (int lanes in Inputs.Widths)
+                    foreach (RoundingMode mode in Inputs.Modes)
+                        Check(format, x, shape, new RoundingOptions(mode) { Seed = 5, Stream = 2 }, new KernelOptions { MaxLanes = lanes, IndexOffset = 3 },
+                            $"nvfp4 runs +{extra} [{string.Join(",", shape)}] {mode} lanes {lanes}");
+        }
+    }
+
+    /// <summary>1x16 amax-over-max without a tensor scale (so the register path takes tensors with NaN / ±Inf): NaN, ±Inf, zero
+    /// blocks and blocks at the scale's largest value at every position in a run of 16 blocks, a partial run at the end.</summary>
+    [Fact]
+    public void Amax_over_max_1x16_runs_with_nan_and_inf_blocks_at_every_position_equal_the_reference()
+    {
+        string path = BlockSpecFile("e2m1", "\"e2m1\"", "amax-over-max", 16, "\"ue4m3\"");
+        try
+        {
+            var format = (BlockFormat)FormatRegistry.Default.Get(path);
+            Assert.True(BlockKernels.IsVectorized(format));
+            Assert.False(format.HasTensorScale);
+            float Rare(int kind, int i, Random rng) => kind switch
+            {
+                0 => i == 3 ? float.NaN : 1f,
+                1 => i == 9 ? (i % 2 == 0 ? float.PositiveInfinity : float.NegativeInfinity) : -2f,
+                2 => 0f,
+                3 => i == 0 ? 1e30f : 1f, // the scale saturates to its largest value
+                _ => (float)((rng.NextDouble() - 0.5) * 1e-9), // scale code 0
+            };
+            foreach (int extra in new[] { 0, 9 })
+            {
+                float[] x = RareBlockRuns(5, Rare, extra, 70 + extra);
+                foreach (int lanes in Inputs.Widths)
+                    foreach (RoundingMode mode in Inputs.Modes)
+                        Check(format, x, [x.Length], new RoundingOptions(mode) { Seed = 6 }, new KernelOptions { MaxLanes = lanes, IndexOffset = 1 },
+                            $"e2m1/ue4m3 runs +{extra} {mode} lanes {lanes}");
+            }
+        }
+        finally { File.Delete(path); }
+    }
+
     [Fact]
     public void A_tensor_with_a_nan_gives_the_reference_for_nvfp4()
     {

@@ -145,6 +145,8 @@ internal static unsafe class BlockDriver
             RunUnits<TOp, TPlan, TRule, TOut>(call, plan, (float*)px, (uint*)pd, (uint*)ps, c * perUnit, Math.Min(units, (c + 1) * perUnit), tiles));
     }
 
+    // Fully optimized from the first call: one call walks a whole tensor (or a thread's share of it).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunUnits<TOp, TPlan, TRule, TOut>(BlockCall call, TPlan plan, float* x, uint* dst, uint* sc, long first, long end, bool tiles)
         where TOp : struct, IElementOp<TPlan> where TPlan : struct where TRule : struct, IRoundingRule where TOut : struct, IBlockOutput
     {
@@ -162,6 +164,25 @@ internal static unsafe class BlockDriver
             int length = shape[^1];
             int chunks = (length + bcols - 1) / bcols;
             long b = first;
+            if (length % bcols == 0 && bcols <= Tile)
+            {
+                // Every block is full and blocks are contiguous: groups of Tile / bcols blocks with fixed offsets.
+                int per = Tile / bcols;
+                for (int j = 0; j < per; j++)
+                {
+                    s.Offsets[j] = j * bcols;
+                    s.Widths[j] = bcols;
+                }
+                for (; b < end; b += per)
+                {
+                    int m = (int)Math.Min(per, end - b);
+                    long start = b * bcols;
+                    if (amaxOverMax) AmaxOverMaxGroup<TOp, TPlan, TRule, TOut>(call, plan, x, dst, sc, s, fallback ??= new GroupScratch(bcols), start, m, m * bcols, b);
+                    else if (floor is null) Group<TOp, TPlan, TRule, TOut>(call, plan, x, dst, sc, s, start, 1, 0, m, m * bcols, b);
+                    else FloorGroup<TOp, TPlan, TRule, TOut>(call, plan, x, dst, sc, s, fallback ??= new GroupScratch(bcols), floor, start, m, m * bcols, b);
+                }
+                b = end;
+            }
             while (b < end)
             {
                 // Consecutive blocks are contiguous in memory (a row's partial last block is followed by the next row's first).
@@ -244,8 +265,8 @@ internal static unsafe class BlockDriver
     {
         if (TRule.IsStochastic) PhiloxBatch.Fill(call.Rounding.Seed, call.Rounding.Stream, call.IndexOffset + start, s.Random.AsSpan(0, w));
         uint* xb = (uint*)x;
-        AmaxOverMaxBlocks.Group<TOp, TPlan, TRule, TOut>(call, plan, ref xb[start], ref dst[start], ref s.Random[0],
-            TOut.Codes ? new Span<uint>(sc + firstBlock, m) : default, m, s.Offsets, s.Widths, s.D, s.ScaleCodes, s.Declined);
+        if (!AmaxOverMaxBlocks.Group<TOp, TPlan, TRule, TOut>(call, plan, ref xb[start], ref dst[start], ref s.Random[0],
+            TOut.Codes ? new Span<uint>(sc + firstBlock, m) : default, m, s.Offsets, s.Widths, s.D, s.ScaleCodes, s.Declined, s.Amax)) return;
         for (int j = 0; j < m; j++)
         {
             if (!s.Declined[j]) continue;

@@ -38,6 +38,8 @@ internal static class TensorAmax
         return bits > 0x7F80_0000u ? float.NaN : BitConverter.UInt32BitsToSingle(bits);
     }
 
+    // Fully optimized from the first call: the whole tensor is one call, which would otherwise run its loop on-stack-replaced.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static uint Bits(ref uint p, int n, int maxLanes)
     {
         int i = 0;
