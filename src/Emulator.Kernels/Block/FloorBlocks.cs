@@ -84,9 +84,20 @@ internal static class FloorBlocks
         if (k >= 1 && Vector512.LessThanAny(t, Vector512.Create(TinyLimit))) return false;
         scaleCode = c.Codes[k - c.MinK];
 
-        var factor = Lanes512.Create((uint)(127 - k) << 23);
-        var post = Lanes512.Create((uint)(127 + k) << 23);
-        var clamp = Lanes512.Create(c.ClampBits);
+        Elements<TOp, TPlan, TRule, TOut>(ref x, ref destination, ref random, n, plan, (uint)(127 - k) << 23, (uint)(127 + k) << 23, c.ClampBits);
+        return true;
+    }
+
+    // Compiled on its own (not inlined into Group): with the amax and scale code around it, the element op of the longer
+    // rules (to-odd) exceeded the JIT's inlining budget and its register operations became calls.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Elements<TOp, TPlan, TRule, TOut>(ref uint x, ref uint destination, ref uint random, int n, in TPlan plan,
+        uint factorBits, uint postBits, uint clampBits)
+        where TOp : struct, IElementOp<TPlan> where TPlan : struct where TRule : struct, IRoundingRule where TOut : struct, IBlockOutput
+    {
+        var factor = Lanes512.Create(factorBits);
+        var post = Lanes512.Create(postBits);
+        var clamp = Lanes512.Create(clampBits);
         var absL = Lanes512.Create(0x7FFF_FFFF);
         for (int i = 0; i < n; i += 16)
         {
@@ -99,7 +110,6 @@ internal static class FloorBlocks
             if (!TOut.Codes) y = Lanes512.MultiplyF(y, post);
             Lanes512.Store(y, ref destination, (nuint)i);
         }
-        return true;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
