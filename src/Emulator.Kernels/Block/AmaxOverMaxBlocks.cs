@@ -64,11 +64,7 @@ internal static class AmaxOverMaxBlocks
                 ref uint xb = ref Unsafe.Add(ref x, offsets[j]);
                 var a = Vector512.LoadUnsafe(ref xb) & abs;
                 for (int i = 16; i < bcols; i += 16) a = Vector512.Max(a, Vector512.LoadUnsafe(ref xb, (nuint)i) & abs);
-                var h = Vector256.Max(a.GetLower(), a.GetUpper());
-                var q = Vector128.Max(h.GetLower(), h.GetUpper());
-                q = Vector128.Max(q, Vector128.Shuffle(q, Vector128.Create(2u, 3u, 0u, 1u)));
-                q = Vector128.Max(q, Vector128.Shuffle(q, Vector128.Create(1u, 0u, 3u, 2u)));
-                amax = q.ToScalar();
+                amax = BlockElements.MaxLane(a);
             }
             bool decline = amax >= 0x7F80_0000u; // NaN, ±Inf or a partial block
             declined[j] = decline;

@@ -72,11 +72,7 @@ internal static class FloorBlocks
             m = Vector512.Max(m, a);
             t = Vector512.Min(t, a - Vector512<uint>.One); // 0 wraps to the largest value
         }
-        var h = Vector256.Max(m.GetLower(), m.GetUpper());
-        var q4 = Vector128.Max(h.GetLower(), h.GetUpper());
-        q4 = Vector128.Max(q4, Vector128.Shuffle(q4, Vector128.Create(2u, 3u, 0u, 1u)));
-        q4 = Vector128.Max(q4, Vector128.Shuffle(q4, Vector128.Create(1u, 0u, 3u, 2u)));
-        uint amax = q4.ToScalar();
+        uint amax = BlockElements.MaxLane(m);
         scaleCode = 0;
         if (amax - 0x0080_0000u >= 0x7F00_0000u) return false; // zero, subnormal, NaN or ±Inf
         int k = Math.Clamp((int)(amax >> 23) - c.Bias, c.MinK, c.MaxK);
