@@ -156,7 +156,7 @@ internal static class AmaxOverMaxBlocks
                 t = Lanes512.Min(ta, clamp) | (t ^ ta);
                 Lanes512 r = TRule.IsStochastic ? Lanes512.Load(ref random, i) : default;
                 Lanes512 y = TOp.ApplyFast<Lanes512, TRule>(t, r, plan, out Lanes512 rare);
-                if (rare.V != Vector512<uint>.Zero) y = Full<TOp, TPlan, TRule>(t, r, plan);
+                if (rare.V != Vector512<uint>.Zero) y = BlockElements.Full<Lanes512, TOp, TPlan, TRule>(t, r, plan);
                 if (!TOut.Codes) y = Lanes512.MultiplyF(Lanes512.MultiplyF(y, s), post2);
                 Lanes512.Store(y, ref destination, i);
             }
@@ -205,9 +205,4 @@ internal static class AmaxOverMaxBlocks
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<uint> Fold(Vector512<uint> a, Vector512<uint> b, Vector512<uint> lo, Vector512<uint> hi) =>
         Vector512.Max(Avx512F.PermuteVar16x32x2(a, lo, b), Avx512F.PermuteVar16x32x2(a, hi, b));
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Lanes512 Full<TOp, TPlan, TRule>(Lanes512 q, Lanes512 r, in TPlan plan)
-        where TOp : struct, IElementOp<TPlan> where TPlan : struct where TRule : struct, IRoundingRule =>
-        TOp.Apply<Lanes512, TRule>(q, r, plan);
 }

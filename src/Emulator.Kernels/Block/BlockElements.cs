@@ -35,7 +35,8 @@ internal static class BlockElements
     /// <summary>Flag in the returned amax bits: an element with 0 &lt; |x| &lt;= 2^-23 (it could flush to 0 when scaled down).</summary>
     public const uint TinyFlag = 0x8000_0000u;
 
-    private const uint TinyLimit = 0x3400_0000u; // 2^-23
+    /// <summary>The bits of 2^-23: 0 &lt; |x| &lt;= 2^-23 (<see cref="TinyFlag"/>) exactly when (|x| bits) - 1 &lt; this, unsigned.</summary>
+    internal const uint TinyLimit = 0x3400_0000u;
 
     /// <summary>The largest |x| bit pattern of <paramref name="n"/> elements (NaN / Inf patterns exceed 0x7F800000 / equal
     /// it when present: a NaN pattern is larger than every other), ORed with <see cref="TinyFlag"/>.</summary>
@@ -199,8 +200,9 @@ internal static class BlockElements
         return i;
     }
 
+    /// <summary>The element op's full path (kept out of line so the register loops calling it keep their inlining budget).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static TV Full<TV, TOp, TPlan, TRule>(TV q, TV r, in TPlan plan)
+    internal static TV Full<TV, TOp, TPlan, TRule>(TV q, TV r, in TPlan plan)
         where TV : struct, ILanes<TV> where TOp : struct, IElementOp<TPlan> where TPlan : struct where TRule : struct, IRoundingRule =>
         TOp.Apply<TV, TRule>(q, r, plan);
 }
