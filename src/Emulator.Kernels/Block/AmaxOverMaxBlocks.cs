@@ -68,7 +68,7 @@ internal static class AmaxOverMaxBlocks
             }
             bool decline = amax >= 0x7F80_0000u; // NaN, ±Inf or a partial block
             declined[j] = decline;
-            d[j] = decline ? 0f : Math.Clamp(MathF.Min(BitConverter.UInt32BitsToSingle(amax) * mult, float.MaxValue), -scaleMax, scaleMax);
+            d[j] = decline ? 0f : BlockCall.ScaleInput(BitConverter.UInt32BitsToSingle(amax), mult, scaleMax);
         }
         call.Scales.EncodeScales(d[..m], codes[..m], call.MaxLanes);
 
@@ -108,8 +108,7 @@ internal static class AmaxOverMaxBlocks
             {
                 // Wide scales (float32): the factor as BlockCall builds its per-code table.
                 float sv = (float)call.Scales.Decode(code);
-                float product = sv * tsDecode;
-                factor = float.IsNaN(sv) ? float.NaN : product == 0f ? float.MaxValue : MathF.Min(1f / product, float.MaxValue);
+                factor = BlockCall.ElementFactor(sv, tsDecode);
                 value = sv;
             }
             if (float.IsNaN(factor))
