@@ -258,7 +258,8 @@ internal static unsafe class BlockDriver
         }
     }
 
-    // A 1x16 amax-over-max group: the common blocks in registers, the others through Group on their own.
+    // A 1xB amax-over-max group (B a multiple of 16, see AmaxOverMaxBlocks.Applies): the common blocks in registers, the others
+    // through Group on their own.
     private static void AmaxOverMaxGroup<TOp, TPlan, TRule, TOut>(BlockCall call, in TPlan plan, float* x, uint* dst, uint* sc, GroupScratch s,
         GroupScratch fallback, long start, int m, int w, long firstBlock)
         where TOp : struct, IElementOp<TPlan> where TPlan : struct where TRule : struct, IRoundingRule where TOut : struct, IBlockOutput
