@@ -64,15 +64,11 @@ internal static class AmaxOverMaxBlocks
                 ref uint xb = ref Unsafe.Add(ref x, offsets[j]);
                 var a = Vector512.LoadUnsafe(ref xb) & abs;
                 for (int i = 16; i < bcols; i += 16) a = Vector512.Max(a, Vector512.LoadUnsafe(ref xb, (nuint)i) & abs);
-                var h = Vector256.Max(a.GetLower(), a.GetUpper());
-                var q = Vector128.Max(h.GetLower(), h.GetUpper());
-                q = Vector128.Max(q, Vector128.Shuffle(q, Vector128.Create(2u, 3u, 0u, 1u)));
-                q = Vector128.Max(q, Vector128.Shuffle(q, Vector128.Create(1u, 0u, 3u, 2u)));
-                amax = q.ToScalar();
+                amax = BlockElements.MaxLane(a);
             }
             bool decline = amax >= 0x7F80_0000u; // NaN, ±Inf or a partial block
             declined[j] = decline;
-            d[j] = decline ? 0f : Math.Clamp(MathF.Min(BitConverter.UInt32BitsToSingle(amax) * mult, float.MaxValue), -scaleMax, scaleMax);
+            d[j] = decline ? 0f : BlockCall.ScaleInput(BitConverter.UInt32BitsToSingle(amax), mult, scaleMax);
         }
         call.Scales.EncodeScales(d[..m], codes[..m], call.MaxLanes);
 
@@ -112,8 +108,7 @@ internal static class AmaxOverMaxBlocks
             {
                 // Wide scales (float32): the factor as BlockCall builds its per-code table.
                 float sv = (float)call.Scales.Decode(code);
-                float product = sv * tsDecode;
-                factor = float.IsNaN(sv) ? float.NaN : product == 0f ? float.MaxValue : MathF.Min(1f / product, float.MaxValue);
+                factor = BlockCall.ElementFactor(sv, tsDecode);
                 value = sv;
             }
             if (float.IsNaN(factor))
@@ -160,7 +155,7 @@ internal static class AmaxOverMaxBlocks
                 t = Lanes512.Min(ta, clamp) | (t ^ ta);
                 Lanes512 r = TRule.IsStochastic ? Lanes512.Load(ref random, i) : default;
                 Lanes512 y = TOp.ApplyFast<Lanes512, TRule>(t, r, plan, out Lanes512 rare);
-                if (rare.V != Vector512<uint>.Zero) y = Full<TOp, TPlan, TRule>(t, r, plan);
+                if (rare.V != Vector512<uint>.Zero) y = BlockElements.Full<Lanes512, TOp, TPlan, TRule>(t, r, plan);
                 if (!TOut.Codes) y = Lanes512.MultiplyF(Lanes512.MultiplyF(y, s), post2);
                 Lanes512.Store(y, ref destination, i);
             }
@@ -209,9 +204,4 @@ internal static class AmaxOverMaxBlocks
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<uint> Fold(Vector512<uint> a, Vector512<uint> b, Vector512<uint> lo, Vector512<uint> hi) =>
         Vector512.Max(Avx512F.PermuteVar16x32x2(a, lo, b), Avx512F.PermuteVar16x32x2(a, hi, b));
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Lanes512 Full<TOp, TPlan, TRule>(Lanes512 q, Lanes512 r, in TPlan plan)
-        where TOp : struct, IElementOp<TPlan> where TPlan : struct where TRule : struct, IRoundingRule =>
-        TOp.Apply<Lanes512, TRule>(q, r, plan);
 }

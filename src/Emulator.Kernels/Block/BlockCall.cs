@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Emulator.Formats;
 
 namespace Emulator.Kernels;
@@ -33,12 +34,26 @@ internal sealed class BlockCall
             for (uint c = 0; c < count; c++)
             {
                 float sv = (float)Scales.Decode(c);
-                float product = sv * tensorScale.Decode;
                 CodeValues[c] = sv;
-                CodeFactors[c] = float.IsNaN(sv) ? float.NaN : product == 0f ? float.MaxValue : MathF.Min(1f / product, float.MaxValue);
+                CodeFactors[c] = ElementFactor(sv, tensorScale.Decode);
             }
         }
     }
+
+    /// <summary>Amax-over-max: the element factor of a block with scale value <paramref name="scale"/>,
+    /// min(1 / fl32(s * S_dec), FLT_MAX) (FLT_MAX for a zero product; NaN for a NaN scale or tensor scale).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float ElementFactor(float scale, float tensorScaleDecode)
+    {
+        float product = scale * tensorScaleDecode;
+        return float.IsNaN(scale) ? float.NaN : product == 0f ? float.MaxValue : MathF.Min(1f / product, float.MaxValue);
+    }
+
+    /// <summary>Amax-over-max: the value a block's scale encodes, clamp(min(amax * <paramref name="multiplier"/>, FLT_MAX),
+    /// ±<paramref name="scaleMax"/>) (multiplier = S_enc / element max).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float ScaleInput(float amax, float multiplier, float scaleMax) =>
+        Math.Clamp(MathF.Min(amax * multiplier, float.MaxValue), -scaleMax, scaleMax);
 
     /// <summary>Amax-over-max scales of at most 16 bits: the float32 value of each code.</summary>
     public float[] CodeValues { get; } = [];

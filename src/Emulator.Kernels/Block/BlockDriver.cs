@@ -258,7 +258,8 @@ internal static unsafe class BlockDriver
         }
     }
 
-    // A 1x16 amax-over-max group: the common blocks in registers, the others through Group on their own.
+    // A 1xB amax-over-max group (B a multiple of 16, see AmaxOverMaxBlocks.Applies): the common blocks in registers, the others
+    // through Group on their own.
     private static void AmaxOverMaxGroup<TOp, TPlan, TRule, TOut>(BlockCall call, in TPlan plan, float* x, uint* dst, uint* sc, GroupScratch s,
         GroupScratch fallback, long start, int m, int w, long firstBlock)
         where TOp : struct, IElementOp<TPlan> where TPlan : struct where TRule : struct, IRoundingRule where TOut : struct, IBlockOutput
@@ -347,7 +348,7 @@ internal static unsafe class BlockDriver
             {
                 uint a = s.Amax[j] & ~BlockElements.TinyFlag;
                 float amax = a > 0x7F80_0000u ? float.NaN : BitConverter.UInt32BitsToSingle(a);
-                s.D[j] = Math.Clamp(MathF.Min(amax * mult, float.MaxValue), -scaleMax, scaleMax);
+                s.D[j] = BlockCall.ScaleInput(amax, mult, scaleMax);
             }
             scales.EncodeScales(s.D.AsSpan(0, m), s.ScaleCodes.AsSpan(0, m), lanes);
             for (int j = 0; j < m; j++)
@@ -356,8 +357,7 @@ internal static unsafe class BlockDriver
                 if (TOut.Codes) sc[firstBlock + j] = code;
                 double sv = scales.Decode(code);
                 if (double.IsNaN(sv)) { s.Kinds[j] = Kind.NaN; continue; }
-                float product = (float)sv * ts.Decode;
-                float factor = product == 0f ? float.MaxValue : MathF.Min(1f / product, float.MaxValue);
+                float factor = BlockCall.ElementFactor((float)sv, ts.Decode);
                 // NaN elements under a finite scale, or a NaN factor (NaN tensor scale): the reference's block routine.
                 bool nan = (s.Amax[j] & ~BlockElements.TinyFlag) > 0x7F80_0000u || float.IsNaN(factor);
                 s.Kinds[j] = nan ? Kind.Reference : Kind.Vector;

@@ -35,7 +35,8 @@ internal static class BlockElements
     /// <summary>Flag in the returned amax bits: an element with 0 &lt; |x| &lt;= 2^-23 (it could flush to 0 when scaled down).</summary>
     public const uint TinyFlag = 0x8000_0000u;
 
-    private const uint TinyLimit = 0x3400_0000u; // 2^-23
+    /// <summary>The bits of 2^-23: 0 &lt; |x| &lt;= 2^-23 (<see cref="TinyFlag"/>) exactly when (|x| bits) - 1 &lt; this, unsigned.</summary>
+    internal const uint TinyLimit = 0x3400_0000u;
 
     /// <summary>The largest |x| bit pattern of <paramref name="n"/> elements (NaN / Inf patterns exceed 0x7F800000 / equal
     /// it when present: a NaN pattern is larger than every other), ORed with <see cref="TinyFlag"/>.</summary>
@@ -57,8 +58,7 @@ internal static class BlockElements
                 m = Vector512.Max(m, a);
                 t |= Vector512.LessThan(a - Vector512<uint>.One, limit);
             }
-            var h = Vector256.Max(m.GetLower(), m.GetUpper());
-            amax = Reduce(Vector128.Max(h.GetLower(), h.GetUpper()));
+            amax = MaxLane(m);
             tiny = t != Vector512<uint>.Zero;
         }
         if (maxLanes >= 8 && Vector256.IsHardwareAccelerated && n - i >= 8)
@@ -73,7 +73,7 @@ internal static class BlockElements
                 m = Vector256.Max(m, a);
                 t |= Vector256.LessThan(a - Vector256<uint>.One, limit);
             }
-            amax = Math.Max(amax, Reduce(Vector128.Max(m.GetLower(), m.GetUpper())));
+            amax = Math.Max(amax, MaxLane(m));
             tiny |= t != Vector256<uint>.Zero;
         }
         if (maxLanes >= 4 && Vector128.IsHardwareAccelerated && n - i >= 4)
@@ -88,7 +88,7 @@ internal static class BlockElements
                 m = Vector128.Max(m, a);
                 t |= Vector128.LessThan(a - Vector128<uint>.One, limit);
             }
-            amax = Math.Max(amax, Reduce(m));
+            amax = Math.Max(amax, MaxLane(m));
             tiny |= t != Vector128<uint>.Zero;
         }
         for (; i < n; i++)
@@ -113,8 +113,7 @@ internal static class BlockElements
             m = Vector512.Max(m, a);
             t = Vector512.Min(t, a - Vector512<uint>.One); // 0 wraps to the largest value
         }
-        var hm = Vector256.Max(m.GetLower(), m.GetUpper());
-        uint amax = Reduce(Vector128.Max(hm.GetLower(), hm.GetUpper()));
+        uint amax = MaxLane(m);
         return Vector512.LessThanAny(t, Vector512.Create(TinyLimit)) ? amax | TinyFlag : amax;
     }
 
@@ -141,12 +140,25 @@ internal static class BlockElements
         }
     }
 
+    /// <summary>The largest lane of <paramref name="v"/> (a horizontal max).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint Reduce(Vector128<uint> m)
+    internal static uint MaxLane(Vector512<uint> v)
     {
-        m = Vector128.Max(m, Vector128.Shuffle(m, Vector128.Create(2u, 3u, 0u, 1u)));
-        m = Vector128.Max(m, Vector128.Shuffle(m, Vector128.Create(1u, 0u, 3u, 2u)));
-        return m.ToScalar();
+        var h = Vector256.Max(v.GetLower(), v.GetUpper());
+        return MaxLane(Vector128.Max(h.GetLower(), h.GetUpper()));
+    }
+
+    /// <summary>The largest lane of <paramref name="v"/> (a horizontal max).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static uint MaxLane(Vector256<uint> v) => MaxLane(Vector128.Max(v.GetLower(), v.GetUpper()));
+
+    /// <summary>The largest lane of <paramref name="v"/> (a horizontal max).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static uint MaxLane(Vector128<uint> v)
+    {
+        v = Vector128.Max(v, Vector128.Shuffle(v, Vector128.Create(2u, 3u, 0u, 1u)));
+        v = Vector128.Max(v, Vector128.Shuffle(v, Vector128.Create(1u, 0u, 3u, 2u)));
+        return v.ToScalar();
     }
 
     /// <summary>The fused element step over <paramref name="n"/> elements, widest registers first.</summary>
@@ -188,8 +200,9 @@ internal static class BlockElements
         return i;
     }
 
+    /// <summary>The element op's full path (kept out of line so the register loops calling it keep their inlining budget).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static TV Full<TV, TOp, TPlan, TRule>(TV q, TV r, in TPlan plan)
+    internal static TV Full<TV, TOp, TPlan, TRule>(TV q, TV r, in TPlan plan)
         where TV : struct, ILanes<TV> where TOp : struct, IElementOp<TPlan> where TPlan : struct where TRule : struct, IRoundingRule =>
         TOp.Apply<TV, TRule>(q, r, plan);
 }

@@ -38,8 +38,6 @@ internal sealed class FloorConstants
 /// </summary>
 internal static class FloorBlocks
 {
-    private const uint TinyLimit = 0x3400_0000u; // 2^-23: see BlockElements.TinyFlag
-
     /// <summary>Runs a group's blocks (offsets and widths within the group); full blocks in the common case are written (and
     /// their scale codes when encoding), the others are marked in <paramref name="declined"/>.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
@@ -72,16 +70,12 @@ internal static class FloorBlocks
             m = Vector512.Max(m, a);
             t = Vector512.Min(t, a - Vector512<uint>.One); // 0 wraps to the largest value
         }
-        var h = Vector256.Max(m.GetLower(), m.GetUpper());
-        var q4 = Vector128.Max(h.GetLower(), h.GetUpper());
-        q4 = Vector128.Max(q4, Vector128.Shuffle(q4, Vector128.Create(2u, 3u, 0u, 1u)));
-        q4 = Vector128.Max(q4, Vector128.Shuffle(q4, Vector128.Create(1u, 0u, 3u, 2u)));
-        uint amax = q4.ToScalar();
+        uint amax = BlockElements.MaxLane(m);
         scaleCode = 0;
         if (amax - 0x0080_0000u >= 0x7F00_0000u) return false; // zero, subnormal, NaN or ±Inf
         int k = Math.Clamp((int)(amax >> 23) - c.Bias, c.MinK, c.MaxK);
         if ((uint)(k + 126) > 252u) return false; // 2^-k or 2^k not a float32 normal
-        if (k >= 1 && Vector512.LessThanAny(t, Vector512.Create(TinyLimit))) return false;
+        if (k >= 1 && Vector512.LessThanAny(t, Vector512.Create(BlockElements.TinyLimit))) return false;
         scaleCode = c.Codes[k - c.MinK];
 
         Elements<TOp, TPlan, TRule, TOut>(ref x, ref destination, ref random, n, plan, (uint)(127 - k) << 23, (uint)(127 + k) << 23, c.ClampBits);
@@ -106,14 +100,9 @@ internal static class FloorBlocks
             q = Lanes512.Min(qa, clamp) | (q ^ qa);
             Lanes512 r = TRule.IsStochastic ? Lanes512.Load(ref random, (nuint)i) : default;
             Lanes512 y = TOp.ApplyFast<Lanes512, TRule>(q, r, plan, out Lanes512 rare);
-            if (Lanes512.Any(rare)) y = Full<TOp, TPlan, TRule>(q, r, plan);
+            if (Lanes512.Any(rare)) y = BlockElements.Full<Lanes512, TOp, TPlan, TRule>(q, r, plan);
             if (!TOut.Codes) y = Lanes512.MultiplyF(y, post);
             Lanes512.Store(y, ref destination, (nuint)i);
         }
     }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Lanes512 Full<TOp, TPlan, TRule>(Lanes512 q, Lanes512 r, in TPlan plan)
-        where TOp : struct, IElementOp<TPlan> where TPlan : struct where TRule : struct, IRoundingRule =>
-        TOp.Apply<Lanes512, TRule>(q, r, plan);
 }

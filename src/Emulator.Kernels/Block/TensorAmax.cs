@@ -57,31 +57,23 @@ internal static class TensorAmax
             }
             for (; i <= n - 16; i += 16) m0 = Vector512.Max(m0, Vector512.LoadUnsafe(ref p, (nuint)i) & abs);
             var v = Vector512.Max(Vector512.Max(m0, m1), Vector512.Max(m2, m3));
-            m = Reduce(Vector128.Max(Vector128.Max(v.GetLower().GetLower(), v.GetLower().GetUpper()), Vector128.Max(v.GetUpper().GetLower(), v.GetUpper().GetUpper())));
+            m = BlockElements.MaxLane(v);
         }
         if (maxLanes >= 8 && Vector256.IsHardwareAccelerated && n - i >= 8)
         {
             var abs = Vector256.Create(0x7FFF_FFFFu);
             var v = Vector256<uint>.Zero;
             for (; i <= n - 8; i += 8) v = Vector256.Max(v, Vector256.LoadUnsafe(ref p, (nuint)i) & abs);
-            m = Math.Max(m, Reduce(Vector128.Max(v.GetLower(), v.GetUpper())));
+            m = Math.Max(m, BlockElements.MaxLane(v));
         }
         if (maxLanes >= 4 && Vector128.IsHardwareAccelerated && n - i >= 4)
         {
             var abs = Vector128.Create(0x7FFF_FFFFu);
             var v = Vector128<uint>.Zero;
             for (; i <= n - 4; i += 4) v = Vector128.Max(v, Vector128.LoadUnsafe(ref p, (nuint)i) & abs);
-            m = Math.Max(m, Reduce(v));
+            m = Math.Max(m, BlockElements.MaxLane(v));
         }
         for (; i < n; i++) m = Math.Max(m, Unsafe.Add(ref p, i) & 0x7FFF_FFFFu);
         return m;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint Reduce(Vector128<uint> m)
-    {
-        m = Vector128.Max(m, Vector128.Shuffle(m, Vector128.Create(2u, 3u, 0u, 1u)));
-        m = Vector128.Max(m, Vector128.Shuffle(m, Vector128.Create(1u, 0u, 3u, 2u)));
-        return m.ToScalar();
     }
 }
