@@ -165,10 +165,9 @@ public static class QuantizeKernels
                 break;
             case PositFormat p:
             {
-                // One table lookup per code (codes were checked against 2^Bits above, or fill the storage).
-                float[] table = PositDecodeTable.For(p);
-                Span<float> values = y[..codes.Length];
-                for (int k = 0; k < codes.Length; k++) values[k] = table[int.CreateTruncating(codes[k])];
+                // One lookup per code in the format's decode table (codes were checked against 2^Bits above, or fill the storage).
+                var table = new DecodeTablePlan(p).Table;
+                for (int k = 0; k < codes.Length; k++) dst[k] = table[uint.CreateTruncating(codes[k])];
                 break;
             }
             default:

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Emulator.Formats;
 
 namespace Emulator.Kernels.Posit;
@@ -41,17 +40,4 @@ internal readonly struct PositPlan
         if (n < 3 || eLow > eHigh) { FastLow = uint.MaxValue; FastRange = 0; }
         else { FastLow = (uint)eLow << 23; FastRange = (((uint)eHigh << 23) | 0x7F_FFFF) - FastLow; }
     }
-}
-
-/// <summary>float32 values of every posit code (n &lt;= 16; wider posits decode by computation), built once per format.</summary>
-internal static class PositDecodeTable
-{
-    private static readonly ConditionalWeakTable<PositFormat, float[]> Tables = new();
-
-    public static float[] For(PositFormat p) => Tables.GetValue(p, static f =>
-    {
-        var t = new float[f.CodeCount];
-        for (uint c = 0; c < t.Length; c++) t[c] = (float)f.Decode(c);
-        return t;
-    });
 }
