@@ -97,19 +97,15 @@ internal static unsafe class BlockDriver
     private static void ByRule<TOp, TPlan, TOut>(BlockCall call, TPlan plan, float* x, uint* dst, uint* sc, int threads)
         where TOp : struct, IElementOp<TPlan> where TPlan : struct where TOut : struct, IBlockOutput
     {
-        switch (call.Rounding.Mode)
-        {
-            case RoundingMode.NearestEven: Units<TOp, TPlan, NearestEvenRule, TOut>(call, plan, x, dst, sc, threads); break;
-            case RoundingMode.NearestAway: Units<TOp, TPlan, NearestAwayRule, TOut>(call, plan, x, dst, sc, threads); break;
-            case RoundingMode.NearestZero: Units<TOp, TPlan, NearestZeroRule, TOut>(call, plan, x, dst, sc, threads); break;
-            case RoundingMode.TowardZero: Units<TOp, TPlan, TowardZeroRule, TOut>(call, plan, x, dst, sc, threads); break;
-            case RoundingMode.TowardPositive: Units<TOp, TPlan, TowardPositiveRule, TOut>(call, plan, x, dst, sc, threads); break;
-            case RoundingMode.TowardNegative: Units<TOp, TPlan, TowardNegativeRule, TOut>(call, plan, x, dst, sc, threads); break;
-            case RoundingMode.ToOdd: Units<TOp, TPlan, ToOddRule, TOut>(call, plan, x, dst, sc, threads); break;
-            case RoundingMode.Stochastic: Units<TOp, TPlan, StochasticRule, TOut>(call, plan, x, dst, sc, threads); break;
-            case RoundingMode.StochasticEqual: Units<TOp, TPlan, StochasticEqualRule, TOut>(call, plan, x, dst, sc, threads); break;
-            default: throw new ArgumentOutOfRangeException(nameof(call), call.Rounding.Mode, "not a rounding mode");
-        }
+        var units = new UnitsRun<TOp, TPlan, TOut>(call, plan, x, dst, sc, threads);
+        RoundingRules.Dispatch(call.Rounding.Mode, ref units);
+    }
+
+    /// <summary><see cref="Units"/> with the rule of the call's mode.</summary>
+    private readonly struct UnitsRun<TOp, TPlan, TOut>(BlockCall call, TPlan plan, float* x, uint* dst, uint* sc, int threads) : IRuleVisitor
+        where TOp : struct, IElementOp<TPlan> where TPlan : struct where TOut : struct, IBlockOutput
+    {
+        public void Visit<TRule>() where TRule : struct, IRoundingRule => Units<TOp, TPlan, TRule, TOut>(call, plan, x, dst, sc, threads);
     }
 
     // 1xB: a unit is a run of consecutive blocks; tiles: a unit is a run of bands (R rows of one matrix).

@@ -39,6 +39,42 @@ internal interface IRoundingRule
     static abstract TV VariableIncrement<TV>(TV sig, TV kept, TV lowMask, TV negative, TV random) where TV : struct, ILanes<TV>;
 }
 
+/// <summary>
+/// Code generic over the rounding rule, run by <see cref="RoundingRules.Dispatch"/> with the rule struct of a
+/// <see cref="RoundingMode"/>. A visitor is a (ref) struct that holds a call's arguments and calls its generic kernel in
+/// <see cref="Visit"/>, so the kernel is compiled once per rule with the rule's decision inlined; a visitor that computes
+/// something keeps the result in a field (it is passed by reference).
+/// </summary>
+internal interface IRuleVisitor
+{
+    /// <summary>Runs the visitor's kernel with the rule <typeparamref name="TRule"/>.</summary>
+    void Visit<TRule>() where TRule : struct, IRoundingRule;
+}
+
+/// <summary>The one mode-to-rule map: every kernel that takes a <see cref="RoundingMode"/> reaches its rule struct here.</summary>
+internal static class RoundingRules
+{
+    /// <summary>Calls <paramref name="visitor"/>.Visit with the rule struct of <paramref name="mode"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="mode"/> is not a <see cref="RoundingMode"/>.</exception>
+    public static void Dispatch<TVisitor>(RoundingMode mode, scoped ref TVisitor visitor)
+        where TVisitor : struct, IRuleVisitor, allows ref struct
+    {
+        switch (mode)
+        {
+            case RoundingMode.NearestEven: visitor.Visit<NearestEvenRule>(); break;
+            case RoundingMode.NearestAway: visitor.Visit<NearestAwayRule>(); break;
+            case RoundingMode.NearestZero: visitor.Visit<NearestZeroRule>(); break;
+            case RoundingMode.TowardZero: visitor.Visit<TowardZeroRule>(); break;
+            case RoundingMode.TowardPositive: visitor.Visit<TowardPositiveRule>(); break;
+            case RoundingMode.TowardNegative: visitor.Visit<TowardNegativeRule>(); break;
+            case RoundingMode.ToOdd: visitor.Visit<ToOddRule>(); break;
+            case RoundingMode.Stochastic: visitor.Visit<StochasticRule>(); break;
+            case RoundingMode.StochasticEqual: visitor.Visit<StochasticEqualRule>(); break;
+            default: throw new ArgumentOutOfRangeException(nameof(mode), mode, "not a rounding mode");
+        }
+    }
+}
+
 /// <summary>Constants of the bit-pattern rounding trick for D discarded bits (D = 0 gives zero increments).</summary>
 internal readonly struct PatternConstants
 {
