@@ -49,6 +49,13 @@ internal interface IRoundingRule
 internal interface IOneRegisterPerStep : IRoundingRule;
 
 /// <summary>
+/// A round-to-nearest rule: up when nu &gt; 1/2, down when nu &lt; 1/2; only at nu = 1/2 does it read its tie-break (parity,
+/// sign). Kernels that round the nearest rules alike away from ties test it with
+/// <c>typeof(INearestRule).IsAssignableFrom(typeof(TRule))</c> (folded while importing, see <see cref="IOneRegisterPerStep"/>).
+/// </summary>
+internal interface INearestRule : IRoundingRule;
+
+/// <summary>
 /// Code generic over the rounding rule, run by <see cref="RoundingRules.Dispatch"/> with the rule struct of a
 /// <see cref="RoundingMode"/>. A visitor is a (ref) struct that holds a call's arguments and calls its generic kernel in
 /// <see cref="Visit"/>, so the kernel is compiled once per rule with the rule's decision inlined; a visitor that computes
@@ -108,7 +115,7 @@ internal readonly struct PatternConstants
     }
 }
 
-internal struct NearestEvenRule : IRoundingRule
+internal struct NearestEvenRule : INearestRule
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV VariableIncrement<TV>(TV sig, TV kept, TV lowMask, TV negative, TV random) where TV : struct, ILanes<TV> =>
@@ -122,7 +129,7 @@ internal struct NearestEvenRule : IRoundingRule
     public static TV RoundsUp<TV>(in RoundingLanes<TV> r, int shift) where TV : struct, ILanes<TV> => r.AboveHalf | (r.AtHalf & r.LowerOdd);
 }
 
-internal struct NearestAwayRule : IRoundingRule
+internal struct NearestAwayRule : INearestRule
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV VariableIncrement<TV>(TV sig, TV kept, TV lowMask, TV negative, TV random) where TV : struct, ILanes<TV> =>
@@ -136,7 +143,7 @@ internal struct NearestAwayRule : IRoundingRule
     public static TV RoundsUp<TV>(in RoundingLanes<TV> r, int shift) where TV : struct, ILanes<TV> => r.AboveHalf | r.AtHalf;
 }
 
-internal struct NearestZeroRule : IRoundingRule
+internal struct NearestZeroRule : INearestRule
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV VariableIncrement<TV>(TV sig, TV kept, TV lowMask, TV negative, TV random) where TV : struct, ILanes<TV> =>
