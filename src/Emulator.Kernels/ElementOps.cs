@@ -84,16 +84,18 @@ internal struct IntegerDecodeOp : IElementOp<IntegerPlan>
         IntegerKernel.Decode(input, plan);
 }
 
-/// <summary>Runs <see cref="LoopDriver"/> with the rule struct of a rounding mode (<see cref="RoundingRules.Dispatch"/>).</summary>
+/// <summary>Runs <see cref="LoopDriver"/> with the rule struct of the rounding mode (<see cref="RoundingRules.Dispatch"/>).</summary>
 internal static class RuleDispatch
 {
-    public static void Run<TOp, TPlan, TIn, TInIo, TOut, TOutIo>(Emulator.Formats.RoundingMode mode,
+    /// <summary>The element op over the spans under <paramref name="rounding"/> (its mode, seed and stream; decodes pass
+    /// <c>default</c>).</summary>
+    public static void Run<TOp, TPlan, TIn, TInIo, TOut, TOutIo>(
         ReadOnlySpan<TIn> source, Span<TOut> destination, in TPlan plan, in Emulator.Formats.RoundingOptions rounding, in KernelOptions options)
         where TOp : struct, IElementOp<TPlan> where TPlan : struct
         where TIn : unmanaged where TInIo : struct, ILaneIo<TIn> where TOut : unmanaged where TOutIo : struct, ILaneIo<TOut>
     {
         var run = new LoopRun<TOp, TPlan, TIn, TInIo, TOut, TOutIo>(source, destination, plan, rounding, options);
-        RoundingRules.Dispatch(mode, ref run);
+        RoundingRules.Dispatch(rounding.Mode, ref run);
     }
 
     private readonly ref struct LoopRun<TOp, TPlan, TIn, TInIo, TOut, TOutIo>(ReadOnlySpan<TIn> source, Span<TOut> destination,

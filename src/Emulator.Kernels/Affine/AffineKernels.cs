@@ -76,8 +76,8 @@ public static class AffineKernels
                 // float32 fast path with a proof per lane; exact float64 registers for the rest.
                 var ko = options with { IndexOffset = options.IndexOffset + start, Threads = 1 };
                 var src = MemoryMarshal.Cast<float, uint>(x.Slice(start, run));
-                if (codes) RuleDispatch.Run<AffineEncodeOp, AffinePlan, uint, Io32, uint, Io32>(rounding.Mode, src, output.Slice(start, run), plan, rounding, ko);
-                else RuleDispatch.Run<AffineQuantizeOp, AffinePlan, uint, Io32, uint, Io32>(rounding.Mode, src, output.Slice(start, run), plan, rounding, ko);
+                if (codes) RuleDispatch.Run<AffineEncodeOp, AffinePlan, uint, Io32, uint, Io32>(src, output.Slice(start, run), plan, rounding, ko);
+                else RuleDispatch.Run<AffineQuantizeOp, AffinePlan, uint, Io32, uint, Io32>(src, output.Slice(start, run), plan, rounding, ko);
             }
             else
             {

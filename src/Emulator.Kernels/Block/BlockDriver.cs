@@ -75,8 +75,8 @@ internal static unsafe class BlockDriver
         }
     }
 
-    // Table elements: the table kernel's decision thresholds (deterministic monotone modes), its stochastic(N) kernel or its
-    // rule kernel, each as the element op of the same block loop.
+    // Table elements: the table kernel's decision thresholds (deterministic monotone modes) or its rule kernel (which
+    // takes stochastic(N) to its own kernel), each as the element op of the same block loop.
     private static void Table<TL>(BlockCall call, in TablePlan plan, float* x, uint* dst, uint* sc, bool codes, int threads)
         where TL : struct, ITableLookup
     {
@@ -84,11 +84,6 @@ internal static unsafe class BlockDriver
         {
             if (codes) ByRule<TableDecideEncodeOp<TL>, TablePlan, CodesOutput>(call, plan, x, dst, sc, threads);
             else ByRule<TableDecideQuantizeOp<TL>, TablePlan, ValuesOutput>(call, plan, x, dst, sc, threads);
-        }
-        else if (call.Rounding.Mode == RoundingMode.Stochastic)
-        {
-            if (codes) Units<TableStochasticEncodeOp<TL>, TablePlan, StochasticRule, CodesOutput>(call, plan, x, dst, sc, threads);
-            else Units<TableStochasticQuantizeOp<TL>, TablePlan, StochasticRule, ValuesOutput>(call, plan, x, dst, sc, threads);
         }
         else if (codes) ByRule<TableEncodeOp<TL>, TablePlan, CodesOutput>(call, plan, x, dst, sc, threads);
         else ByRule<TableQuantizeOp<TL>, TablePlan, ValuesOutput>(call, plan, x, dst, sc, threads);
