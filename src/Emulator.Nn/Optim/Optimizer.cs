@@ -9,7 +9,7 @@ namespace Emulator.Nn.Optim;
 /// groups in order (the keys of PyTorch's <c>state_dict()['state']</c>); a parameter without a gradient is skipped and its
 /// state is left as it was. A step allocates no managed memory after the first one (which creates the state).
 /// </summary>
-public abstract class Optimizer
+public abstract partial class Optimizer
 {
     private readonly List<ParamGroup> _groups = [];
     private readonly List<Tensor> _parameters = [];
