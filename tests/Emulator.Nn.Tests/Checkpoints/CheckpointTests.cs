@@ -11,14 +11,11 @@ namespace Emulator.Nn.Tests.Checkpoints;
 public sealed class CheckpointTests : IDisposable
 {
     private const int StepsPerEpoch = 4, Epochs = 3, Batch = 5;
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "emu-checkpoint-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _temp = new("emu-checkpoint-tests-");
 
-    public CheckpointTests() => Directory.CreateDirectory(_dir);
+    private string Dir => _temp.Path;
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _temp.Dispose();
 
     /// <summary>A run: a net, its optimizer and schedule of the given kind.</summary>
     private sealed record Run(TinyNet Net, Optimizer Opt, LrScheduler Sched);
@@ -99,10 +96,10 @@ public sealed class CheckpointTests : IDisposable
         var first = Make(kind, 1);
         var stop = new TrainingPosition(1, 2);
         Train(first, new TrainingPosition(0, 0), stop);
-        Checkpoint.Save(_dir, first.Net, stop, first.Opt, first.Sched, [0.286f], [0.353f]);
+        Checkpoint.Save(Dir, first.Net, stop, first.Opt, first.Sched, [0.286f], [0.353f]);
 
         var resumed = Make(kind, 99); // other initial weights: everything must come from the checkpoint
-        var info = Checkpoint.Load(_dir, resumed.Net, resumed.Opt, resumed.Sched);
+        var info = Checkpoint.Load(Dir, resumed.Net, resumed.Opt, resumed.Sched);
         Assert.Equal(stop, info.Position);
         Assert.Equal(6, resumed.Sched.StepCount);
         Train(resumed, info.Position, end);
@@ -110,7 +107,7 @@ public sealed class CheckpointTests : IDisposable
 
         // and the test can fail: a run resumed without the optimizer state differs
         var noState = Make(kind, 99);
-        Checkpoint.Load(_dir, noState.Net);
+        Checkpoint.Load(Dir, noState.Net);
         noState.Sched.SetStep(6);
         Train(noState, info.Position, end);
         Assert.NotEqual(uninterrupted.Net.StateDict().Skip(2).First().Tensor.ToArray(), noState.Net.StateDict().Skip(2).First().Tensor.ToArray());
@@ -120,27 +117,27 @@ public sealed class CheckpointTests : IDisposable
     public void MetadataHoldsNormalizationPositionAndTheCallersStrings()
     {
         var run = Make("sgd", 1);
-        Checkpoint.Save(_dir, run.Net, new TrainingPosition(2, 17), run.Opt, run.Sched, [0.4914f, 0.4822f, 0.4465f], [0.247f, 0.2435f, 0.2616f],
+        Checkpoint.Save(Dir, run.Net, new TrainingPosition(2, 17), run.Opt, run.Sched, [0.4914f, 0.4822f, 0.4465f], [0.247f, 0.2435f, 0.2616f],
             new Dictionary<string, string> { ["model"] = "tiny", ["seed"] = "5" });
-        Assert.Equal([Checkpoint.ModelFileName, Checkpoint.OptimizerFileName], Directory.GetFiles(_dir).Select(Path.GetFileName).Order());
-        var info = Checkpoint.ReadInfo(_dir);
+        Assert.Equal([Checkpoint.ModelFileName, Checkpoint.OptimizerFileName], Directory.GetFiles(Dir).Select(Path.GetFileName).Order());
+        var info = Checkpoint.ReadInfo(Dir);
         Assert.Equal(new TrainingPosition(2, 17), info.Position);
         Assert.Equal([0.4914f, 0.4822f, 0.4465f], info.InputMean!);
         Assert.Equal([0.247f, 0.2435f, 0.2616f], info.InputStd!);
         Assert.Equal("tiny", info.Metadata["model"]);
-        using var f = SafeTensorsFile.Open(Path.Combine(_dir, Checkpoint.ModelFileName));
+        using var f = SafeTensorsFile.Open(Path.Combine(Dir, Checkpoint.ModelFileName));
         Assert.Equal("0.4914,0.4822,0.4465", f.Metadata["inputMean"]);
         Assert.Equal("pt", f.Metadata["format"]);
         Assert.Equal("17", f.Metadata["step"]);
-        using var o = SafeTensorsFile.Open(Path.Combine(_dir, Checkpoint.OptimizerFileName));
+        using var o = SafeTensorsFile.Open(Path.Combine(Dir, Checkpoint.OptimizerFileName));
         Assert.Equal("SGD", o.Metadata["optimizer"]);
         Assert.Contains("\"nesterov\":true", o.Metadata["param_groups"]);
         Assert.Equal("SequentialLR", o.Metadata["scheduler"]);
 
         // a checkpoint without normalisation says so (the caller uses the data set's defaults)
-        Checkpoint.Save(_dir, run.Net, default);
-        Assert.Null(Checkpoint.ReadInfo(_dir).InputMean);
-        Assert.False(File.Exists(Path.Combine(_dir, Checkpoint.OptimizerFileName)));
+        Checkpoint.Save(Dir, run.Net, default);
+        Assert.Null(Checkpoint.ReadInfo(Dir).InputMean);
+        Assert.False(File.Exists(Path.Combine(Dir, Checkpoint.OptimizerFileName)));
     }
 
     [Fact]
@@ -148,14 +145,14 @@ public sealed class CheckpointTests : IDisposable
     {
         var a = Make("adam", 1);
         Train(a, default, new TrainingPosition(0, 2));
-        string other = Path.Combine(_dir, "other");
-        Checkpoint.Save(_dir, a.Net, new TrainingPosition(0, 2), a.Opt, a.Sched);
+        string other = Path.Combine(Dir, "other");
+        Checkpoint.Save(Dir, a.Net, new TrainingPosition(0, 2), a.Opt, a.Sched);
         Checkpoint.Save(other, a.Net, new TrainingPosition(0, 2), a.Opt, a.Sched);
-        File.Copy(Path.Combine(other, Checkpoint.OptimizerFileName), Path.Combine(_dir, Checkpoint.OptimizerFileName), overwrite: true);
+        File.Copy(Path.Combine(other, Checkpoint.OptimizerFileName), Path.Combine(Dir, Checkpoint.OptimizerFileName), overwrite: true);
 
         var b = Make("adam", 5);
         var before = b.Net.StateDict().Select(e => e.Tensor.ToArray()).ToList();
-        var ex = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(_dir, b.Net, b.Opt, b.Sched));
+        var ex = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(Dir, b.Net, b.Opt, b.Sched));
         Assert.Contains("different saves", ex.Message);
 
         var sgd = Make("sgd", 5);
@@ -171,12 +168,12 @@ public sealed class CheckpointTests : IDisposable
         Checkpoint.Save(other, a.Net, default);
         var ex3 = Assert.Throws<FileNotFoundException>(() => Checkpoint.Load(other, b.Net, b.Opt));
         Assert.Contains(Checkpoint.OptimizerFileName, ex3.Message);
-        var ex4 = Assert.Throws<FileNotFoundException>(() => Checkpoint.Load(Path.Combine(_dir, "none"), b.Net));
+        var ex4 = Assert.Throws<FileNotFoundException>(() => Checkpoint.Load(Path.Combine(Dir, "none"), b.Net));
         Assert.Contains("none", ex4.Message);
 
-        Assert.Throws<ArgumentException>(() => Checkpoint.Save(_dir, a.Net, default, inputMean: [0.5f]));
-        Assert.Throws<ArgumentException>(() => Checkpoint.Save(_dir, a.Net, default, metadata: new Dictionary<string, string> { ["step"] = "1" }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Checkpoint.Save(_dir, a.Net, default, inputMean: [0.5f], inputStd: [0f]));
-        Assert.Empty(Directory.GetFiles(_dir, "*.tmp", SearchOption.AllDirectories).Concat(Directory.GetFiles(_dir, ".*", SearchOption.AllDirectories)));
+        Assert.Throws<ArgumentException>(() => Checkpoint.Save(Dir, a.Net, default, inputMean: [0.5f]));
+        Assert.Throws<ArgumentException>(() => Checkpoint.Save(Dir, a.Net, default, metadata: new Dictionary<string, string> { ["step"] = "1" }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Checkpoint.Save(Dir, a.Net, default, inputMean: [0.5f], inputStd: [0f]));
+        Assert.Empty(Directory.GetFiles(Dir, "*.tmp", SearchOption.AllDirectories).Concat(Directory.GetFiles(Dir, ".*", SearchOption.AllDirectories)));
     }
 }

@@ -7,14 +7,11 @@ namespace Emulator.Nn.Tests.Modules;
 
 public sealed class StateDictTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "emu-statedict-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _temp = new("emu-statedict-tests-");
 
-    public StateDictTests() => Directory.CreateDirectory(_dir);
+    private string Dir => _temp.Path;
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _temp.Dispose();
 
     private static Dictionary<string, Tensor> Copy(Module m) => m.StateDict().ToDictionary(e => e.Name, e => e.Tensor.Copy().Keep());
 
@@ -53,9 +50,9 @@ public sealed class StateDictTests : IDisposable
     public void SafetensorsFileHasPyTorchNamesAndDtypesAndRoundTrips()
     {
         var a = Trained();
-        string path = Path.Combine(_dir, "model.safetensors");
+        string path = Path.Combine(Dir, "model.safetensors");
         a.SaveStateDict(path, new Dictionary<string, string> { ["note"] = "x" });
-        Assert.Equal(["model.safetensors"], Directory.GetFiles(_dir).Select(Path.GetFileName));
+        Assert.Equal(["model.safetensors"], Directory.GetFiles(Dir).Select(Path.GetFileName));
         using (var f = SafeTensorsFile.Open(path))
         {
             // PyTorch's order: a module's parameters, its buffers, then each child's entries
@@ -125,7 +122,7 @@ public sealed class StateDictTests : IDisposable
 
     private string WriteFile(params (string Name, SafeTensorsDType DType, long[] Shape, byte[] Bytes)[] tensors)
     {
-        string path = Path.Combine(_dir, Guid.NewGuid().ToString("N") + ".safetensors");
+        string path = Path.Combine(Dir, Guid.NewGuid().ToString("N") + ".safetensors");
         using var w = SafeTensorsWriter.Create(path, tensors.Select(t => new SafeTensorSpec(t.Name, t.DType, t.Shape)));
         foreach (var t in tensors) w.Write(t.Bytes);
         w.Commit();
