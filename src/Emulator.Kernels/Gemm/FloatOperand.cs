@@ -1,66 +1,83 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Emulator.Kernels.Gemm;
 
-/// <summary>A logical matrix op(X) that the float32 GEMM driver packs into micro-panels (see <see cref="FloatPacking"/>).</summary>
+/// <summary>
+/// A logical matrix op(X) that the float32 GEMM kernel reads as micro-panels: A panels hold MR rows per step of K
+/// (element (r, p) at panel[p * stride + r]), B panels NR columns per step (element (p, c) at panel[p * stride + c]). A
+/// panel is packed (stride MR or NR, zero padded) or, for a whole panel whose steps are already contiguous in memory, the
+/// operand itself (stride = its leading dimension).
+/// </summary>
 internal unsafe interface IFloatOperand
 {
     /// <summary>Element (row, col) of op(X), as float32.</summary>
     float At(int row, int col);
 
-    /// <summary>Rows [i0, i0 + rows) and columns [p0, p0 + kc) as an MR x kc micro-panel: dst[p * MR + r], zero padded.</summary>
-    void PackA(float* dst, int i0, int rows, int p0, int kc);
+    /// <summary>The A panel of rows [i0, i0 + rows) and depth [p0, p0 + kc): <paramref name="dst"/> packed, or in place.</summary>
+    float* PanelA(float* dst, int i0, int rows, int p0, int kc);
 
-    /// <summary>Rows [p0, p0 + kc) and columns [j0, j0 + cols) as a kc x NR micro-panel: dst[p * NR + c], zero padded.</summary>
-    void PackB(float* dst, int p0, int kc, int j0, int cols);
+    /// <summary>The B panel of depth [p0, p0 + kc) and columns [j0, j0 + cols): <paramref name="dst"/> packed, or in place.</summary>
+    float* PanelB(float* dst, int p0, int kc, int j0, int cols);
+
+    /// <summary>The step of the panel <see cref="PanelA"/> returned for <paramref name="rows"/> rows.</summary>
+    int StrideA(int rows);
+
+    /// <summary>The step of the panel <see cref="PanelB"/> returned for <paramref name="cols"/> columns.</summary>
+    int StrideB(int cols);
 }
 
-/// <summary>A row-major float32 matrix with a leading dimension, used as stored or transposed.</summary>
-internal readonly unsafe struct StridedFloatOperand(float* data, int ld, Transpose trans) : IFloatOperand
+/// <summary>
+/// A row-major float32 matrix with a leading dimension, used as stored or transposed. Whole panels whose steps are
+/// contiguous (A stored transposed; B stored as is, when <paramref name="inPlaceB"/>) are read in place; the others are
+/// packed, transposing 8 x 8 blocks in registers where the layout needs it.
+/// </summary>
+internal readonly unsafe struct StridedFloatOperand(float* data, int ld, Transpose trans, bool inPlaceB = false) : IFloatOperand
 {
-    private const int MR = GemmBlocking.MR, NR = GemmBlocking.NR;
+    private const int MR = SgemmMicroKernel.MR, NR = SgemmMicroKernel.NR;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float At(int row, int col) => trans == Transpose.None ? data[(long)row * ld + col] : data[(long)col * ld + row];
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void PackA(float* dst, int i0, int rows, int p0, int kc)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int StrideA(int rows) => trans == Transpose.Transposed && rows == MR ? ld : MR;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int StrideB(int cols) => inPlaceB && trans == Transpose.None && cols == NR ? ld : NR;
+
+    public float* PanelA(float* dst, int i0, int rows, int p0, int kc)
     {
-        if (rows < MR) { FloatPacking.PackA(this, dst, i0, rows, p0, kc); return; }
-        if (trans == Transpose.None)
+        if (trans == Transpose.Transposed)
         {
-            float* src = data + (long)i0 * ld + p0;
-            for (int p = 0; p < kc; p++, dst += MR)
-                for (int r = 0; r < MR; r++) dst[r] = src[(long)r * ld + p];
+            if (rows == MR) return data + (long)p0 * ld + i0;
+            FloatPacking.CopyRows(data + (long)p0 * ld + i0, ld, rows, kc, dst, MR);
         }
-        else
-            for (int p = 0; p < kc; p++, dst += MR)
-                Unsafe.CopyBlockUnaligned(dst, data + (long)(p0 + p) * ld + i0, MR * sizeof(float));
+        else FloatPacking.Transposed(data + (long)i0 * ld + p0, ld, rows, kc, dst, MR);
+        return dst;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void PackB(float* dst, int p0, int kc, int j0, int cols)
+    public float* PanelB(float* dst, int p0, int kc, int j0, int cols)
     {
-        if (cols < NR) { FloatPacking.PackB(this, dst, p0, kc, j0, cols); return; }
         if (trans == Transpose.None)
-            for (int p = 0; p < kc; p++, dst += NR)
-                Unsafe.CopyBlockUnaligned(dst, data + (long)(p0 + p) * ld + j0, NR * sizeof(float));
-        else
         {
-            float* src = data + (long)j0 * ld + p0;
-            for (int p = 0; p < kc; p++, dst += NR)
-                for (int c = 0; c < NR; c++) dst[c] = src[(long)c * ld + p];
+            float* src = data + (long)p0 * ld + j0;
+            if (inPlaceB && cols == NR) return src;
+            FloatPacking.CopyRows(src, ld, cols, kc, dst, NR);
         }
+        else FloatPacking.Transposed(data + (long)j0 * ld + p0, ld, cols, kc, dst, NR);
+        return dst;
     }
 }
 
-/// <summary>Element-by-element packing through <see cref="IFloatOperand.At"/> (edges and operands without a fast layout).</summary>
+/// <summary>Panel packing: element by element through <see cref="IFloatOperand.At"/> (edges), and the fast layouts.</summary>
 internal static unsafe class FloatPacking
 {
+    private const int MR = SgemmMicroKernel.MR, NR = SgemmMicroKernel.NR;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA<T>(in T a, float* dst, int i0, int rows, int p0, int kc) where T : struct, IFloatOperand
     {
-        const int MR = GemmBlocking.MR;
         for (int p = 0; p < kc; p++)
         {
             float* d = dst + p * MR;
@@ -72,12 +89,73 @@ internal static unsafe class FloatPacking
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB<T>(in T b, float* dst, int p0, int kc, int j0, int cols) where T : struct, IFloatOperand
     {
-        const int NR = GemmBlocking.NR;
         for (int p = 0; p < kc; p++)
         {
             float* row = dst + p * NR;
             for (int c = 0; c < cols; c++) row[c] = b.At(p0 + p, j0 + c);
             for (int c = cols; c < NR; c++) row[c] = 0f;
         }
+    }
+
+    /// <summary>kc rows of <paramref name="width"/> contiguous floats (stride ld) into dst[p * dstWidth + c], zero padded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void CopyRows(float* src, int ld, int width, int kc, float* dst, int dstWidth)
+    {
+        if (width == 32 && dstWidth == 32 && Vector512.IsHardwareAccelerated)
+        {
+            for (int p = 0; p < kc; p++, src += ld, dst += 32)
+            {
+                Vector512.Store(Vector512.Load(src), dst);
+                Vector512.Store(Vector512.Load(src + 16), dst + 16);
+            }
+            return;
+        }
+        for (int p = 0; p < kc; p++, src += ld, dst += dstWidth)
+        {
+            Unsafe.CopyBlockUnaligned(dst, src, (uint)(width * sizeof(float)));
+            for (int c = width; c < dstWidth; c++) dst[c] = 0f;
+        }
+    }
+
+    /// <summary>
+    /// Transposes <paramref name="width"/> rows of <paramref name="kc"/> contiguous floats (row stride ld) into
+    /// dst[p * dstWidth + r], zero padded to <paramref name="dstWidth"/> (a multiple of 8): 8 x 8 blocks in AVX registers,
+    /// the rest one element at a time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Transposed(float* src, int ld, int width, int kc, float* dst, int dstWidth)
+    {
+        int full = Avx.IsSupported ? width & ~7 : 0, p = 0;
+        for (; p + 8 <= kc && full > 0; p += 8)
+            for (int r = 0; r < full; r += 8) Transpose8x8(src + (long)r * ld + p, ld, dst + p * dstWidth + r, dstWidth);
+        for (; p < kc; p++)
+            for (int r = 0; r < full; r++) dst[p * dstWidth + r] = src[(long)r * ld + p];
+        for (int r = full; r < width; r++)
+        {
+            float* row = src + (long)r * ld;
+            for (p = 0; p < kc; p++) dst[p * dstWidth + r] = row[p];
+        }
+        for (p = 0; p < kc && width < dstWidth; p++)
+            for (int r = width; r < dstWidth; r++) dst[p * dstWidth + r] = 0f;
+    }
+
+    /// <summary>The 8 x 8 block at src (row stride ls) transposed to dst (row stride ld).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(float* src, long ls, float* dst, long ld)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + ls), r2 = Avx.LoadVector256(src + 2 * ls), r3 = Avx.LoadVector256(src + 3 * ls);
+        Vector256<float> r4 = Avx.LoadVector256(src + 4 * ls), r5 = Avx.LoadVector256(src + 5 * ls), r6 = Avx.LoadVector256(src + 6 * ls), r7 = Avx.LoadVector256(src + 7 * ls);
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> s0 = Avx.Shuffle(t0, t2, 0x44), s1 = Avx.Shuffle(t0, t2, 0xEE), s2 = Avx.Shuffle(t1, t3, 0x44), s3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> s4 = Avx.Shuffle(t4, t6, 0x44), s5 = Avx.Shuffle(t4, t6, 0xEE), s6 = Avx.Shuffle(t5, t7, 0x44), s7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(s0, s4, 0x20));
+        Avx.Store(dst + ld, Avx.Permute2x128(s1, s5, 0x20));
+        Avx.Store(dst + 2 * ld, Avx.Permute2x128(s2, s6, 0x20));
+        Avx.Store(dst + 3 * ld, Avx.Permute2x128(s3, s7, 0x20));
+        Avx.Store(dst + 4 * ld, Avx.Permute2x128(s0, s4, 0x31));
+        Avx.Store(dst + 5 * ld, Avx.Permute2x128(s1, s5, 0x31));
+        Avx.Store(dst + 6 * ld, Avx.Permute2x128(s2, s6, 0x31));
+        Avx.Store(dst + 7 * ld, Avx.Permute2x128(s3, s7, 0x31));
     }
 }

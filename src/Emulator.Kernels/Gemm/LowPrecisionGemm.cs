@@ -13,9 +13,13 @@ internal readonly unsafe struct CodeOperand<TCode>(TCode* codes, int ld, float* 
         return typeof(TCode) == typeof(byte) ? table[Unsafe.As<TCode, byte>(ref code)] : table[Unsafe.As<TCode, ushort>(ref code)];
     }
 
-    public void PackA(float* dst, int i0, int rows, int p0, int kc) => FloatPacking.PackA(this, dst, i0, rows, p0, kc);
+    public float* PanelA(float* dst, int i0, int rows, int p0, int kc) { FloatPacking.PackA(this, dst, i0, rows, p0, kc); return dst; }
 
-    public void PackB(float* dst, int p0, int kc, int j0, int cols) => FloatPacking.PackB(this, dst, p0, kc, j0, cols);
+    public float* PanelB(float* dst, int p0, int kc, int j0, int cols) { FloatPacking.PackB(this, dst, p0, kc, j0, cols); return dst; }
+
+    public int StrideA(int rows) => SgemmMicroKernel.MR;
+
+    public int StrideB(int cols) => SgemmMicroKernel.NR;
 }
 
 /// <summary>
@@ -52,8 +56,7 @@ public static class LowPrecisionGemm
         Check(a.Length, b.Length, c.Length, m, n, k, threads);
         float[] ta = DecodeTable(aFormat, nameof(aFormat)), tb = DecodeTable(bFormat, nameof(bFormat));
         fixed (byte* pa = a) fixed (byte* pb = b) fixed (float* pc = c) fixed (float* pta = ta) fixed (float* ptb = tb)
-            FloatGemmDriver.Run(new CodeOperand<byte>(pa, Math.Max(1, k), pta), new CodeOperand<byte>(pb, Math.Max(1, n), ptb),
-                m, n, k, 1f, 0f, pc, Math.Max(1, n), threads);
+            Run(new CodeOperand<byte>(pa, Math.Max(1, k), pta), new CodeOperand<byte>(pb, Math.Max(1, n), ptb), pc, m, n, k, threads);
     }
 
     /// <summary>C (m x n) = decode(A) * decode(B) for formats of at most 16 bits (codes as ushorts).</summary>
@@ -65,8 +68,15 @@ public static class LowPrecisionGemm
         Check(a.Length, b.Length, c.Length, m, n, k, threads);
         float[] ta = DecodeTable(aFormat, nameof(aFormat)), tb = DecodeTable(bFormat, nameof(bFormat));
         fixed (ushort* pa = a) fixed (ushort* pb = b) fixed (float* pc = c) fixed (float* pta = ta) fixed (float* ptb = tb)
-            FloatGemmDriver.Run(new CodeOperand<ushort>(pa, Math.Max(1, k), pta), new CodeOperand<ushort>(pb, Math.Max(1, n), ptb),
-                m, n, k, 1f, 0f, pc, Math.Max(1, n), threads);
+            Run(new CodeOperand<ushort>(pa, Math.Max(1, k), pta), new CodeOperand<ushort>(pb, Math.Max(1, n), ptb), pc, m, n, k, threads);
+    }
+
+    private static unsafe void Run<TA, TB>(TA a, TB b, float* c, int m, int n, int k, int threads)
+        where TA : struct, IFloatOperand where TB : struct, IFloatOperand
+    {
+        if (m == 0 || n == 0) return;
+        if (k == 0) { new Span<float>(c, m * n).Clear(); return; }
+        GemmFrame.Run(new FloatGemmKernel<TA, TB>(a, b, c, Math.Max(1, n), 1f, 0f), m, n, k, threads);
     }
 
     private static void CheckBits(ScalarFormat format, string name, int maxBits)

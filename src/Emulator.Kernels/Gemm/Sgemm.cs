@@ -2,12 +2,19 @@ namespace Emulator.Kernels.Gemm;
 
 /// <summary>
 /// Single-precision GEMM, row-major: C = alpha * op(A) * op(B) + beta * C, with op(A) m x k and op(B) k x n.
-/// Per element of C the result is fixed by this order (and never by threads or instruction set): for each block of
-/// <see cref="GemmBlocking.KC"/> products, s = fma(a, b, s) from s = +0 in increasing k, then c = fma(alpha, s, c), where c
-/// starts as beta * c (or 0 when beta is 0, so C may hold NaN). alpha = 0 or k = 0 gives C = beta * C.
+/// Per element of C the result is fixed by this order (and never by threads, instruction set or shape): for each block of
+/// <see cref="BlockDepth"/> products (p = 0..255, 256..511, ...), s = fma(a, b, s) from s = +0 in increasing p, then
+/// c = fma(alpha, s, c), where c starts as beta * c (or 0 when beta is 0, so C may hold NaN). alpha = 0 or k = 0 gives
+/// C = beta * C.
 /// </summary>
 public static class Sgemm
 {
+    /// <summary>The K block of the documented reduction order.</summary>
+    public const int BlockDepth = 256;
+
+    /// <summary>Experiments only: 0 packs every B panel, 1 reads whole B panels in place when B is not transposed, 2 decides by shape.</summary>
+    internal static int InPlaceBPolicy = 2;
+
     /// <summary>Multiplies with explicit transposes and leading dimensions.</summary>
     /// <param name="transA">Whether A is stored as k x m.</param>
     /// <param name="transB">Whether B is stored as n x k.</param>
@@ -31,14 +38,29 @@ public static class Sgemm
         GemmChecks.Operand(nameof(a), a.Length, m, k, transA, lda, nameof(lda));
         GemmChecks.Operand(nameof(b), b.Length, k, n, transB, ldb, nameof(ldb));
         GemmChecks.Operand(nameof(c), c.Length, m, n, Transpose.None, ldc, nameof(ldc));
+        if (m == 0 || n == 0) return;
         fixed (float* pa = a)
         fixed (float* pb = b)
         fixed (float* pc = c)
-            FloatGemmDriver.Run(new StridedFloatOperand(pa, lda, transA), new StridedFloatOperand(pb, ldb, transB),
-                m, n, k, alpha, beta, pc, ldc, threads);
+        {
+            if (k == 0 || alpha == 0f)
+            {
+                for (int i = 0; i < m; i++)
+                    for (int j = 0; j < n; j++)
+                        pc[(long)i * ldc + j] = beta == 0f ? 0f : beta * pc[(long)i * ldc + j];
+                return;
+            }
+            bool inPlaceB = transB == Transpose.None && InPlaceBPolicy switch { 0 => false, 1 => true, _ => ReadBInPlace(m, n, k) };
+            var kernel = new FloatGemmKernel<StridedFloatOperand, StridedFloatOperand>(new StridedFloatOperand(pa, lda, transA),
+                new StridedFloatOperand(pb, ldb, transB, inPlaceB), pc, ldc, alpha, beta);
+            GemmFrame.Run(kernel, m, n, k, threads);
+        }
     }
 
     /// <summary>C = A * B for dense row-major A (m x k), B (k x n), C (m x n).</summary>
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, int threads = 1) =>
         Multiply(Transpose.None, Transpose.None, m, n, k, 1f, a, Math.Max(1, k), b, Math.Max(1, n), 0f, c, Math.Max(1, n), threads);
+
+    /// <summary>Whether B panels are read in place rather than packed: few row tiles use each panel.</summary>
+    private static bool ReadBInPlace(int m, int n, int k) => m <= 4 * SgemmMicroKernel.MR;
 }

@@ -31,10 +31,10 @@ public class SgemmTests
             {
                 float acc = beta == 0f ? 0f : beta * c[i * ldc + j];
                 if (k == 0 || alpha == 0f) { r[i * ldc + j] = acc; continue; }
-                for (int p0 = 0; p0 < k; p0 += GemmBlocking.KC)
+                for (int p0 = 0; p0 < k; p0 += Sgemm.BlockDepth)
                 {
                     float s = 0f;
-                    for (int p = p0; p < Math.Min(k, p0 + GemmBlocking.KC); p++)
+                    for (int p = p0; p < Math.Min(k, p0 + Sgemm.BlockDepth); p++)
                         s = MathF.FusedMultiplyAdd(GemmTestData.At(a, lda, ta, i, p), GemmTestData.At(b, ldb, tb, p, j), s);
                     acc = MathF.FusedMultiplyAdd(alpha, s, acc);
                 }
