@@ -6,5 +6,5 @@
 set -e
 cd "$(dirname "$0")/.."
 export OPENBLAS_CORETYPE=SkylakeX OPENBLAS_NUM_THREADS=1 OPENBLAS_VERBOSE=2
-dotnet build perf/Emulator.Benchmarks/Emulator.Benchmarks.csproj -c Release -o /tmp/emulator-sgemm-vs-openblas -v q -nologo >/dev/null
+dotnet build perf/Emulator.Benchmarks/Emulator.Benchmarks.csproj -c Release -o /tmp/emulator-sgemm-vs-openblas -v q -nologo | grep -E ' error |rror\(s\)' | grep -v ' 0 Error' && exit 1 || true
 exec dotnet /tmp/emulator-sgemm-vs-openblas/Emulator.Benchmarks.dll sgemm-openblas "$@"

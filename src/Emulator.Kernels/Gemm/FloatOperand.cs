@@ -62,7 +62,14 @@ internal readonly unsafe struct StridedFloatOperand(float* data, int ld, Transpo
         if (trans == Transpose.None)
         {
             float* src = data + (long)p0 * ld + j0;
-            if (inPlaceB && cols == NR) return src;
+            if (inPlaceB && cols == NR)
+            {
+                // Panels are asked for one (jc, pc) block at a time before any is used: touching them now lets the
+                // loads of every row overlap instead of stalling the micro-kernel row by row.
+                if (Sse.IsSupported)
+                    for (int p = 0; p < kc; p++) { Sse.Prefetch1(src + (long)p * ld); Sse.Prefetch1(src + (long)p * ld + 16); }
+                return src;
+            }
             FloatPacking.CopyRows(src, ld, cols, kc, dst, NR);
         }
         else FloatPacking.Transposed(data + (long)j0 * ld + p0, ld, cols, kc, dst, NR);
@@ -119,32 +126,50 @@ internal static unsafe class FloatPacking
 
     /// <summary>
     /// Transposes <paramref name="width"/> rows of <paramref name="kc"/> contiguous floats (row stride ld) into
-    /// dst[p * dstWidth + r], zero padded to <paramref name="dstWidth"/> (a multiple of 8): 8 x 8 blocks in AVX registers,
-    /// the rest one element at a time.
+    /// dst[p * dstWidth + r], zero padded to <paramref name="dstWidth"/> (a multiple of 8): 8 x 8 blocks in AVX registers
+    /// (rows past the end read as a row of zeros), the last kc % 8 steps one element at a time. Blocks of 8 rows go one
+    /// after the other, so the reads are 8 sequential streams.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Transposed(float* src, int ld, int width, int kc, float* dst, int dstWidth)
     {
-        int full = Avx.IsSupported ? width & ~7 : 0, p = 0;
-        for (; p + 8 <= kc && full > 0; p += 8)
-            for (int r = 0; r < full; r += 8) Transpose8x8(src + (long)r * ld + p, ld, dst + p * dstWidth + r, dstWidth);
-        for (; p < kc; p++)
-            for (int r = 0; r < full; r++) dst[p * dstWidth + r] = src[(long)r * ld + p];
-        for (int r = full; r < width; r++)
+        int kc8 = Avx.IsSupported && kc <= ZeroRowLength ? kc & ~7 : 0;
+        float** rows = stackalloc float*[8];
+        for (int r0 = 0; r0 < dstWidth; r0 += 8)
         {
-            float* row = src + (long)r * ld;
-            for (p = 0; p < kc; p++) dst[p * dstWidth + r] = row[p];
+            float* d = dst + r0;
+            if (r0 >= width)
+            {
+                for (int p = 0; p < kc; p++) new Span<float>(d + p * dstWidth, 8).Clear();
+                continue;
+            }
+            for (int i = 0; i < 8; i++) rows[i] = r0 + i < width ? src + (long)(r0 + i) * ld : ZeroRow;
+            for (int p = 0; p < kc8; p += 8)
+                Transpose8x8(rows[0] + p, rows[1] + p, rows[2] + p, rows[3] + p, rows[4] + p, rows[5] + p, rows[6] + p, rows[7] + p,
+                    d + p * dstWidth, dstWidth);
+            for (int p = kc8; p < kc; p++)
+                for (int i = 0; i < 8; i++) d[p * dstWidth + i] = rows[i][p];
         }
-        for (p = 0; p < kc && width < dstWidth; p++)
-            for (int r = width; r < dstWidth; r++) dst[p * dstWidth + r] = 0f;
     }
 
-    /// <summary>The 8 x 8 block at src (row stride ls) transposed to dst (row stride ld).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8x8(float* src, long ls, float* dst, long ld)
+    private const int ZeroRowLength = 1024;
+
+    /// <summary>A row of zeros standing in for the rows past the end of an edge panel.</summary>
+    private static readonly float* ZeroRow = Zeros(ZeroRowLength);
+
+    private static float* Zeros(int count)
     {
-        Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + ls), r2 = Avx.LoadVector256(src + 2 * ls), r3 = Avx.LoadVector256(src + 3 * ls);
-        Vector256<float> r4 = Avx.LoadVector256(src + 4 * ls), r5 = Avx.LoadVector256(src + 5 * ls), r6 = Avx.LoadVector256(src + 6 * ls), r7 = Avx.LoadVector256(src + 7 * ls);
+        var z = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)count * sizeof(float), 64);
+        new Span<float>(z, count).Clear();
+        return z;
+    }
+
+    /// <summary>The 8 x 8 block of rows x0..x7 transposed to dst (row stride ld).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(float* x0, float* x1, float* x2, float* x3, float* x4, float* x5, float* x6, float* x7, float* dst, long ld)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(x0), r1 = Avx.LoadVector256(x1), r2 = Avx.LoadVector256(x2), r3 = Avx.LoadVector256(x3);
+        Vector256<float> r4 = Avx.LoadVector256(x4), r5 = Avx.LoadVector256(x5), r6 = Avx.LoadVector256(x6), r7 = Avx.LoadVector256(x7);
         Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
         Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
         Vector256<float> s0 = Avx.Shuffle(t0, t2, 0x44), s1 = Avx.Shuffle(t0, t2, 0xEE), s2 = Avx.Shuffle(t1, t3, 0x44), s3 = Avx.Shuffle(t1, t3, 0xEE);

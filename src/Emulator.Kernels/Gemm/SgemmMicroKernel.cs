@@ -7,7 +7,8 @@ namespace Emulator.Kernels.Gemm;
 /// The float32 register-tiled micro-kernel: an MR x NR tile of sums s[r, c] = fma(a[p, r], b[p, c], s) over p = 0..kc-1
 /// starting from +0, then the epilogue c = fma(alpha, s, first ? (beta == 0 ? 0 : beta * c) : c). A panels hold element
 /// (r, p) at a[p * strideA + r], B panels (p, c) at b[p * strideB + c] (packed or read in place). The Vector512 kernel
-/// keeps the 16 accumulators of the 8 x 32 tile in registers; the Vector256 one runs the tile as four 4 x 16 quarters
+/// keeps the 16 accumulators of the 8 x 32 tile in registers (a 4 x 32 form takes
+/// edge tiles of at most 4 rows, and full-width edge tiles write their rows straight to C); the Vector256 one runs the tile as four 4 x 16 quarters
 /// (8 accumulators each, AVX2's 16 registers); the scalar one loops. All perform exactly these operations per element,
 /// so their bits agree. Edge tiles run the full kernel on a copy of their part of C (the packed panels are zero padded).
 /// </summary>
@@ -23,6 +24,7 @@ internal static unsafe class SgemmMicroKernel
     public static void Run(int kc, float* a, int strideA, float* b, int strideB, float* c, int ldc, float alpha, float beta, bool first,
         int rows, int cols)
     {
+        if (cols == NR && Vector512.IsHardwareAccelerated) { Tile512(kc, a, strideA, b, strideB, c, ldc, alpha, beta, first, rows); return; }
         if (rows == MR && cols == NR) { Full(kc, a, strideA, b, strideB, c, ldc, alpha, beta, first); return; }
         float* tile = stackalloc float[MR * NR];
         new Span<float>(tile, MR * NR).Clear();
@@ -36,12 +38,7 @@ internal static unsafe class SgemmMicroKernel
 
     private static void Full(int kc, float* a, int sa, float* b, int sb, float* c, int ldc, float alpha, float beta, bool first)
     {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            if (!first) Full512<Accumulate>(kc, a, sa, b, sb, c, ldc, alpha, beta);
-            else if (beta == 0f) Full512<Overwrite>(kc, a, sa, b, sb, c, ldc, alpha, beta);
-            else Full512<Scale>(kc, a, sa, b, sb, c, ldc, alpha, beta);
-        }
+        if (Vector512.IsHardwareAccelerated) Tile512(kc, a, sa, b, sb, c, ldc, alpha, beta, first, MR);
         else if (Vector256.IsHardwareAccelerated)
         {
             for (int r = 0; r < MR; r += 4)
@@ -54,6 +51,23 @@ internal static unsafe class SgemmMicroKernel
                 }
         }
         else Scalar(kc, a, sa, b, sb, c, ldc, alpha, beta, first);
+    }
+
+    /// <summary>The first <paramref name="rows"/> rows of a full-width tile: the 8-row kernel, or the 4-row one for at most 4.</summary>
+    private static void Tile512(int kc, float* a, int sa, float* b, int sb, float* c, int ldc, float alpha, float beta, bool first, int rows)
+    {
+        if (rows > 4)
+        {
+            if (!first) Full512<Accumulate>(kc, a, sa, b, sb, c, ldc, alpha, beta, rows);
+            else if (beta == 0f) Full512<Overwrite>(kc, a, sa, b, sb, c, ldc, alpha, beta, rows);
+            else Full512<Scale>(kc, a, sa, b, sb, c, ldc, alpha, beta, rows);
+        }
+        else
+        {
+            if (!first) Half512<Accumulate>(kc, a, sa, b, sb, c, ldc, alpha, beta, rows);
+            else if (beta == 0f) Half512<Overwrite>(kc, a, sa, b, sb, c, ldc, alpha, beta, rows);
+            else Half512<Scale>(kc, a, sa, b, sb, c, ldc, alpha, beta, rows);
+        }
     }
 
     /// <summary>What the epilogue adds alpha * s to: C (a later K block), 0 (first block, beta = 0) or beta * C.</summary>
@@ -89,8 +103,10 @@ internal static unsafe class SgemmMicroKernel
     private static void Store256<TE>(float* c, Vector256<float> s, Vector256<float> alpha, Vector256<float> beta) where TE : IEpilogue =>
         Vector256.FusedMultiplyAdd(alpha, s, TE.Init256(c, beta)).Store(c);
 
+    /// <summary>The 8 x 32 kernel; rows 0..rows-1 (5..8) of C are written.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Full512<TE>(int kc, float* a, nint sa, float* b, nint sb, float* c, nint ldc, float alpha, float beta) where TE : IEpilogue
+    private static void Full512<TE>(int kc, float* a, nint sa, float* b, nint sb, float* c, nint ldc, float alpha, float beta, int rows)
+        where TE : IEpilogue
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
@@ -112,9 +128,36 @@ internal static unsafe class SgemmMicroKernel
         Store512<TE>(c, c20, al, be); Store512<TE>(c + 16, c21, al, be); c += ldc;
         Store512<TE>(c, c30, al, be); Store512<TE>(c + 16, c31, al, be); c += ldc;
         Store512<TE>(c, c40, al, be); Store512<TE>(c + 16, c41, al, be); c += ldc;
+        if (rows == 5) return;
         Store512<TE>(c, c50, al, be); Store512<TE>(c + 16, c51, al, be); c += ldc;
+        if (rows == 6) return;
         Store512<TE>(c, c60, al, be); Store512<TE>(c + 16, c61, al, be); c += ldc;
+        if (rows == 7) return;
         Store512<TE>(c, c70, al, be); Store512<TE>(c + 16, c71, al, be);
+    }
+
+    /// <summary>The 4 x 32 kernel for edge tiles of at most 4 rows; rows 0..rows-1 of C are written.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Half512<TE>(int kc, float* a, nint sa, float* b, nint sb, float* c, nint ldc, float alpha, float beta, int rows)
+        where TE : IEpilogue
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        for (int p = 0; p < kc; p++, a += sa, b += sb)
+        {
+            Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
+            var x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+        }
+        Vector512<float> al = Vector512.Create(alpha), be = Vector512.Create(beta);
+        Store512<TE>(c, c00, al, be); Store512<TE>(c + 16, c01, al, be); c += ldc;
+        if (rows == 1) return;
+        Store512<TE>(c, c10, al, be); Store512<TE>(c + 16, c11, al, be); c += ldc;
+        if (rows == 2) return;
+        Store512<TE>(c, c20, al, be); Store512<TE>(c + 16, c21, al, be); c += ldc;
+        if (rows == 3) return;
+        Store512<TE>(c, c30, al, be); Store512<TE>(c + 16, c31, al, be);
     }
 
     /// <summary>Rows 0..3 and columns 0..15 of the panels given (the caller offsets a, b and c to the quarter).</summary>
