@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Emulator.Kernels.Gemm;
 
@@ -56,6 +57,9 @@ internal static unsafe class SgemmMicroKernel
     /// <summary>The first <paramref name="rows"/> rows of a full-width tile: the 8-row kernel, or the 4-row one for at most 4.</summary>
     private static void Tile512(int kc, float* a, int sa, float* b, int sb, float* c, int ldc, float alpha, float beta, bool first, int rows)
     {
+        // The tile of C is read or written only after the kc steps: fetching its lines now hides their latency.
+        if (Sse.IsSupported)
+            for (int r = 0; r < rows; r++) { float* cr = c + (long)r * ldc; Sse.Prefetch0(cr); Sse.Prefetch0(cr + 16); Sse.Prefetch0(cr + 31); }
         if (rows > 4)
         {
             if (!first) Full512<Accumulate>(kc, a, sa, b, sb, c, ldc, alpha, beta, rows);
