@@ -8,5 +8,8 @@ internal static class GemmBlockingTable
 {
     /// <summary>float32 (<see cref="Sgemm"/>, code operands): 8 x 32 tiles; KC is the documented reduction block.</summary>
     public static readonly GemmBlocking Sgemm = new(MR: SgemmMicroKernel.MR, NR: SgemmMicroKernel.NR, KC: Gemm.Sgemm.BlockDepth, MC: Env("EMU_MC", 192), NC: Env("EMU_NC", 512));
+    /// <summary>Exact int8 / int4 (<see cref="IntegerGemm"/>): 6 x 16 vpdpbusd tiles (AVX-VNNI's 16 registers).</summary>
+    public static readonly GemmBlocking Int8 = new(MR: Int8MicroKernel.MR, NR: Int8MicroKernel.NR, KC: 1024, MC: 96, NC: 2048);
+
     private static int Env(string n, int d) => int.TryParse(Environment.GetEnvironmentVariable(n), out int v) ? v : d;
 }

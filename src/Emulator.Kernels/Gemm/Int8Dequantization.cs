@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Emulator.Kernels.Gemm;
 
@@ -11,55 +12,42 @@ namespace Emulator.Kernels.Gemm;
 /// </summary>
 internal sealed unsafe class Int8Dequantization
 {
-    private readonly double[] _sb;
-    private readonly long[] _zb;
-    private readonly long[] _colSum;
-    private readonly QuantizationParameters _a;
-    private readonly int _k;
+    private readonly double[] _sa, _sb;
+    private readonly long[] _za, _zb, _rowTerm, _colSum;
 
-    public Int8Dequantization(float* c, int ldc, QuantizationParameters a, QuantizationParameters b, int n, int k)
+    /// <summary>Precomputes the per-row terms of A and the per-column terms of B (their sums along K, vectorized).</summary>
+    public Int8Dequantization(float* c, int ldc, QuantizationParameters aParameters, QuantizationParameters bParameters, in Int8Source a,
+        in Int8Source b, int m, int n, int k)
     {
-        C = c; Ldc = ldc; _a = a; _k = k;
-        _sb = new double[n + 8];
-        _zb = new long[n + 8];
-        _colSum = new long[n + 8];
-        for (int j = 0; j < n; j++) { _sb[j] = b.Scale(j); _zb[j] = b.ZeroPoint(j); }
+        C = c; Ldc = ldc;
+        _sa = new double[m]; _za = new long[m]; _rowTerm = new long[m];
+        for (int i = 0; i < m; i++)
+        {
+            _sa[i] = aParameters.Scale(i);
+            _za[i] = aParameters.ZeroPoint(i);
+            _rowTerm[i] = RowSum(a, (long)i * a.Ld, k) - (long)k * _za[i];
+        }
+        _sb = new double[n + 8]; _zb = new long[n + 8]; _colSum = new long[n + 8];
+        for (int j = 0; j < n; j++) { _sb[j] = bParameters.Scale(j); _zb[j] = bParameters.ZeroPoint(j); }
+        ColumnSums(b, n, k, _colSum);
     }
 
+    /// <summary>The float32 C.</summary>
     public float* C { get; }
 
+    /// <summary>Its row stride.</summary>
     public int Ldc { get; }
 
-    /// <summary>Records the column sums of B for columns [j0, j0 + count).</summary>
-    public void SetColumnSums(int j0, int* colSum, int count)
-    {
-        for (int j = 0; j < count; j++) _colSum[j0 + j] = colSum[j];
-    }
-
-    /// <summary>Per-row terms of rows [i0, i1): scale, zero point and rowSum - k * zA (wrapping int64).</summary>
-    public (double[] Sa, long[] Za, long[] R) Rows(in Int8Source a, int i0, int i1)
-    {
-        var sa = new double[i1 - i0];
-        var za = new long[i1 - i0];
-        var r = new long[i1 - i0];
-        for (int i = i0; i < i1; i++)
-        {
-            sa[i - i0] = _a.Scale(i);
-            za[i - i0] = _a.ZeroPoint(i);
-            r[i - i0] = RowSum(a, i, _k) - (long)_k * za[i - i0];
-        }
-        return (sa, za, r);
-    }
-
-    private static long RowSum(in Int8Source a, int i, int k)
+    /// <summary>Sum of the count elements of a row starting at element e0.</summary>
+    private static long RowSum(in Int8Source x, long e0, int count)
     {
         long s = 0;
         int p = 0;
-        if (!a.Int4 && Vector256.IsHardwareAccelerated)
+        if (!x.Int4 && Vector256.IsHardwareAccelerated)
         {
-            sbyte* row = (sbyte*)a.Data + (long)i * a.Ld;
+            sbyte* row = (sbyte*)x.Data + e0;
             var acc = Vector256<int>.Zero;
-            for (; p + 32 <= k; p += 32)
+            for (; p + 32 <= count; p += 32)
             {
                 var (lo, hi) = Vector256.Widen(Vector256.Load(row + p));
                 var (w0, w1) = Vector256.Widen(lo + hi);
@@ -67,22 +55,70 @@ internal sealed unsafe class Int8Dequantization
             }
             s = Vector256.Sum(acc);
         }
-        for (; p < k; p++) s += a.At(i, p);
+        else if (x.Int4 && e0 % 2 == 0 && Sse2.IsSupported)
+        {
+            byte* row = (byte*)x.Data + e0 / 2;
+            var acc = Vector128<int>.Zero;
+            for (; p + 16 <= count; p += 16)
+            {
+                var (lo, hi) = Vector128.Widen(Int8Packing.Nibbles16(row + p / 2));
+                var (w0, w1) = Vector128.Widen(lo + hi);
+                acc += w0 + w1;
+            }
+            s = Vector128.Sum(acc);
+        }
+        for (; p < count; p++) s += x.At(0, (int)(e0 + p));
         return s;
     }
 
-    /// <summary>Dequantizes the int32 tile t (rows x cols at C row i0, column j0) into C.</summary>
-    public void Apply(int* t, int ldt, int i0, int j0, int rows, int cols, double[] sa, long[] za, long[] r, int rowBase)
+    /// <summary>colSum[j] = sum over p of B[p, j]: rows added into int32 lanes (exact for k &lt;= MaxK), int8 32 at a time.</summary>
+    private static void ColumnSums(in Int8Source b, int n, int k, long[] colSum)
+    {
+        var acc = new int[n + 32];
+        fixed (int* s = acc)
+            for (int p = 0; p < k; p++)
+            {
+                int j = 0;
+                long e0 = (long)p * b.Ld;
+                if (!b.Int4 && Vector256.IsHardwareAccelerated)
+                    for (; j + 32 <= n; j += 32)
+                    {
+                        var (lo, hi) = Vector256.Widen(Vector256.Load((sbyte*)b.Data + e0 + j));
+                        var (w0, w1) = Vector256.Widen(lo);
+                        var (w2, w3) = Vector256.Widen(hi);
+                        (Vector256.Load(s + j) + w0).Store(s + j);
+                        (Vector256.Load(s + j + 8) + w1).Store(s + j + 8);
+                        (Vector256.Load(s + j + 16) + w2).Store(s + j + 16);
+                        (Vector256.Load(s + j + 24) + w3).Store(s + j + 24);
+                    }
+                else if (b.Int4 && e0 % 2 == 0 && Sse2.IsSupported)
+                    for (; j + 16 <= n; j += 16)
+                    {
+                        var (lo, hi) = Vector128.Widen(Int8Packing.Nibbles16((byte*)b.Data + (e0 + j) / 2));
+                        var (w0, w1) = Vector128.Widen(lo);
+                        var (w2, w3) = Vector128.Widen(hi);
+                        (Vector128.Load(s + j) + w0).Store(s + j);
+                        (Vector128.Load(s + j + 4) + w1).Store(s + j + 4);
+                        (Vector128.Load(s + j + 8) + w2).Store(s + j + 8);
+                        (Vector128.Load(s + j + 12) + w3).Store(s + j + 12);
+                    }
+                for (; j < n; j++) s[j] += b.At(p, j);
+            }
+        for (int j = 0; j < n; j++) colSum[j] = acc[j];
+    }
+
+    /// <summary>Dequantizes the int32 tile t (rows x cols at C row i0, column j0, row stride ldt) into C (t may be C itself).</summary>
+    public void Apply(int* t, int ldt, int i0, int j0, int rows, int cols)
     {
         fixed (double* sb = _sb) fixed (long* zb = _zb) fixed (long* cs = _colSum)
         {
             for (int row = 0; row < rows; row++)
             {
-                int li = i0 + row - rowBase;
-                double s = sa[li];
-                long z = za[li], rr = r[li];
+                int i = i0 + row;
+                double s = _sa[i];
+                long z = _za[i], rr = _rowTerm[i];
                 int* tr = t + (long)row * ldt;
-                float* cr = C + (long)(i0 + row) * Ldc + j0;
+                float* cr = C + (long)i * Ldc + j0;
                 int j = 0;
                 if (Vector256.IsHardwareAccelerated)
                 {

@@ -7,8 +7,8 @@ namespace Emulator.Kernels.Gemm;
 /// <summary>
 /// The int8 register-tiled micro-kernel over packed panels (see <see cref="Int8Packing"/>): t[r, c] = sum over k of
 /// u[r, k] * b[k, c] with u = a + 128 unsigned, in wrapping int32 (vpdpbusd when AvxVnni is there, a scalar loop otherwise;
-/// integer sums are exact, so both give the same bits). For the first K block the sums start from the column correction
-/// <c>corr</c> (-128 * column sums of B) and the tile is stored; later blocks add to C.
+/// integer sums are exact, so both give the same bits). The sums start from the panel's column correction <c>corr</c>
+/// (-128 * its column sums of B); the first K block stores the tile, later blocks add to C.
 /// </summary>
 internal static unsafe class Int8MicroKernel
 {
@@ -31,7 +31,7 @@ internal static unsafe class Int8MicroKernel
         for (int r = 0; r < MR; r++)
             for (int j = 0; j < NR; j++)
             {
-                int s = first ? corr[j] : 0;
+                int s = corr[j];
                 for (int g = 0; g < groups; g++)
                 {
                     byte* ar = a + (g * MR + r) * 4;
@@ -51,7 +51,7 @@ internal static unsafe class Int8MicroKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Vnni(int groups, byte* a, sbyte* b, int* corr, int* c, int ldc, bool first)
     {
-        Vector256<int> k0 = first ? Vector256.Load(corr) : default, k1 = first ? Vector256.Load(corr + 8) : default;
+        Vector256<int> k0 = Vector256.Load(corr), k1 = Vector256.Load(corr + 8);
         Vector256<int> c00 = k0, c01 = k1;
         Vector256<int> c10 = k0, c11 = k1;
         Vector256<int> c20 = k0, c21 = k1;

@@ -51,7 +51,7 @@ internal static unsafe class Int8Packing
     }
 
     /// <summary>16 nibbles (8 bytes at p) as 16 sign-extended bytes in element order.</summary>
-    private static Vector128<sbyte> Nibbles16(byte* p)
+    public static Vector128<sbyte> Nibbles16(byte* p)
     {
         var v = Vector128.CreateScalar(Unsafe.ReadUnaligned<ulong>(p)).AsByte();
         var lo = v & Vector128.Create((byte)0x0F);
@@ -94,29 +94,30 @@ internal static unsafe class Int8Packing
     }
 
     /// <summary>
-    /// Packs B rows [0, k) x columns [j0, j0 + cols) as one NR strip over the whole K, and writes corr[c] = -128 * (column sum)
-    /// (exact in int32 for k &lt;= <see cref="Int8GemmDriver.MaxK"/>) and colSum[c].
+    /// Packs B rows [p0, p0 + kc) x columns [j0, j0 + cols) as one NR panel and writes corr[c] = -128 * (the panel's column
+    /// sum) (exact in int32 for kc &lt;= <see cref="Int8GemmKernel.MaxK"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void PackB(in Int8Source b, sbyte* dst, int k, int j0, int cols, int* corr, int* colSum)
+    public static void PackB(in Int8Source b, sbyte* dst, int p0, int kc, int j0, int cols, int* corr)
     {
-        int groups = (k + 3) / 4;
+        int groups = (kc + 3) / 4;
         int g = 0;
         bool int4Rows = b.Int4 && b.Ld % 2 == 0 && j0 % 2 == 0;
         if (Sse2.IsSupported && (!b.Int4 || int4Rows) && cols == NR)
         {
-            for (; g < k / 4; g++)
+            for (; g < kc / 4; g++)
             {
                 Vector128<sbyte> r0, r1, r2, r3;
+                long row = p0 + (long)g * 4;
                 if (b.Int4)
                 {
-                    byte* src = (byte*)b.Data + ((long)g * 4 * b.Ld + j0) / 2;
+                    byte* src = (byte*)b.Data + (row * b.Ld + j0) / 2;
                     long ld = b.Ld / 2;
                     r0 = Nibbles16(src); r1 = Nibbles16(src + ld); r2 = Nibbles16(src + 2 * ld); r3 = Nibbles16(src + 3 * ld);
                 }
                 else
                 {
-                    sbyte* src = (sbyte*)b.Data + (long)g * 4 * b.Ld + j0;
+                    sbyte* src = (sbyte*)b.Data + row * b.Ld + j0;
                     r0 = Vector128.Load(src); r1 = Vector128.Load(src + b.Ld);
                     r2 = Vector128.Load(src + 2L * b.Ld); r3 = Vector128.Load(src + 3L * b.Ld);
                 }
@@ -135,13 +136,16 @@ internal static unsafe class Int8Packing
             for (int t = 0; t < 4; t++)
             {
                 int p = g * 4 + t;
-                for (int c = 0; c < NR; c++) d[c * 4 + t] = p < k && c < cols ? (sbyte)b.At(p, j0 + c) : (sbyte)0;
+                for (int c = 0; c < NR; c++) d[c * 4 + t] = p < kc && c < cols ? (sbyte)b.At(p0 + p, j0 + c) : (sbyte)0;
             }
         }
-        ColumnSums(dst, groups, corr, colSum);
+        int* colSum = stackalloc int[NR];
+        ColumnSums(dst, groups, colSum);
+        for (int c = 0; c < NR; c++) corr[c] = -128 * colSum[c];
     }
 
-    private static void ColumnSums(sbyte* strip, int groups, int* corr, int* colSum)
+    /// <summary>The NR column sums of a packed panel (exact in int32).</summary>
+    public static void ColumnSums(sbyte* strip, int groups, int* colSum)
     {
         if (AvxVnni.IsSupported)
         {
@@ -167,6 +171,5 @@ internal static unsafe class Int8Packing
                 colSum[c] = s;
             }
         }
-        for (int c = 0; c < NR; c++) corr[c] = -128 * colSum[c];
     }
 }

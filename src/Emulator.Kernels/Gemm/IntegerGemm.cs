@@ -14,7 +14,7 @@ public static class IntegerGemm
         fixed (sbyte* pa = a)
         fixed (sbyte* pb = b)
         fixed (int* pc = c)
-            Int8GemmDriver.Run(new Int8Source(pa, k, false), new Int8Source(pb, n, false), pc, n, null, m, n, k, threads);
+            Run(new Int8Source(pa, k, false), new Int8Source(pb, n, false), pc, null, m, n, k, threads);
     }
 
     /// <summary>
@@ -27,7 +27,7 @@ public static class IntegerGemm
         fixed (byte* pa = a)
         fixed (byte* pb = b)
         fixed (int* pc = c)
-            Int8GemmDriver.Run(new Int8Source(pa, k, true), new Int8Source(pb, n, true), pc, n, null, m, n, k, threads);
+            Run(new Int8Source(pa, k, true), new Int8Source(pb, n, true), pc, null, m, n, k, threads);
     }
 
     /// <summary>Signed nibbles (two per byte, low first) widened to int8.</summary>
@@ -53,8 +53,7 @@ public static class IntegerGemm
         fixed (sbyte* pa = a)
         fixed (sbyte* pb = b)
         fixed (float* pc = c)
-            Int8GemmDriver.Run(new Int8Source(pa, k, false), new Int8Source(pb, n, false), null, n,
-                new Int8Dequantization(pc, n, aParameters, bParameters, n, k), m, n, k, threads);
+            RunDequantized(new Int8Source(pa, k, false), new Int8Source(pb, n, false), pc, aParameters, bParameters, m, n, k, threads);
     }
 
     /// <summary>The dequantized product (as <see cref="MultiplyDequantized"/>) of packed int4 operands (as <see cref="MultiplyInt4"/>).</summary>
@@ -66,8 +65,17 @@ public static class IntegerGemm
         fixed (byte* pa = a)
         fixed (byte* pb = b)
         fixed (float* pc = c)
-            Int8GemmDriver.Run(new Int8Source(pa, k, true), new Int8Source(pb, n, true), null, n,
-                new Int8Dequantization(pc, n, aParameters, bParameters, n, k), m, n, k, threads);
+            RunDequantized(new Int8Source(pa, k, true), new Int8Source(pb, n, true), pc, aParameters, bParameters, m, n, k, threads);
+    }
+
+    private static unsafe void Run(Int8Source a, Int8Source b, int* c, Int8Dequantization? dq, int m, int n, int k, int threads) =>
+        GemmFrame.Run(new Int8GemmKernel(a, b, c, n, dq, k), m, n, k, threads);
+
+    private static unsafe void RunDequantized(Int8Source a, Int8Source b, float* c, QuantizationParameters aParameters,
+        QuantizationParameters bParameters, int m, int n, int k, int threads)
+    {
+        if (m == 0 || n == 0) return;
+        Run(a, b, null, new Int8Dequantization(c, n, aParameters, bParameters, a, b, m, n, k), m, n, k, threads);
     }
 
     /// <summary>The dimensions first (the channel counts are m and n), then the quantization parameters against them.</summary>
@@ -93,8 +101,8 @@ public static class IntegerGemm
     {
         GemmChecks.Dimensions(m, n, k);
         GemmChecks.Threads(threads);
-        if (k > Int8GemmDriver.MaxK)
-            throw new ArgumentOutOfRangeException(nameof(k), k, $"k must be at most {Int8GemmDriver.MaxK} so int32 results are exact");
+        if (k > Int8GemmKernel.MaxK)
+            throw new ArgumentOutOfRangeException(nameof(k), k, $"k must be at most {Int8GemmKernel.MaxK} so int32 results are exact");
         if (aLength < (long)m * k) throw new ArgumentException($"a has length {aLength}; it must be at least m*k = {(long)m * k}", "a");
         if (bLength < (long)k * n) throw new ArgumentException($"b has length {bLength}; it must be at least k*n = {(long)k * n}", "b");
         if (cLength < (long)m * n) throw new ArgumentException($"c has length {cLength}; it must be at least m*n = {(long)m * n}", "c");
