@@ -1,19 +1,25 @@
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace Emulator.Kernels.Gemm;
 
 /// <summary>
-/// The loops of the block-scaled GEMM for elements that are small integers times a power of two (E2M1 x 2, E2M3 x 8,
-/// INT8; see <see cref="BlockScaledMicroKernel"/>). B is packed once for all K (NR-wide strips: per block, groups of 4
-/// integers, the column correction -128 * block sum, scales times 2^Qb and a scale-safety flag) and shared by the workers;
-/// each worker packs MC-row blocks of A (u = n + 128) for all K and runs the micro-kernel over every B strip of its columns.
+/// The block-scaled GEMM for elements that are small integers times a power of two (E2M1 x 2, E2M3 x 8, INT8; see
+/// <see cref="BlockScaledMicroKernel"/>) as a frame kernel over the whole K (the micro-kernel keeps its float32
+/// accumulators across every block). A panel: per block, groups of 4 integers (u = n + 128), then the scales times 2^Qa
+/// and a per-block scale-safety flag; a B panel: per block, groups of 4 integers, then the column corrections -128 * the
+/// block sums, the scales times 2^Qb and the flags.
 /// </summary>
-internal static unsafe class BlockScaledIntegerDriver
+internal readonly unsafe struct BlockScaledIntegerDriver : IGemmKernel
 {
-    private const int MR = BlockScaledMicroKernel.MR, NR = BlockScaledMicroKernel.NR, MC = 96;
+    private const int MR = BlockScaledMicroKernel.MR, NR = BlockScaledMicroKernel.NR;
     private static readonly double SafeLow = Math.ScaleB(1.0, -50), SafeHigh = Math.ScaleB(1.0, 50);
+    private readonly Tables _a, _b;
+    private readonly int _blocks, _groups;
+    private readonly bool _floatExact, _wide;
+    private readonly float _tensorScale;
+    private readonly float* _c;
+    private readonly int _ldc;
 
     /// <summary>Code tables of one operand: packed element bytes (n + offset), integers n, scales times 2^Q and their safety.</summary>
     private sealed class Tables
@@ -44,72 +50,55 @@ internal static unsafe class BlockScaledIntegerDriver
     }
 
     /// <summary>C = A * B^T; <paramref name="wide"/>: int16 elements in pairs (vpdpwssd, no offset) instead of u8 x s8 quads.</summary>
-    public static void Run(BlockScaledMatrix a, BlockScaledMatrix b, BlockElementPlan pa, BlockElementPlan pb, bool floatExact, bool wide,
-        float* c, int threads)
+    private BlockScaledIntegerDriver(BlockScaledMatrix a, BlockScaledMatrix b, BlockElementPlan pa, BlockElementPlan pb, bool floatExact,
+        bool wide, float* c)
     {
-        int m = a.Rows, n = b.Rows, blocks = a.Blocks, groups = wide ? (a.BlockSize + 1) / 2 : (a.BlockSize + 3) / 4;
-        int strips = (n + NR - 1) / NR;
-        long stripBytes = (long)blocks * groups * NR * 4;
-        var ta = new Tables(a, pa, wide ? 0 : 128);
-        var tb = new Tables(b, pb, 0);
-        byte* packB = (byte*)NativeMemory.AlignedAlloc((nuint)Math.Max(64, strips * stripBytes), 64);
-        int* corr = (int*)NativeMemory.AlignedAlloc((nuint)(Math.Max(1, strips * blocks * NR) * sizeof(int)), 64);
-        float* scaleB = (float*)NativeMemory.AlignedAlloc((nuint)(Math.Max(1, strips * blocks * NR) * sizeof(float)), 64);
-        byte* safeB = (byte*)NativeMemory.Alloc((nuint)Math.Max(1, strips * blocks));
-        try
-        {
-            nint pB = (nint)packB, cB = (nint)corr, sB = (nint)scaleB, fB = (nint)safeB, pc = (nint)c;
-            GemmPartition.ForStrips(strips, threads, s =>
-                Pack(tb, s * NR, Math.Min(NR, n - s * NR), NR, groups, wide, (byte*)pB + s * stripBytes,
-                    (float*)sB + (long)s * blocks * NR, (byte*)fB + (long)s * blocks, (int*)cB + (long)s * blocks * NR));
-            float tensorScale = a.TensorScale * b.TensorScale;
-            GemmPartition.Run(m, n, threads, MR, NR, (r0, r1, c0, c1) =>
-                Worker(ta, blocks, groups, wide, (byte*)pB, stripBytes, (int*)cB, (float*)sB, (byte*)fB, floatExact, tensorScale, (float*)pc, n, r0, r1, c0, c1));
-        }
-        finally
-        {
-            NativeMemory.AlignedFree(packB);
-            NativeMemory.AlignedFree(corr);
-            NativeMemory.AlignedFree(scaleB);
-            NativeMemory.Free(safeB);
-        }
+        _a = new Tables(a, pa, wide ? 0 : 128);
+        _b = new Tables(b, pb, 0);
+        _blocks = a.Blocks;
+        _groups = wide ? (a.BlockSize + 1) / 2 : (a.BlockSize + 3) / 4;
+        _floatExact = floatExact;
+        _wide = wide;
+        _tensorScale = a.TensorScale * b.TensorScale;
+        _c = c;
+        _ldc = b.Rows;
     }
 
-    private static void Worker(Tables ta, int blocks, int groups, bool wide, byte* packB, long stripBytes, int* corr, float* scaleB, byte* safeB,
-        bool floatExact, float tensorScale, float* c, int ldc, int r0, int r1, int c0, int c1)
+    /// <summary>C = A * B^T (see <see cref="BlockScaledGemm"/>).</summary>
+    public static void Run(BlockScaledMatrix a, BlockScaledMatrix b, BlockElementPlan pa, BlockElementPlan pb, bool floatExact, bool wide,
+        float* c, int threads) =>
+        GemmFrame.Run(new BlockScaledIntegerDriver(a, b, pa, pb, floatExact, wide, c), a.Rows, b.Rows, a.K, threads);
+
+    public GemmBlocking Blocking => GemmBlockingTable.BlockScaledInteger;
+
+    private long ElementBytes(int width) => (long)_blocks * _groups * width * 4;
+
+    public long PanelBytesA(int kc) => ElementBytes(MR) + (long)_blocks * MR * sizeof(float) + _blocks;
+
+    public long PanelBytesB(int kc) => ElementBytes(NR) + (long)_blocks * NR * (sizeof(int) + sizeof(float)) + _blocks;
+
+    public byte* PackA(byte* dst, int i0, int rows, int p0, int kc)
     {
-        if (r0 >= r1 || c0 >= c1) return;
-        long aStrip = (long)blocks * groups * MR * 4;
-        const int stripsA = MC / MR;
-        byte* packA = (byte*)NativeMemory.AlignedAlloc((nuint)Math.Max(64, stripsA * aStrip), 64);
-        float* scaleA = (float*)NativeMemory.AlignedAlloc((nuint)(Math.Max(1, stripsA * blocks * MR) * sizeof(float)), 64);
-        byte* safeA = (byte*)NativeMemory.Alloc((nuint)Math.Max(1, stripsA * blocks));
-        try
-        {
-            for (int ic = r0; ic < r1; ic += MC)
-            {
-                int mc = Math.Min(MC, r1 - ic);
-                for (int ir = 0, s = 0; ir < mc; ir += MR, s++)
-                    Pack(ta, ic + ir, Math.Min(MR, mc - ir), MR, groups, wide, packA + s * aStrip, scaleA + (long)s * blocks * MR, safeA + s * blocks, null);
-                for (int jr = c0; jr < c1; jr += NR)
-                {
-                    int strip = jr / NR;
-                    for (int ir = 0, s = 0; ir < mc; ir += MR, s++)
-                    {
-                        int i0 = ic + ir;
-                        BlockScaledMicroKernel.Run(blocks, groups, packA + s * aStrip, scaleA + (long)s * blocks * MR, safeA + s * blocks,
-                            (sbyte*)(packB + strip * stripBytes), corr + (long)strip * blocks * NR, scaleB + (long)strip * blocks * NR,
-                            safeB + (long)strip * blocks, floatExact, wide, tensorScale, c + (long)i0 * ldc + jr, ldc, Math.Min(MR, r1 - i0), Math.Min(NR, c1 - jr));
-                    }
-                }
-            }
-        }
-        finally
-        {
-            NativeMemory.AlignedFree(packA);
-            NativeMemory.AlignedFree(scaleA);
-            NativeMemory.Free(safeA);
-        }
+        float* scales = (float*)(dst + ElementBytes(MR));
+        Pack(_a, i0, rows, MR, _groups, _wide, dst, scales, (byte*)(scales + _blocks * MR), null);
+        return dst;
+    }
+
+    public byte* PackB(byte* dst, int p0, int kc, int j0, int cols)
+    {
+        int* corr = (int*)(dst + ElementBytes(NR));
+        float* scales = (float*)(corr + _blocks * NR);
+        Pack(_b, j0, cols, NR, _groups, _wide, dst, scales, (byte*)(scales + _blocks * NR), corr);
+        return dst;
+    }
+
+    public void Tile(byte* ap, byte* bp, int i0, int j0, int rows, int cols, int p0, int kc)
+    {
+        float* sa = (float*)(ap + ElementBytes(MR));
+        int* corr = (int*)(bp + ElementBytes(NR));
+        float* sb = (float*)(corr + _blocks * NR);
+        BlockScaledMicroKernel.Run(_blocks, _groups, ap, sa, (byte*)(sa + _blocks * MR), (sbyte*)bp, corr, sb, (byte*)(sb + _blocks * NR),
+            _floatExact, _wide, _tensorScale, _c + (long)i0 * _ldc + j0, _ldc, rows, cols);
     }
 
     /// <summary>

@@ -11,5 +11,9 @@ internal static class GemmBlockingTable
     /// <summary>Exact int8 / int4 (<see cref="IntegerGemm"/>): 6 x 16 vpdpbusd tiles (AVX-VNNI's 16 registers).</summary>
     public static readonly GemmBlocking Int8 = new(MR: Int8MicroKernel.MR, NR: Int8MicroKernel.NR, KC: 1024, MC: 96, NC: 2048);
 
+    /// <summary>Block-scaled elements that fit int8 (<see cref="BlockScaledIntegerDriver"/>): 6 x 16 VNNI tiles, all of K per call.</summary>
+    public static readonly GemmBlocking BlockScaledInteger = new(MR: BlockScaledMicroKernel.MR, NR: BlockScaledMicroKernel.NR,
+        KC: int.MaxValue, MC: 96, NC: int.MaxValue);
+
     private static int Env(string n, int d) => int.TryParse(Environment.GetEnvironmentVariable(n), out int v) ? v : d;
 }

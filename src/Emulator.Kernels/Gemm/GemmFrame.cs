@@ -66,18 +66,19 @@ internal static unsafe class GemmFrame
         var bl = kernel.Blocking;
         int kcMax = Math.Min(bl.KC, Math.Max(k, 0));
         int ncMax = Math.Min(bl.NC, c1 - c0), strips = (ncMax + bl.NR - 1) / bl.NR;
-        long bytesB = kernel.PanelBytesB(kcMax);
+        long bytesB = Stride(kernel.PanelBytesB(kcMax));
         using var bufB = PackingBuffers.Rent(strips * bytesB);
         nint[] panelsB = ArrayPool<nint>.Shared.Rent(strips);
         try
         {
-            for (int jc = c0; jc < c1; jc += bl.NC)
+            for (int jc = c0, nc; jc < c1; jc += nc)
             {
-                int nc = Math.Min(bl.NC, c1 - jc), pc = 0;
+                nc = Math.Min(bl.NC, c1 - jc);
+                int pc = 0;
                 do
                 {
                     int kc = Math.Min(bl.KC, k - pc);
-                    long stride = kernel.PanelBytesB(kc);
+                    long stride = Stride(kernel.PanelBytesB(kc));
                     for (int s = 0, jr = 0; jr < nc; s++, jr += bl.NR)
                         panelsB[s] = (nint)kernel.PackB(bufB.Pointer + s * stride, pc, kc, jc + jr, Math.Min(bl.NR, nc - jr));
                     Block(kernel, panelsB, r0, r1, jc, nc, pc, kc);
@@ -99,23 +100,27 @@ internal static unsafe class GemmFrame
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
         int kcMax = Math.Min(bl.KC, Math.Max(k, 0));
         int ncMax = Math.Min(bl.NC, n), maxStrips = (ncMax + bl.NR - 1) / bl.NR;
-        using var bufB = PackingBuffers.Rent(maxStrips * kernel.PanelBytesB(kcMax));
+        using var bufB = PackingBuffers.Rent(maxStrips * Stride(kernel.PanelBytesB(kcMax)));
         nint[] panelsB = new nint[maxStrips];
         byte* shared = bufB.Pointer;
-        for (int jc = 0; jc < n; jc += bl.NC)
+        for (int jc = 0, nc; jc < n; jc += nc)
         {
-            int nc = Math.Min(bl.NC, n - jc), strips = (nc + bl.NR - 1) / bl.NR, pc = 0;
+            nc = Math.Min(bl.NC, n - jc);
+            int strips = (nc + bl.NR - 1) / bl.NR, pc = 0;
             do
             {
-                int kc = Math.Min(bl.KC, k - pc), p0 = pc, j0 = jc;
-                long stride = kernel.PanelBytesB(kc);
+                int kc = Math.Min(bl.KC, k - pc), p0 = pc, j0 = jc, width = nc;
+                long stride = Stride(kernel.PanelBytesB(kc));
                 GemmPartition.ForStrips(strips, threads, s =>
-                    panelsB[s] = (nint)kernel.PackB(shared + s * stride, p0, kc, j0 + s * bl.NR, Math.Min(bl.NR, nc - s * bl.NR)));
-                Parallel.For(0, threads, options, t => Block(kernel, panelsB, parts[t].R0, parts[t].R1, j0, nc, p0, kc));
+                    panelsB[s] = (nint)kernel.PackB(shared + s * stride, p0, kc, j0 + s * bl.NR, Math.Min(bl.NR, width - s * bl.NR)));
+                Parallel.For(0, threads, options, t => Block(kernel, panelsB, parts[t].R0, parts[t].R1, j0, width, p0, kc));
                 pc += kc;
             } while (pc < k);
         }
     }
+
+    /// <summary>Panels start on cache lines.</summary>
+    private static long Stride(long panelBytes) => (panelBytes + 63) & ~63L;
 
     /// <summary>Loops ic, jr, ir of one (jc, pc) block over rows [r0, r1), with the B panels already in place.</summary>
     private static void Block<TK>(in TK kernel, nint[] panelsB, int r0, int r1, int jc, int nc, int pc, int kc) where TK : struct, IGemmKernel
@@ -123,13 +128,13 @@ internal static unsafe class GemmFrame
         if (r0 >= r1) return;
         var bl = kernel.Blocking;
         int mcMax = Math.Min(bl.MC, r1 - r0), tiles = (mcMax + bl.MR - 1) / bl.MR;
-        long stride = kernel.PanelBytesA(kc);
+        long stride = Stride(kernel.PanelBytesA(kc));
         using var bufA = PackingBuffers.Rent(tiles * stride);
         nint* panelsA = stackalloc nint[Math.Min(tiles, 1024)];
         nint[]? big = tiles > 1024 ? new nint[tiles] : null;
-        for (int ic = r0; ic < r1; ic += bl.MC)
+        for (int ic = r0, mc; ic < r1; ic += mc)
         {
-            int mc = Math.Min(bl.MC, r1 - ic);
+            mc = Math.Min(bl.MC, r1 - ic);
             for (int t = 0, ir = 0; ir < mc; t++, ir += bl.MR)
             {
                 nint p = (nint)kernel.PackA(bufA.Pointer + t * stride, ic + ir, Math.Min(bl.MR, mc - ir), pc, kc);
