@@ -1,16 +1,74 @@
-using System.Runtime.InteropServices;
 
 namespace Emulator.Kernels.Gemm;
 
 /// <summary>
-/// The loops of the block-scaled GEMM for elements that do not fit int8 (see <see cref="BlockScaledDoubleKernel"/>): B is
-/// packed once (all K, NR-wide strips of float64 integers, scales times 2^Qb, per-block finiteness flags) and shared by the
-/// workers; each worker packs MC-row blocks of A for a chunk of blocks (about 256 elements of K) and keeps the float32
-/// accumulators in C between chunks (storing and reloading a float32 is exact, so the block order of the definition holds).
+/// The block-scaled GEMM for elements that do not fit int8 (see <see cref="BlockScaledDoubleKernel"/>) as a frame kernel:
+/// K in chunks of whole blocks (about 256 elements), with the float32 accumulators kept in C between chunks (storing and
+/// reloading a float32 is exact, so the block order of the definition holds). A panel of a chunk holds the element
+/// integers as float64, then the scales times 2^Q, the largest |N| of each row's block and per-block finiteness flags.
 /// </summary>
-internal static unsafe class BlockScaledDoubleDriver
+internal readonly unsafe struct BlockScaledDoubleDriver : IGemmKernel
 {
-    private const int MR = BlockScaledDoubleKernel.MR, NR = BlockScaledDoubleKernel.NR, MC = 96;
+    private const int MR = BlockScaledDoubleKernel.MR, NR = BlockScaledDoubleKernel.NR;
+    private readonly Tables _a, _b;
+    private readonly Definition _definition;
+    private readonly BlockDoubleMode _mode;
+    private readonly int _bs;
+    private readonly float _tensorScale;
+    private readonly float* _c;
+    private readonly int _ldc;
+    private readonly GemmBlocking _blocking;
+
+    private BlockScaledDoubleDriver(BlockScaledMatrix a, BlockScaledMatrix b, BlockElementPlan pa, BlockElementPlan pb, BlockDoubleMode mode, float* c)
+    {
+        _a = new Tables(a, pa);
+        _b = new Tables(b, pb);
+        _definition = new Definition(a, b, pa, pb);
+        _mode = mode;
+        _bs = a.BlockSize;
+        _tensorScale = a.TensorScale * b.TensorScale;
+        _c = c;
+        _ldc = b.Rows;
+        _blocking = GemmBlockingTable.BlockScaledDouble with { KC = Math.Max(1, 256 / _bs) * _bs };
+    }
+
+    /// <summary>C = A * B^T (see <see cref="BlockScaledGemm"/>).</summary>
+    public static void Run(BlockScaledMatrix a, BlockScaledMatrix b, BlockElementPlan pa, BlockElementPlan pb, BlockDoubleMode mode, float* c,
+        int threads) =>
+        GemmFrame.Run(new BlockScaledDoubleDriver(a, b, pa, pb, mode, c), a.Rows, b.Rows, a.Blocks * a.BlockSize, threads);
+
+    public GemmBlocking Blocking => _blocking;
+
+    private int Blocks(int kc) => kc / _bs;
+
+    public long PanelBytesA(int kc) => Blocks(kc) * ((long)_bs * MR + 2 * MR) * sizeof(double) + Blocks(kc);
+
+    public long PanelBytesB(int kc) => Blocks(kc) * ((long)_bs * NR + 2 * NR) * sizeof(double) + Blocks(kc);
+
+    public byte* PackA(byte* dst, int i0, int rows, int p0, int kc)
+    {
+        int cb = Blocks(kc);
+        double* scales = (double*)dst + (long)cb * _bs * MR;
+        Pack(_a, i0, rows, MR, p0 / _bs, p0 / _bs + cb, (double*)dst, scales, scales + cb * MR, (byte*)(scales + 2 * cb * MR));
+        return dst;
+    }
+
+    public byte* PackB(byte* dst, int p0, int kc, int j0, int cols)
+    {
+        int cb = Blocks(kc);
+        double* scales = (double*)dst + (long)cb * _bs * NR;
+        Pack(_b, j0, cols, NR, p0 / _bs, p0 / _bs + cb, (double*)dst, scales, scales + cb * NR, (byte*)(scales + 2 * cb * NR));
+        return dst;
+    }
+
+    public void Tile(byte* ap, byte* bp, int i0, int j0, int rows, int cols, int p0, int kc)
+    {
+        int cb = Blocks(kc);
+        double* sa = (double*)ap + (long)cb * _bs * MR, sb = (double*)bp + (long)cb * _bs * NR;
+        BlockScaledDoubleKernel.Run(_definition, cb, p0 / _bs, _bs, (double*)ap, sa, sa + cb * MR, (byte*)(sa + 2 * cb * MR),
+            (double*)bp, sb, sb + cb * NR, (byte*)(sb + 2 * cb * NR), _mode, p0 == 0, p0 + kc >= _a.X.Blocks * _bs, _tensorScale,
+            _c + (long)i0 * _ldc + j0, _ldc, i0, j0, rows, cols);
+    }
 
     /// <summary>Which mode the formats allow, or null (use the scalar definition).</summary>
     public static BlockDoubleMode? Mode(BlockScaledMatrix a, BlockScaledMatrix b, BlockElementPlan pa, BlockElementPlan pb)
@@ -64,86 +122,6 @@ internal static unsafe class BlockScaledDoubleDriver
         public BlockElementPlan Plan { get; }
         public double[] Elements { get; }
         public double[] Scales { get; }
-    }
-
-    public static void Run(BlockScaledMatrix a, BlockScaledMatrix b, BlockElementPlan pa, BlockElementPlan pb, BlockDoubleMode mode, float* c, int threads)
-    {
-        int m = a.Rows, n = b.Rows, blocks = a.Blocks, bs = a.BlockSize;
-        int strips = (n + NR - 1) / NR;
-        long stripLength = (long)blocks * bs * NR;
-        var tb = new Tables(b, pb);
-        var ta = new Tables(a, pa);
-        double* packB = (double*)NativeMemory.AlignedAlloc((nuint)(Math.Max(1, strips * stripLength) * sizeof(double)), 64);
-        double* scaleB = (double*)NativeMemory.AlignedAlloc((nuint)(Math.Max(1, strips * blocks * NR) * sizeof(double)), 64);
-        double* maxB = (double*)NativeMemory.AlignedAlloc((nuint)(Math.Max(1, strips * blocks * NR) * sizeof(double)), 64);
-        byte* finB = (byte*)NativeMemory.Alloc((nuint)Math.Max(1, strips * blocks));
-        try
-        {
-            nint pB = (nint)packB, sB = (nint)scaleB, mB = (nint)maxB, fB = (nint)finB, pc = (nint)c;
-            GemmPartition.ForStrips(strips, threads, s =>
-                Pack(tb, s * NR, Math.Min(NR, n - s * NR), NR, 0, blocks, (double*)pB + s * stripLength,
-                    (double*)sB + (long)s * blocks * NR, (double*)mB + (long)s * blocks * NR, (byte*)fB + (long)s * blocks));
-            var definition = new Definition(a, b, pa, pb);
-            float tensorScale = a.TensorScale * b.TensorScale;
-            GemmPartition.Run(m, n, threads, MR, NR, (r0, r1, c0, c1) =>
-                Worker(ta, definition, (double*)pB, stripLength, (double*)sB, (double*)mB, (byte*)fB, mode, tensorScale, (float*)pc, n, r0, r1, c0, c1));
-        }
-        finally
-        {
-            NativeMemory.AlignedFree(packB);
-            NativeMemory.AlignedFree(scaleB);
-            NativeMemory.AlignedFree(maxB);
-            NativeMemory.Free(finB);
-        }
-    }
-
-    private static void Worker(Tables ta, Definition definition, double* packB, long stripLength, double* scaleB, double* maxB, byte* finB, BlockDoubleMode mode,
-        float tensorScale, float* c, int ldc, int r0, int r1, int c0, int c1)
-    {
-        if (r0 >= r1 || c0 >= c1) return;
-        var a = ta.X;
-        int blocks = a.Blocks, bs = a.BlockSize, chunk = Math.Max(1, 256 / bs);
-        int stripsA = MC / MR;
-        double* packA = (double*)NativeMemory.AlignedAlloc((nuint)((long)MC * chunk * bs * sizeof(double)), 64);
-        double* scaleA = (double*)NativeMemory.AlignedAlloc((nuint)(MC * chunk * sizeof(double)), 64);
-        double* maxA = (double*)NativeMemory.AlignedAlloc((nuint)(MC * chunk * sizeof(double)), 64);
-        byte* finA = (byte*)NativeMemory.Alloc((nuint)(stripsA * chunk));
-        try
-        {
-            for (int cb0 = 0; cb0 == 0 || cb0 < blocks; cb0 += chunk)
-            {
-                int cb = Math.Min(chunk, blocks - cb0);
-                bool first = cb0 == 0, last = cb0 + chunk >= blocks;
-                for (int ic = r0; ic < r1; ic += MC)
-                {
-                    int mc = Math.Min(MC, r1 - ic);
-                    for (int ir = 0, s = 0; ir < mc; ir += MR, s++)
-                        Pack(ta, ic + ir, Math.Min(MR, mc - ir), MR, cb0, cb0 + cb, packA + (long)s * cb * bs * MR, scaleA + s * cb * MR, maxA + s * cb * MR, finA + s * cb);
-                    for (int jr = c0; jr < c1; jr += NR)
-                    {
-                        int strip = jr / NR;
-                        double* bp = packB + strip * stripLength + (long)cb0 * bs * NR;
-                        double* sbp = scaleB + ((long)strip * blocks + cb0) * NR;
-                        double* mbp = maxB + ((long)strip * blocks + cb0) * NR;
-                        byte* fbp = finB + (long)strip * blocks + cb0;
-                        for (int ir = 0, s = 0; ir < mc; ir += MR, s++)
-                        {
-                            int i0 = ic + ir;
-                            BlockScaledDoubleKernel.Run(definition, cb, cb0, bs, packA + (long)s * cb * bs * MR, scaleA + s * cb * MR, maxA + s * cb * MR, finA + s * cb,
-                                bp, sbp, mbp, fbp, mode, first, last, tensorScale, c + (long)i0 * ldc + jr, ldc, i0, jr,
-                                Math.Min(MR, r1 - i0), Math.Min(NR, c1 - jr));
-                        }
-                    }
-                }
-            }
-        }
-        finally
-        {
-            NativeMemory.AlignedFree(packA);
-            NativeMemory.AlignedFree(scaleA);
-            NativeMemory.AlignedFree(maxA);
-            NativeMemory.Free(finA);
-        }
     }
 
     /// <summary>

@@ -15,5 +15,10 @@ internal static class GemmBlockingTable
     public static readonly GemmBlocking BlockScaledInteger = new(MR: BlockScaledMicroKernel.MR, NR: BlockScaledMicroKernel.NR,
         KC: int.MaxValue, MC: 96, NC: int.MaxValue);
 
+    /// <summary>Block-scaled FP8 / E3M2 elements (<see cref="BlockScaledDoubleDriver"/>): 6 x 16 float64 tiles; KC is about 256
+    /// elements rounded to whole blocks, set per call.</summary>
+    public static readonly GemmBlocking BlockScaledDouble = new(MR: BlockScaledDoubleKernel.MR, NR: BlockScaledDoubleKernel.NR,
+        KC: 256, MC: 96, NC: int.MaxValue);
+
     private static int Env(string n, int d) => int.TryParse(Environment.GetEnvironmentVariable(n), out int v) ? v : d;
 }
