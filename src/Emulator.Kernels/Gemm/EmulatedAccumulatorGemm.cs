@@ -52,11 +52,11 @@ public static class EmulatedAccumulatorGemm
         if (fast is null)
             GemmPartition.Run(m, n, threads, Rows, Lanes, (r0, r1, c0, c1) => ExactBand(a, b, c, m, n, k, adder, order, r0, r1, c0, c1));
         else
-            GemmPartition.Run(m, n, threads, NarrowAccumulatorKernel.MR, NarrowAccumulatorKernel.NR, (r0, r1, c0, c1) =>
-            {
-                foreach (var (i0, i1, j0, j1) in NarrowAccumulatorDriver.Band(a, b, c, n, k, fast, order, r0, r1, c0, c1))
-                    ExactBand(a, b, c, m, n, k, adder, order, i0, i1, j0, j1);
-            });
+        {
+            var redo = NarrowAccumulatorDriver.Run(a, b, c, m, n, k, fast, order, threads);
+            Parallel.ForEach(redo, new ParallelOptions { MaxDegreeOfParallelism = threads },
+                t => ExactBand(a, b, c, m, n, k, adder, order, t.R0, t.R1, t.C0, t.C1));
+        }
     }
 
     /// <summary>The scalar reference of element (i, j): the documented order with <see cref="LowPrecisionAdder.Add(double, double, uint)"/>.</summary>

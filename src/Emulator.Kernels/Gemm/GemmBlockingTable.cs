@@ -20,5 +20,9 @@ internal static class GemmBlockingTable
     public static readonly GemmBlocking BlockScaledDouble = new(MR: BlockScaledDoubleKernel.MR, NR: BlockScaledDoubleKernel.NR,
         KC: 256, MC: 96, NC: int.MaxValue);
 
+    /// <summary>The float32-lane emulated accumulator (<see cref="NarrowAccumulatorDriver"/>): 8 x 16 tiles (one Vector512 row).</summary>
+    public static readonly GemmBlocking NarrowAccumulator = new(MR: NarrowAccumulatorKernel.MR, NR: NarrowAccumulatorKernel.NR,
+        KC: 256, MC: 128, NC: int.MaxValue);
+
     private static int Env(string n, int d) => int.TryParse(Environment.GetEnvironmentVariable(n), out int v) ? v : d;
 }

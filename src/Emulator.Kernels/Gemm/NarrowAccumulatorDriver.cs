@@ -7,80 +7,95 @@ using Emulator.Kernels.Simd;
 namespace Emulator.Kernels.Gemm;
 
 /// <summary>
-/// The blocked driver of the float32-lane accumulator (sequential and chunked orders): per thread band of C, K in blocks
-/// of <see cref="KC"/> (the accumulator state is exact, so blocking never changes bits), B packed into 16-column panels and
-/// A into 8-row panels (scaled by <see cref="Float32LaneRounding.ScaleB"/> and <see cref="Float32LaneRounding.ScaleA"/> for the
-/// sequential order), then <see cref="NarrowAccumulatorKernel"/> on every 8 x 16 tile (Vector512, Vector256 or scalar lanes).
-/// Tiles whose kernel saw a value beyond the format's range, or whose rows / columns hold inputs that do not scale exactly,
-/// are reported to the caller for the exact path.
+/// The float32-lane accumulator (sequential and chunked orders) as a frame kernel: K in blocks of KC (the accumulator
+/// state is exact, so blocking never changes bits), B packed into 16-column panels and A into 8-row panels (scaled by
+/// <see cref="Float32LaneRounding.ScaleB"/> and <see cref="Float32LaneRounding.ScaleA"/> for the sequential order), then
+/// <see cref="NarrowAccumulatorKernel"/> on every 8 x 16 tile (Vector512, Vector256 or scalar lanes) into an accumulator
+/// tile of its own (and a chunk-sum tile for the chunked order). Tiles whose kernel saw a value beyond the format's range,
+/// or whose rows / columns hold inputs that do not scale exactly, are reported to the caller for the exact path.
 /// </summary>
-internal static unsafe class NarrowAccumulatorDriver
+internal readonly unsafe struct NarrowAccumulatorDriver : IGemmKernel
 {
-    private const int MR = NarrowAccumulatorKernel.MR, NR = NarrowAccumulatorKernel.NR, KC = 256, MC = 128;
+    private const int MR = NarrowAccumulatorKernel.MR, NR = NarrowAccumulatorKernel.NR;
+    private readonly float* _a, _b, _acc, _partial;
+    private readonly int _n, _k, _tilesJ, _chunk;
+    private readonly Float32LaneRounding _plan;
+    private readonly bool _chunked;
+    private readonly float _scaleA, _scaleB;
+    private readonly bool[] _bad;
+    private readonly bool[]? _inRange;
 
-    /// <summary>Computes the band rows [r0, r1) x columns [c0, c1) of C; returns the tiles (row0, row1, col0, col1) to redo exactly.</summary>
-    public static List<(int R0, int R1, int C0, int C1)> Band(float[] a, float[] b, float[] c, int n, int k, Float32LaneRounding plan,
-        AccumulationOrder order, int r0, int r1, int c0, int c1)
+    private NarrowAccumulatorDriver(float* a, float* b, int n, int k, Float32LaneRounding plan, AccumulationOrder order, float* acc,
+        float* partial, bool[] bad, bool[]? inRange, int tilesJ)
+    {
+        _a = a; _b = b; _n = n; _k = k; _plan = plan; _acc = acc; _partial = partial; _bad = bad; _inRange = inRange; _tilesJ = tilesJ;
+        _chunked = order.Kind == AccumulationOrderKind.Chunked;
+        _chunk = order.ChunkSize;
+        _scaleA = _chunked ? 1f : plan.ScaleA;
+        _scaleB = _chunked ? 1f : plan.ScaleB;
+    }
+
+    /// <summary>Computes C (m x n); returns the tiles (row0, row1, col0, col1) to redo exactly.</summary>
+    public static List<(int R0, int R1, int C0, int C1)> Run(float[] a, float[] b, float[] c, int m, int n, int k, Float32LaneRounding plan,
+        AccumulationOrder order, int threads)
     {
         var redo = new List<(int, int, int, int)>();
-        if (r0 >= r1 || c0 >= c1) return redo;
+        if (m == 0 || n == 0) return redo;
         bool chunked = order.Kind == AccumulationOrderKind.Chunked;
-        int tilesI = (r1 - r0 + MR - 1) / MR, tilesJ = (c1 - c0 + NR - 1) / NR;
+        int tilesI = (m + MR - 1) / MR, tilesJ = (n + NR - 1) / NR;
         var bad = new bool[tilesI * tilesJ];
-        if (!chunked) MarkInexactScaling(a, b, n, k, plan, r0, r1, c0, c1, bad, tilesJ);
-        bool[]? inRange = chunked ? null : ProvenInRange(a, b, n, k, plan, r0, r1, c0, c1, tilesJ);
-        float* acc = (float*)NativeMemory.AlignedAlloc((nuint)tilesI * (nuint)tilesJ * MR * NR * sizeof(float), 64);
-        float* partial = chunked ? (float*)NativeMemory.AlignedAlloc((nuint)tilesI * (nuint)tilesJ * MR * NR * sizeof(float), 64) : null;
-        int kcMax = Math.Min(KC, Math.Max(1, k));
-        float* packA = (float*)NativeMemory.AlignedAlloc((nuint)(MC * kcMax * sizeof(float)), 64);
-        float* packB = (float*)NativeMemory.AlignedAlloc((nuint)tilesJ * (nuint)(NR * kcMax * sizeof(float)), 64);
-        try
-        {
-            NativeMemory.Clear(acc, (nuint)tilesI * (nuint)tilesJ * MR * NR * sizeof(float));
-            if (partial != null) NativeMemory.Clear(partial, (nuint)tilesI * (nuint)tilesJ * MR * NR * sizeof(float));
-            float sa = chunked ? 1f : plan.ScaleA, sb = chunked ? 1f : plan.ScaleB;
-            for (int pc = 0; pc < k; pc += KC)
+        if (!chunked) MarkInexactScaling(a, b, n, k, plan, 0, m, 0, n, bad, tilesJ);
+        bool[]? inRange = chunked ? null : ProvenInRange(a, b, n, k, plan, 0, m, 0, n, tilesJ);
+        long tileBytes = (long)tilesI * tilesJ * MR * NR * sizeof(float);
+        using var acc = PackingBuffers.Rent(tileBytes);
+        using var partial = PackingBuffers.Rent(chunked ? tileBytes : 0);
+        NativeMemory.Clear(acc.Pointer, (nuint)tileBytes);
+        if (chunked) NativeMemory.Clear(partial.Pointer, (nuint)tileBytes);
+        fixed (float* pa = a) fixed (float* pb = b)
+            GemmFrame.Run(new NarrowAccumulatorDriver(pa, pb, n, k, plan, order, (float*)acc.Pointer, chunked ? (float*)partial.Pointer : null,
+                bad, inRange, tilesJ), m, n, k, threads);
+        float scale = MathF.ScaleB(1f, plan.ScaleExponent);
+        for (int ti = 0; ti < tilesI; ti++)
+            for (int tj = 0; tj < tilesJ; tj++)
             {
-                int kc = Math.Min(KC, k - pc);
-                for (int tj = 0; tj < tilesJ; tj++) PackB(b, n, pc, kc, c0 + tj * NR, Math.Min(NR, c1 - c0 - tj * NR), sb, packB + (long)tj * kc * NR);
-                for (int ic = r0; ic < r1; ic += MC)
+                int i0 = ti * MR, j0 = tj * NR, i1 = Math.Min(m, i0 + MR), j1 = Math.Min(n, j0 + NR);
+                if (bad[ti * tilesJ + tj]) { redo.Add((i0, i1, j0, j1)); continue; }
+                float* at = (float*)acc.Pointer + (long)(ti * tilesJ + tj) * MR * NR;
+                for (int i = i0; i < i1; i++)
                 {
-                    int mc = Math.Min(MC, r1 - ic);
-                    for (int ir = 0; ir < mc; ir += MR) PackA(a, k, ic + ir, Math.Min(MR, mc - ir), pc, kc, sa, packA + ir * kc);
-                    for (int tj = 0; tj < tilesJ; tj++)
-                        for (int ir = 0; ir < mc; ir += MR)
-                        {
-                            int tile = ((ic - r0 + ir) / MR) * tilesJ + tj;
-                            float* at = acc + (long)tile * MR * NR;
-                            float* pt = partial == null ? null : partial + (long)tile * MR * NR;
-                            bad[tile] |= Tile(kc, packA + ir * kc, packB + (long)tj * kc * NR, at, pt, plan, chunked, inRange is not null && inRange[tile], pc, order.ChunkSize, k);
-                        }
+                    if (j1 - j0 == NR && Vector512.IsHardwareAccelerated)
+                        fixed (float* pc = &c[(long)i * n + j0]) (Vector512.Load(at + (i - i0) * NR) * scale).Store(pc);
+                    else
+                        for (int j = j0; j < j1; j++) c[(long)i * n + j] = at[(i - i0) * NR + (j - j0)] * scale;
                 }
             }
-            float scale = MathF.ScaleB(1f, plan.ScaleExponent);
-            for (int ti = 0; ti < tilesI; ti++)
-                for (int tj = 0; tj < tilesJ; tj++)
-                {
-                    int i0 = r0 + ti * MR, j0 = c0 + tj * NR, i1 = Math.Min(r1, i0 + MR), j1 = Math.Min(c1, j0 + NR);
-                    if (bad[ti * tilesJ + tj]) { redo.Add((i0, i1, j0, j1)); continue; }
-                    float* at = acc + (long)(ti * tilesJ + tj) * MR * NR;
-                    for (int i = i0; i < i1; i++)
-                    {
-                        if (j1 - j0 == NR && Vector512.IsHardwareAccelerated)
-                            fixed (float* pc = &c[(long)i * n + j0]) (Vector512.Load(at + (i - i0) * NR) * scale).Store(pc);
-                        else
-                            for (int j = j0; j < j1; j++) c[(long)i * n + j] = at[(i - i0) * NR + (j - j0)] * scale;
-                    }
-                }
-        }
-        finally
-        {
-            NativeMemory.AlignedFree(acc);
-            if (partial != null) NativeMemory.AlignedFree(partial);
-            NativeMemory.AlignedFree(packA);
-            NativeMemory.AlignedFree(packB);
-        }
         return redo;
+    }
+
+    public GemmBlocking Blocking => GemmBlockingTable.NarrowAccumulator;
+
+    public long PanelBytesA(int kc) => (long)kc * MR * sizeof(float);
+
+    public long PanelBytesB(int kc) => (long)kc * NR * sizeof(float);
+
+    public byte* PackA(byte* dst, int i0, int rows, int p0, int kc)
+    {
+        PackA(_a, _k, i0, rows, p0, kc, _scaleA, (float*)dst);
+        return dst;
+    }
+
+    public byte* PackB(byte* dst, int p0, int kc, int j0, int cols)
+    {
+        PackB(_b, _n, p0, kc, j0, cols, _scaleB, (float*)dst);
+        return dst;
+    }
+
+    public void Tile(byte* ap, byte* bp, int i0, int j0, int rows, int cols, int p0, int kc)
+    {
+        int tile = i0 / MR * _tilesJ + j0 / NR;
+        float* at = _acc + (long)tile * MR * NR;
+        float* pt = _partial == null ? null : _partial + (long)tile * MR * NR;
+        if (Tile(kc, (float*)ap, (float*)bp, at, pt, _plan, _chunked, _inRange is not null && _inRange[tile], p0, _chunk, _k)) _bad[tile] = true;
     }
 
     private static bool Tile(int kc, float* a, float* b, float* acc, float* partial, Float32LaneRounding plan, bool chunked, bool inRange,
@@ -179,45 +194,41 @@ internal static unsafe class NarrowAccumulatorDriver
 
     /// <summary>Rows i0.. (rows of them, zero padded to MR) and columns p0..p0+kc of A, times scale: dst[p * MR + r].</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackA(float[] a, int k, int i0, int rows, int p0, int kc, float scale, float* dst)
+    private static void PackA(float* pa, int k, int i0, int rows, int p0, int kc, float scale, float* dst)
     {
-        fixed (float* pa = a)
+        if (rows == MR)
         {
-            if (rows == MR)
+            float* s0 = pa + (long)i0 * k + p0;
+            for (int p = 0; p < kc; p++, dst += MR)
             {
-                float* s0 = pa + (long)i0 * k + p0;
-                for (int p = 0; p < kc; p++, dst += MR)
-                {
-                    float* s = s0 + p;
-                    dst[0] = s[0] * scale; dst[1] = s[k] * scale; dst[2] = s[2 * k] * scale; dst[3] = s[3 * k] * scale;
-                    dst[4] = s[4 * k] * scale; dst[5] = s[5 * k] * scale; dst[6] = s[6 * k] * scale; dst[7] = s[7 * k] * scale;
-                }
-                return;
+                float* s = s0 + p;
+                dst[0] = s[0] * scale; dst[1] = s[k] * scale; dst[2] = s[2 * k] * scale; dst[3] = s[3 * k] * scale;
+                dst[4] = s[4 * k] * scale; dst[5] = s[5 * k] * scale; dst[6] = s[6 * k] * scale; dst[7] = s[7 * k] * scale;
             }
-            for (int r = 0; r < MR; r++)
-            {
-                float* src = pa + (long)(i0 + r) * k + p0;
-                if (r < rows) for (int p = 0; p < kc; p++) dst[p * MR + r] = src[p] * scale;
-                else for (int p = 0; p < kc; p++) dst[p * MR + r] = 0f;
-            }
+            return;
+        }
+        for (int r = 0; r < MR; r++)
+        {
+            float* src = pa + (long)(i0 + r) * k + p0;
+            if (r < rows) for (int p = 0; p < kc; p++) dst[p * MR + r] = src[p] * scale;
+            else for (int p = 0; p < kc; p++) dst[p * MR + r] = 0f;
         }
     }
 
     /// <summary>Rows p0..p0+kc and columns j0.. (cols of them, zero padded to NR) of B, times scale: dst[p * NR + c].</summary>
-    private static void PackB(float[] b, int n, int p0, int kc, int j0, int cols, float scale, float* dst)
+    private static void PackB(float* pb, int n, int p0, int kc, int j0, int cols, float scale, float* dst)
     {
-        fixed (float* pb = b)
-            for (int p = 0; p < kc; p++)
+        for (int p = 0; p < kc; p++)
+        {
+            float* src = pb + (long)(p0 + p) * n + j0;
+            float* d = dst + p * NR;
+            if (cols == NR && Vector512.IsHardwareAccelerated) (Vector512.Load(src) * scale).Store(d);
+            else
             {
-                float* src = pb + (long)(p0 + p) * n + j0;
-                float* d = dst + p * NR;
-                if (cols == NR && Vector512.IsHardwareAccelerated) (Vector512.Load(src) * scale).Store(d);
-                else
-                {
-                    for (int cc = 0; cc < cols; cc++) d[cc] = src[cc] * scale;
-                    for (int cc = cols; cc < NR; cc++) d[cc] = 0f;
-                }
+                for (int cc = 0; cc < cols; cc++) d[cc] = src[cc] * scale;
+                for (int cc = cols; cc < NR; cc++) d[cc] = 0f;
             }
+        }
     }
 
     /// <summary>Marks tiles with a row of A or a column of B holding a nonzero input too small to scale exactly.</summary>
