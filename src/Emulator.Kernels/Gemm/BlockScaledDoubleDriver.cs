@@ -19,7 +19,7 @@ internal readonly unsafe struct BlockScaledDoubleDriver : IGemmKernel
     private readonly int _ldc;
     private readonly GemmBlocking _blocking;
 
-    private BlockScaledDoubleDriver(BlockScaledMatrix a, BlockScaledMatrix b, BlockElementPlan pa, BlockElementPlan pb, BlockDoubleMode mode, float* c)
+    private BlockScaledDoubleDriver(BlockScaledMatrix a, BlockScaledMatrix b, BlockElementPlan pa, BlockElementPlan pb, BlockDoubleMode mode, float* c, int ldc)
     {
         _a = new Tables(a, pa);
         _b = new Tables(b, pb);
@@ -28,14 +28,14 @@ internal readonly unsafe struct BlockScaledDoubleDriver : IGemmKernel
         _bs = a.BlockSize;
         _tensorScale = a.TensorScale * b.TensorScale;
         _c = c;
-        _ldc = b.Rows;
+        _ldc = ldc;
         _blocking = GemmBlockingTable.BlockScaledDouble with { KC = Math.Max(1, 256 / _bs) * _bs };
     }
 
     /// <summary>C = A * B^T (see <see cref="BlockScaledGemm"/>).</summary>
     public static void Run(BlockScaledMatrix a, BlockScaledMatrix b, BlockElementPlan pa, BlockElementPlan pb, BlockDoubleMode mode, float* c,
-        int threads) =>
-        GemmFrame.Run(new BlockScaledDoubleDriver(a, b, pa, pb, mode, c), a.Rows, b.Rows, a.Blocks * a.BlockSize, threads);
+        int ldc, int threads) =>
+        GemmFrame.Run(new BlockScaledDoubleDriver(a, b, pa, pb, mode, c, ldc), a.Rows, b.Rows, a.Blocks * a.BlockSize, threads);
 
     public GemmBlocking Blocking => _blocking;
 

@@ -51,7 +51,7 @@ internal readonly unsafe struct BlockScaledIntegerDriver : IGemmKernel
 
     /// <summary>C = A * B^T; <paramref name="wide"/>: int16 elements in pairs (vpdpwssd, no offset) instead of u8 x s8 quads.</summary>
     private BlockScaledIntegerDriver(BlockScaledMatrix a, BlockScaledMatrix b, BlockElementPlan pa, BlockElementPlan pb, bool floatExact,
-        bool wide, float* c)
+        bool wide, float* c, int ldc)
     {
         _a = new Tables(a, pa, wide ? 0 : 128);
         _b = new Tables(b, pb, 0);
@@ -61,13 +61,13 @@ internal readonly unsafe struct BlockScaledIntegerDriver : IGemmKernel
         _wide = wide;
         _tensorScale = a.TensorScale * b.TensorScale;
         _c = c;
-        _ldc = b.Rows;
+        _ldc = ldc;
     }
 
     /// <summary>C = A * B^T (see <see cref="BlockScaledGemm"/>).</summary>
     public static void Run(BlockScaledMatrix a, BlockScaledMatrix b, BlockElementPlan pa, BlockElementPlan pb, bool floatExact, bool wide,
-        float* c, int threads) =>
-        GemmFrame.Run(new BlockScaledIntegerDriver(a, b, pa, pb, floatExact, wide, c), a.Rows, b.Rows, a.K, threads);
+        float* c, int ldc, int threads) =>
+        GemmFrame.Run(new BlockScaledIntegerDriver(a, b, pa, pb, floatExact, wide, c, ldc), a.Rows, b.Rows, a.K, threads);
 
     public GemmBlocking Blocking => GemmBlockingTable.BlockScaledInteger;
 

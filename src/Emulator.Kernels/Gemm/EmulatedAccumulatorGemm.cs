@@ -16,35 +16,32 @@ public static class EmulatedAccumulatorGemm
 {
     private const int Rows = 4, Lanes = 8;
 
-    /// <summary>Computes C (length m * n) and returns it through <paramref name="c"/>.</summary>
-    public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
-        LowPrecisionAdder adder, AccumulationOrder order, int threads = 1)
+    /// <summary>C (m x n, ldc) = op(A) op(B) with every addition rounded by <paramref name="adder"/> in <paramref name="order"/>.
+    /// Strided or transposed operands are first copied to dense op(A) and op(B) (the same values, so the same bits).</summary>
+    public static void Multiply(Transpose transA, Transpose transB, int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b,
+        int ldb, Span<float> c, int ldc, LowPrecisionAdder adder, AccumulationOrder order, GemmOptions? options = null)
     {
-        Check(a.Length, b.Length, c.Length, m, n, k, adder, threads);
+        ArgumentNullException.ThrowIfNull(adder);
+        int threads = GemmChecks.Entry("EmulatedAccumulatorGemm.Multiply", transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc, options);
         if (m == 0 || n == 0) return;
-        var result = new float[m * n];
-        Run(a[..(m * k)].ToArray(), b[..(k * n)].ToArray(), result, m, n, k, adder, order, threads);
-        result.CopyTo(c);
+        var result = new float[(long)m * n];
+        Run(DenseMatrix.Copy(a, lda, transA, m, k), DenseMatrix.Copy(b, ldb, transB, k, n), result, m, n, k, adder, order, threads);
+        DenseMatrix.Store<float>(result, c, ldc, m, n);
     }
 
-    /// <summary><see cref="Multiply"/> on arrays, without copies (C is written in place).</summary>
+    /// <summary>C (m x n) = A (m x k) B (k x n) for dense row-major operands.</summary>
+    public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, LowPrecisionAdder adder,
+        AccumulationOrder order, GemmOptions? options = null) =>
+        Multiply(Transpose.None, Transpose.None, m, n, k, a, Math.Max(1, k), b, Math.Max(1, n), c, Math.Max(1, n), adder, order, options);
+
+    /// <summary>The dense product on arrays, without copies (C is written in place).</summary>
     internal static void MultiplyArrays(float[] a, float[] b, float[] c, int m, int n, int k, LowPrecisionAdder adder,
-        AccumulationOrder order, int threads = 1)
+        AccumulationOrder order, int threads)
     {
-        Check(a.Length, b.Length, c.Length, m, n, k, adder, threads);
         if (m == 0 || n == 0) return;
         Run(a, b, c, m, n, k, adder, order, threads);
     }
 
-    private static void Check(int aLength, int bLength, int cLength, int m, int n, int k, LowPrecisionAdder adder, int threads)
-    {
-        ArgumentNullException.ThrowIfNull(adder);
-        GemmChecks.Dimensions(m, n, k);
-        GemmChecks.Threads(threads);
-        if (aLength < (long)m * k) throw new ArgumentException($"a has length {aLength}; it must be at least m*k = {(long)m * k}", "a");
-        if (bLength < (long)k * n) throw new ArgumentException($"b has length {bLength}; it must be at least k*n = {(long)k * n}", "b");
-        if (cLength < (long)m * n) throw new ArgumentException($"c has length {cLength}; it must be at least m*n = {(long)m * n}", "c");
-    }
 
     private static void Run(float[] a, float[] b, float[] c, int m, int n, int k, LowPrecisionAdder adder, AccumulationOrder order, int threads)
     {

@@ -3,19 +3,29 @@ using Emulator.Formats;
 namespace Emulator.Kernels.Gemm;
 
 /// <summary>
-/// Everything <see cref="EmulatedMatMul"/> can vary: input formats (float32 inputs are quantized on the fly, element by
-/// element, with <see cref="InputRounding"/>), the accumulator format and its rounding, the accumulation order, the output
-/// format and rounding, and the thread count. The defaults are plain float32 SGEMM.
+/// The one options type of the GEMM entries. <see cref="Threads"/> applies to every entry (<see cref="Sgemm"/>,
+/// <see cref="IntegerGemm"/>, <see cref="LowPrecisionGemm"/>, <see cref="BlockScaledGemm"/>,
+/// <see cref="EmulatedAccumulatorGemm"/>, <see cref="PositGemm"/>, <see cref="EmulatedMatMul"/>); the rest describes the
+/// emulation of <see cref="EmulatedMatMul"/>: input formats (float32 inputs are quantized on the fly with
+/// <see cref="InputRounding"/>), the accumulator format and its rounding, the accumulation order, the output format and
+/// rounding. The other entries compute fixed arithmetic and reject options that set any of those. The defaults are plain
+/// float32 SGEMM on one thread.
 /// </summary>
 public sealed record GemmOptions
 {
-    /// <summary>Format of A's elements (null: float32 as given).</summary>
-    public ScalarFormat? AFormat { get; init; }
+    /// <summary>The defaults: one thread, float32 everywhere.</summary>
+    public static GemmOptions Default { get; } = new();
 
-    /// <summary>Format of B's elements (null: float32 as given).</summary>
-    public ScalarFormat? BFormat { get; init; }
+    /// <summary>Format of A's elements (null: float32 as given): a scalar format, or a 1xB block format (blocks along K).</summary>
+    public NumberFormat? AFormat { get; init; }
 
-    /// <summary>Rounding used to quantize the inputs (stochastic modes use element indices of A, then of B with stream + 1).</summary>
+    /// <summary>Format of B's elements (null: float32 as given): a scalar format, or a 1xB block format (blocks along K, that is
+    /// along the columns of B).</summary>
+    public NumberFormat? BFormat { get; init; }
+
+    /// <summary>Rounding used to quantize the inputs (stochastic modes use the row-major element indices of op(A), m x k, then
+    /// of op(B), k x n, with stream + 1; block formats of B use the indices of op(B) transposed, n x k, the layout its blocks
+    /// run along).</summary>
     public RoundingOptions InputRounding { get; init; }
 
     /// <summary>
@@ -45,8 +55,11 @@ public sealed record GemmOptions
     /// <summary>Worker threads, 1..1024; the bits never depend on it.</summary>
     public int Threads { get; init; } = 1;
 
+    /// <summary>Options with <paramref name="threads"/> worker threads and nothing else set.</summary>
+    public static GemmOptions WithThreads(int threads) => new() { Threads = threads };
+
     /// <summary>
-    /// Options from command-line names (any argument may be null): formats by preset name, alias or .json path; rounding
+    /// Options from command-line names (any argument may be null): formats (scalar or block) by preset name, alias or .json path; rounding
     /// modes by name (<c>nearest-even</c>, <c>stochastic</c>, ...); order <c>sequential</c>, <c>pairwise</c> or <c>chunked:K</c>.
     /// </summary>
     public static GemmOptions FromNames(string? aFormat = null, string? bFormat = null, string? accumulator = null,
@@ -60,8 +73,8 @@ public sealed record GemmOptions
                 ?? throw new ArgumentException($"accumulator '{accumulator}' is not a float format; valid: any float format such as binary16, bfloat16, tf32, e5m2", nameof(accumulator));
         return new GemmOptions
         {
-            AFormat = aFormat is null ? null : registry.GetScalar(aFormat),
-            BFormat = bFormat is null ? null : registry.GetScalar(bFormat),
+            AFormat = aFormat is null ? null : registry.Get(aFormat),
+            BFormat = bFormat is null ? null : registry.Get(bFormat),
             Accumulator = acc,
             Quire = quire,
             AccumulatorRounding = accumulatorRounding is null ? default : new RoundingOptions(RoundingNames.ParseMode(accumulatorRounding)) { Seed = seed },
@@ -84,9 +97,32 @@ public sealed record GemmOptions
                 throw new ArgumentException("the quire accumulator rounds each output once to the posit format: an accumulator format, order or output format cannot be combined with it", "accumulator");
             return;
         }
+        CheckInput(AFormat, "aFormat");
+        CheckInput(BFormat, "bFormat");
         if (AccumulatorRounding.Mode != default && Accumulator is null && Order is null)
             throw new ArgumentException($"accumulator rounding '{AccumulatorRounding.Mode.Name()}' needs an accumulator format (or an order); native float32 accumulation always rounds to nearest-even", "accumulatorRounding");
         _ = CreateAdder();
+    }
+
+    private static void CheckInput(NumberFormat? format, string parameter)
+    {
+        if (format is null or ScalarFormat) return;
+        if (format is not BlockFormat { BlockRows: 1 })
+            throw new ArgumentException($"format '{format.Name}' is a {format.Kind} format; inputs take scalar formats or 1xB block formats (blocks along K)", parameter);
+    }
+
+    /// <summary>The thread count for an entry that computes fixed arithmetic: throws if an emulation option is set.</summary>
+    internal static int ThreadsFor(GemmOptions? options, string entry)
+    {
+        if (options is null) return 1;
+        GemmChecks.Threads(options.Threads);
+        string? set = options.AFormat is not null ? nameof(AFormat) : options.BFormat is not null ? nameof(BFormat)
+            : options.Accumulator is not null ? nameof(Accumulator) : options.Order is not null ? nameof(Order)
+            : options.OutputFormat is not null ? nameof(OutputFormat) : options.Quire ? nameof(Quire)
+            : options.AccumulatorRounding.Mode != default ? nameof(AccumulatorRounding) : null;
+        if (set is not null)
+            throw new ArgumentException($"options.{set} applies to EmulatedMatMul; {entry} computes fixed arithmetic and takes only Threads", "options");
+        return options.Threads;
     }
 
     /// <summary>The float32 format used when an order is named without an accumulator.</summary>

@@ -21,15 +21,19 @@ internal sealed unsafe class Int8Dequantization
     {
         C = c; Ldc = ldc;
         _sa = new double[m]; _za = new long[m]; _rowTerm = new long[m];
+        long[] rowSum = new long[m];
+        if (a.Trans) ColumnSums(a, k, m, rowSum); // op(A) = A^T: its rows are the stored columns
+        else for (int i = 0; i < m; i++) rowSum[i] = RowSum(a, (long)i * a.Ld, k);
         for (int i = 0; i < m; i++)
         {
             _sa[i] = aParameters.Scale(i);
             _za[i] = aParameters.ZeroPoint(i);
-            _rowTerm[i] = RowSum(a, (long)i * a.Ld, k) - (long)k * _za[i];
+            _rowTerm[i] = rowSum[i] - (long)k * _za[i];
         }
         _sb = new double[n + 8]; _zb = new long[n + 8]; _colSum = new long[n + 8];
         for (int j = 0; j < n; j++) { _sb[j] = bParameters.Scale(j); _zb[j] = bParameters.ZeroPoint(j); }
-        ColumnSums(b, n, k, _colSum);
+        if (b.Trans) for (int j = 0; j < n; j++) _colSum[j] = RowSum(b, (long)j * b.Ld, k);
+        else ColumnSums(b, k, n, _colSum);
     }
 
     /// <summary>The float32 C.</summary>
@@ -38,7 +42,7 @@ internal sealed unsafe class Int8Dequantization
     /// <summary>Its row stride.</summary>
     public int Ldc { get; }
 
-    /// <summary>Sum of the count elements of a row starting at element e0.</summary>
+    /// <summary>Sum of the count stored elements starting at element e0 (a stored row).</summary>
     private static long RowSum(in Int8Source x, long e0, int count)
     {
         long s = 0;
@@ -67,12 +71,13 @@ internal sealed unsafe class Int8Dequantization
             }
             s = Vector128.Sum(acc);
         }
-        for (; p < count; p++) s += x.At(0, (int)(e0 + p));
+        for (; p < count; p++) s += x.Stored(e0 + p);
         return s;
     }
 
-    /// <summary>colSum[j] = sum over p of B[p, j]: rows added into int32 lanes (exact for k &lt;= MaxK), int8 32 at a time.</summary>
-    private static void ColumnSums(in Int8Source b, int n, int k, long[] colSum)
+    /// <summary>colSum[j] = sum over the k stored rows of stored element (p, j), j &lt; n: rows added into int32 lanes (exact for
+    /// k &lt;= MaxK), int8 32 at a time.</summary>
+    private static void ColumnSums(in Int8Source b, int k, int n, long[] colSum)
     {
         var acc = new int[n + 32];
         fixed (int* s = acc)
@@ -102,7 +107,7 @@ internal sealed unsafe class Int8Dequantization
                         (Vector128.Load(s + j + 8) + w2).Store(s + j + 8);
                         (Vector128.Load(s + j + 12) + w3).Store(s + j + 12);
                     }
-                for (; j < n; j++) s[j] += b.At(p, j);
+                for (; j < n; j++) s[j] += b.Stored(e0 + j);
             }
         for (int j = 0; j < n; j++) colSum[j] = acc[j];
     }

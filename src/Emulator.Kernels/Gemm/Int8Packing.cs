@@ -5,22 +5,24 @@ using System.Runtime.Intrinsics.X86;
 namespace Emulator.Kernels.Gemm;
 
 /// <summary>
-/// A row-major integer GEMM operand: int8 values, or signed int4 packed two per byte in row-major element order (element e
-/// in byte e / 2, the low nibble first). Nibbles are widened while packing, so no int8 copy of the matrix is ever made.
+/// A row-major integer GEMM operand op(X), X stored with leading dimension ld (in elements) and used as stored or
+/// transposed: int8 values, or signed int4 packed two per byte in row-major element order (element e in byte e / 2, the
+/// low nibble first). Nibbles are widened while packing, so no int8 copy of the matrix is ever made.
 /// </summary>
-internal readonly unsafe struct Int8Source(void* data, int ld, bool int4)
+internal readonly unsafe struct Int8Source(void* data, int ld, bool int4, bool trans = false)
 {
     public readonly void* Data = data;
     public readonly int Ld = ld;
     public readonly bool Int4 = int4;
+    public readonly bool Trans = trans;
 
-    /// <summary>Element (row, col).</summary>
+    /// <summary>Element (row, col) of op(X).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int At(int row, int col)
-    {
-        long e = (long)row * Ld + col;
-        return Int4 ? Nibble(((byte*)Data)[e >> 1], e) : ((sbyte*)Data)[e];
-    }
+    public int At(int row, int col) => Stored(Trans ? (long)col * Ld + row : (long)row * Ld + col);
+
+    /// <summary>Element e of X in storage order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Stored(long e) => Int4 ? Nibble(((byte*)Data)[e >> 1], e) : ((sbyte*)Data)[e];
 
     /// <summary>Signed int4 element <paramref name="e"/> of a packed sequence whose byte e / 2 is <paramref name="pair"/>
     /// (the low nibble first), sign-extended.</summary>
@@ -67,7 +69,7 @@ internal static unsafe class Int8Packing
         int groups = (kc + 3) / 4, full = kc / 4;
         // Int4 rows go two bytes (four nibbles) at a time when every row starts on a byte.
         bool int4Pairs = a.Int4 && a.Ld % 2 == 0 && p0 % 2 == 0;
-        if (a.Int4 && !int4Pairs) full = 0;
+        if (a.Trans || (a.Int4 && !int4Pairs)) full = 0;
         for (int r = 0; r < MR; r++)
         {
             if (r >= rows)
@@ -103,7 +105,14 @@ internal static unsafe class Int8Packing
         int groups = (kc + 3) / 4;
         int g = 0;
         bool int4Rows = b.Int4 && b.Ld % 2 == 0 && j0 % 2 == 0;
-        if (Sse2.IsSupported && (!b.Int4 || int4Rows) && cols == NR)
+        if (b.Trans && !b.Int4)
+        {
+            // B stored n x k: the 4 values of a group are contiguous in a row of the stored matrix.
+            for (; g < kc / 4; g++)
+                for (int c = 0; c < NR; c++)
+                    *(uint*)(dst + (g * NR + c) * 4) = c < cols ? Unsafe.ReadUnaligned<uint>((sbyte*)b.Data + (long)(j0 + c) * b.Ld + p0 + g * 4) : 0u;
+        }
+        else if (Sse2.IsSupported && !b.Trans && (!b.Int4 || int4Rows) && cols == NR)
         {
             for (; g < kc / 4; g++)
             {

@@ -57,10 +57,20 @@ public static class Sgemm
         }
     }
 
+    /// <summary>Multiplies with explicit transposes and leading dimensions, threads from <paramref name="options"/>.</summary>
+    /// <inheritdoc cref="Multiply(Transpose, Transpose, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int, int)"/>
+    public static void Multiply(Transpose transA, Transpose transB, int m, int n, int k, float alpha, ReadOnlySpan<float> a, int lda,
+        ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc, GemmOptions options) =>
+        Multiply(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, GemmOptions.ThreadsFor(options, "Sgemm.Multiply"));
+
+    /// <summary>C = A * B for dense row-major A (m x k), B (k x n), C (m x n), threads from <paramref name="options"/>.</summary>
+    public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, GemmOptions options) =>
+        Multiply(a, b, c, m, n, k, GemmOptions.ThreadsFor(options, "Sgemm.Multiply"));
+
     /// <summary>C = A * B for dense row-major A (m x k), B (k x n), C (m x n).</summary>
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, int threads = 1) =>
         Multiply(Transpose.None, Transpose.None, m, n, k, 1f, a, Math.Max(1, k), b, Math.Max(1, n), 0f, c, Math.Max(1, n), threads);
 
     /// <summary>Whether B panels are read in place rather than packed: few row tiles use each panel.</summary>
-    private static bool ReadBInPlace(int m, int n, int k) => m <= 4 * SgemmMicroKernel.MR;
+    internal static bool ReadBInPlace(int m, int n, int k) => m <= 4 * SgemmMicroKernel.MR;
 }

@@ -59,8 +59,8 @@ public class BlockScaledGemmTests
         var b = Random(element, scale, bs, n, k, 2, extremes, 1.5f);
         var c1 = new float[m * n];
         var c2 = new float[m * n];
-        BlockScaledGemm.Multiply(a, b, c1, 1);
-        BlockScaledGemm.Multiply(a, b, c2, 2);
+        BlockScaledGemm.Multiply(a, b, c1, GemmOptions.WithThreads(1));
+        BlockScaledGemm.Multiply(a, b, c2, GemmOptions.WithThreads(2));
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)
             {
@@ -76,8 +76,8 @@ public class BlockScaledGemmTests
         int m = a.Rows, n = b.Rows;
         var c1 = new float[m * n];
         var c2 = new float[m * n];
-        BlockScaledGemm.Multiply(a, b, c1, 1);
-        BlockScaledGemm.Multiply(a, b, c2, 2);
+        BlockScaledGemm.Multiply(a, b, c1, GemmOptions.WithThreads(1));
+        BlockScaledGemm.Multiply(a, b, c2, GemmOptions.WithThreads(2));
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)
             {
@@ -134,7 +134,7 @@ public class BlockScaledGemmTests
         var a = Random(element, scale, bs, m, k, seed, true, 0.5f);
         var b = Random(element, scale, bs, n, k, seed + 1, true, 1.25f);
         var c = new float[m * n];
-        BlockScaledGemm.Multiply(a, b, c, 1 + (seed & 1));
+        BlockScaledGemm.Multiply(a, b, c, GemmOptions.WithThreads(1 + (seed & 1)));
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)
                 if (BitConverter.SingleToInt32Bits(BlockScaledReference.Element(a, b, i, j)) != BitConverter.SingleToInt32Bits(c[i * n + j]))

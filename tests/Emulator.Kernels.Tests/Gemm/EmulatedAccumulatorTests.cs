@@ -36,8 +36,8 @@ public class EmulatedAccumulatorTests
         a[3] = 1e-30f; b[5] = 3e-20f; a[7] = 0f; // tiny and zero products
         var c1 = new float[m * n];
         var c2 = new float[m * n];
-        EmulatedAccumulatorGemm.Multiply(a, b, c1, m, n, k, adder, order, threads: 1);
-        EmulatedAccumulatorGemm.Multiply(a, b, c2, m, n, k, adder, order, threads: 2);
+        EmulatedAccumulatorGemm.Multiply(a, b, c1, m, n, k, adder, order, GemmOptions.WithThreads(1));
+        EmulatedAccumulatorGemm.Multiply(a, b, c2, m, n, k, adder, order, GemmOptions.WithThreads(2));
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)
             {
@@ -69,7 +69,7 @@ public class EmulatedAccumulatorTests
         var adder = new LowPrecisionAdder(Format(format), default);
         var order = AccumulationOrder.Parse(orderText);
         var c = new float[m * n];
-        EmulatedAccumulatorGemm.Multiply(a, b, c, m, n, k, adder, order, threads: 2);
+        EmulatedAccumulatorGemm.Multiply(a, b, c, m, n, k, adder, order, GemmOptions.WithThreads(2));
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)
             {

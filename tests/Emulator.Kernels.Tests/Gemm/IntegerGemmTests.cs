@@ -41,7 +41,7 @@ public class IntegerGemmTests
         foreach (int threads in new[] { 1, 2 })
         {
             var c = new int[m * n];
-            IntegerGemm.Multiply(a, b, c, m, n, k, threads);
+            IntegerGemm.Multiply(a, b, c, m, n, k, GemmOptions.WithThreads(threads));
             for (int i = 0; i < c.Length; i++) Assert.Equal(expected[i], c[i]);
         }
     }
@@ -53,7 +53,7 @@ public class IntegerGemmTests
         sbyte[] a = Int8(m * k, seed), b = Int8(k * n, seed + 1);
         long[] expected = Reference(a, b, m, n, k);
         var c = new int[m * n];
-        IntegerGemm.Multiply(a, b, c, m, n, k, threads: 1 + (seed & 1));
+        IntegerGemm.Multiply(a, b, c, m, n, k, GemmOptions.WithThreads(1 + (seed & 1)));
         for (int i = 0; i < c.Length; i++) if (c[i] != expected[i]) return false;
         return true;
     }
@@ -167,7 +167,7 @@ public class IntegerGemmTests
         foreach (int threads in new[] { 1, 2 })
         {
             var c = new float[m * n];
-            IntegerGemm.MultiplyDequantized(a, b, c, m, n, k, aq, bq, threads);
+            IntegerGemm.MultiplyDequantized(a, b, c, m, n, k, aq, bq, GemmOptions.WithThreads(threads));
             for (int i = 0; i < c.Length; i++)
                 Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(c[i]),
                     $"threads {threads} element {i}: expected {expected[i]:R} got {c[i]:R}");
@@ -185,7 +185,7 @@ public class IntegerGemmTests
             Enumerable.Range(0, n).Select(j => j % 2 == 0 ? int.MaxValue - j : int.MinValue + j).ToArray());
         float[] expected = DequantizedReference(a, b, m, n, k, aq, bq);
         var c = new float[m * n];
-        IntegerGemm.MultiplyDequantized(a, b, c, m, n, k, aq, bq, 2);
+        IntegerGemm.MultiplyDequantized(a, b, c, m, n, k, aq, bq, GemmOptions.WithThreads(2));
         for (int i = 0; i < c.Length; i++) Assert.Equal(BitConverter.SingleToInt32Bits(expected[i]), BitConverter.SingleToInt32Bits(c[i]));
     }
 
@@ -211,10 +211,10 @@ public class IntegerGemmTests
         foreach (int threads in new[] { 1, 2 })
         {
             var c = new int[m * n];
-            IntegerGemm.MultiplyInt4(pa, pb, c, m, n, k, threads);
+            IntegerGemm.MultiplyInt4(pa, pb, c, m, n, k, GemmOptions.WithThreads(threads));
             for (int i = 0; i < c.Length; i++) Assert.Equal(expected[i], c[i]);
             var f = new float[m * n];
-            IntegerGemm.MultiplyInt4Dequantized(pa, pb, f, m, n, k, aq, bq, threads);
+            IntegerGemm.MultiplyInt4Dequantized(pa, pb, f, m, n, k, aq, bq, GemmOptions.WithThreads(threads));
             for (int i = 0; i < f.Length; i++) Assert.Equal(BitConverter.SingleToInt32Bits(expectedF[i]), BitConverter.SingleToInt32Bits(f[i]));
         }
     }

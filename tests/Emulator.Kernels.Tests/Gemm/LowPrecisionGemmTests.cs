@@ -34,7 +34,7 @@ public class LowPrecisionGemmTests
         foreach (int threads in new[] { 1, 2 })
         {
             var c = new float[m * n];
-            LowPrecisionGemm.Multiply(af, ac.Select(x => (byte)x).ToArray(), bf, bc.Select(x => (byte)x).ToArray(), c, m, n, k, threads);
+            LowPrecisionGemm.Multiply(af, ac.Select(x => (byte)x).ToArray(), bf, bc.Select(x => (byte)x).ToArray(), c, m, n, k, GemmOptions.WithThreads(threads));
             Assert.Equal(expected, c);
         }
         // Against a double reference: the float32 sums are close.

@@ -160,8 +160,8 @@ public class NarrowAccumulatorTests
     {
         var c1 = new float[m * n];
         var c2 = new float[m * n];
-        EmulatedAccumulatorGemm.Multiply(a, b, c1, m, n, k, adder, order, threads: 1);
-        EmulatedAccumulatorGemm.Multiply(a, b, c2, m, n, k, adder, order, threads: 2);
+        EmulatedAccumulatorGemm.Multiply(a, b, c1, m, n, k, adder, order, GemmOptions.WithThreads(1));
+        EmulatedAccumulatorGemm.Multiply(a, b, c2, m, n, k, adder, order, GemmOptions.WithThreads(2));
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)
             {

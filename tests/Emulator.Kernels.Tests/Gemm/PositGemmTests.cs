@@ -28,8 +28,8 @@ public class PositGemmTests
         uint[] b = Enumerable.Range(0, k * n).Select(_ => f.Encode(rng.NextDouble() * 8 - 4)).ToArray();
         var c1 = new uint[m * n];
         var c2 = new uint[m * n];
-        PositGemm.Multiply(f, a, b, c1, m, k, n, threads: 1);
-        PositGemm.Multiply(f, a, b, c2, m, k, n, threads: 2);
+        PositGemm.Multiply(f, a, b, c1, m, n, k, GemmOptions.WithThreads(1));
+        PositGemm.Multiply(f, a, b, c2, m, n, k, GemmOptions.WithThreads(2));
         Assert.Equal(c1, c2);
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)

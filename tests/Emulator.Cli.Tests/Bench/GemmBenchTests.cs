@@ -1,6 +1,6 @@
-using Emulator.Kernels.Gemm;
+using Emulator.Cli.Bench;
 
-namespace Emulator.Kernels.Tests.Gemm;
+namespace Emulator.Cli.Tests.Bench;
 
 public class GemmBenchTests
 {

@@ -1,13 +1,14 @@
 using System.Diagnostics;
+using Emulator.Kernels.Gemm;
 
-namespace Emulator.Kernels.Gemm;
+namespace Emulator.Cli.Bench;
 
 /// <summary>
 /// One measured kernel: median GFLOP/s (GOPS for integer kernels, 2 ops per multiply-add), the ratio of medians to SGEMM at
 /// the same size in the same run, the best (fastest) run's GFLOP/s, and the process CPU time over (wall time x threads) of
 /// the median run: on a shared machine Gflops / CpuShare estimates the speed with the cores to ourselves.
 /// </summary>
-public sealed record GemmBenchRecord(string Kernel, int M, int N, int K, int Threads, double Gflops, double RatioToSgemm, double BestGflops,
+internal sealed record GemmBenchRecord(string Kernel, int M, int N, int K, int Threads, double Gflops, double RatioToSgemm, double BestGflops,
     double CpuShare)
 {
     /// <inheritdoc />
@@ -19,7 +20,7 @@ public sealed record GemmBenchRecord(string Kernel, int M, int N, int K, int Thr
 /// The GEMM speed table behind <c>emu bench gemm</c>: every kernel at each size, warmed up first (tiered JIT), the median of
 /// several timed runs, and the ratio to our SGEMM measured in the same run.
 /// </summary>
-public static class GemmBench
+internal static class GemmBench
 {
     private sealed record Kernel(string Name, Func<int, int, Action> Prepare);
 
@@ -31,7 +32,7 @@ public static class GemmBench
     public static IReadOnlyList<GemmBenchRecord> Run(int threads, IReadOnlyList<int>? sizes = null, Action<string>? progress = null,
         IReadOnlyCollection<string>? kernels = null)
     {
-        GemmChecks.Threads(threads);
+        if (threads is < 1 or > 1024) throw new ArgumentOutOfRangeException(nameof(threads), threads, "threads must be in 1..1024");
         if (kernels is not null)
             foreach (string name in kernels)
                 if (!KernelNames.Contains(name, StringComparer.OrdinalIgnoreCase))
@@ -115,7 +116,8 @@ public static class GemmBench
         byte RandomCode() { byte c; do c = (byte)rng.Next(256); while (!double.IsFinite(f.Decode(c))); return c; }
         var a = new byte[s * s]; var b = new byte[s * s]; var c = new float[s * s];
         for (int i = 0; i < a.Length; i++) { a[i] = RandomCode(); b[i] = RandomCode(); }
-        return () => LowPrecisionGemm.Multiply(f, a, f, b, c, s, s, s, t);
+        var o = GemmOptions.WithThreads(t);
+        return () => LowPrecisionGemm.Multiply(f, a, f, b, c, s, s, s, o);
     });
 
     /// <summary>An MX GEMM with random finite element codes and E8M0 scales near 1.</summary>
@@ -132,7 +134,8 @@ public static class GemmBench
         var a = BlockScaledMatrix.Mx(f, s, s, Codes(), RandomScales(s * ((s + 31) / 32), 120, 135, seed + 100));
         var b = BlockScaledMatrix.Mx(f, s, s, Codes(), RandomScales(s * ((s + 31) / 32), 120, 135, seed + 200));
         var c = new float[s * s];
-        return () => BlockScaledGemm.Multiply(a, b, c, t);
+        var o = GemmOptions.WithThreads(t);
+        return () => BlockScaledGemm.Multiply(a, b, c, o);
     });
 
     private static IEnumerable<Kernel> Kernels()
@@ -147,7 +150,8 @@ public static class GemmBench
             var rng = new Random(3);
             var a = new sbyte[s * s]; var b = new sbyte[s * s]; var c = new int[s * s];
             for (int i = 0; i < a.Length; i++) { a[i] = (sbyte)rng.Next(-128, 128); b[i] = (sbyte)rng.Next(-128, 128); }
-            return () => IntegerGemm.Multiply(a, b, c, s, s, s, t);
+            var o = GemmOptions.WithThreads(t);
+            return () => IntegerGemm.Multiply(a, b, c, s, s, s, o);
         });
         yield return new Kernel("int8-dequantized", (s, t) =>
         {
@@ -156,13 +160,15 @@ public static class GemmBench
             for (int i = 0; i < a.Length; i++) { a[i] = (sbyte)rng.Next(-128, 128); b[i] = (sbyte)rng.Next(-128, 128); }
             var aq = new QuantizationParameters(Enumerable.Range(0, s).Select(i => 0.01f + i * 1e-5f).ToArray(), Enumerable.Range(0, s).Select(i => i % 7 - 3).ToArray());
             var bq = QuantizationParameters.PerTensor(0.02f, 5);
-            return () => IntegerGemm.MultiplyDequantized(a, b, c, s, s, s, aq, bq, t);
+            var o = GemmOptions.WithThreads(t);
+            return () => IntegerGemm.MultiplyDequantized(a, b, c, s, s, s, aq, bq, o);
         });
         yield return new Kernel("int4", (s, t) =>
         {
             byte[] a = RandomCodes((s * s + 1) / 2, 256, 16), b = RandomCodes((s * s + 1) / 2, 256, 17);
             var c = new int[s * s];
-            return () => IntegerGemm.MultiplyInt4(a, b, c, s, s, s, t);
+            var o = GemmOptions.WithThreads(t);
+            return () => IntegerGemm.MultiplyInt4(a, b, c, s, s, s, o);
         });
         yield return CodeInput("e4m3");
         yield return CodeInput("e5m2");
@@ -172,7 +178,8 @@ public static class GemmBench
             var a = BlockScaledMatrix.Mx(e2m1, s, s, RandomCodes(s * s, 16, 5), RandomScales(s * ((s + 31) / 32), 120, 135, 6));
             var b = BlockScaledMatrix.Mx(e2m1, s, s, RandomCodes(s * s, 16, 7), RandomScales(s * ((s + 31) / 32), 120, 135, 8));
             var c = new float[s * s];
-            return () => BlockScaledGemm.Multiply(a, b, c, t);
+            var o = GemmOptions.WithThreads(t);
+            return () => BlockScaledGemm.Multiply(a, b, c, o);
         });
         yield return MxInput("mxfp6-e2m3", "e2m3", 18);
         yield return MxInput("mxfp6-e3m2", "e3m2", 19);
@@ -183,7 +190,8 @@ public static class GemmBench
             var a = BlockScaledMatrix.Nvfp4(s, s, RandomCodes(s * s, 16, 9), RandomScales(s * ((s + 15) / 16), 40, 70, 10), 0.01f);
             var b = BlockScaledMatrix.Nvfp4(s, s, RandomCodes(s * s, 16, 11), RandomScales(s * ((s + 15) / 16), 40, 70, 12), 0.02f);
             var c = new float[s * s];
-            return () => BlockScaledGemm.Multiply(a, b, c, t);
+            var o = GemmOptions.WithThreads(t);
+            return () => BlockScaledGemm.Multiply(a, b, c, o);
         });
         yield return Accumulator("binary16-accumulator", "binary16", AccumulationOrder.Sequential);
         yield return Accumulator("bfloat16-accumulator", "bfloat16", AccumulationOrder.Sequential);
@@ -194,6 +202,7 @@ public static class GemmBench
     {
         float[] a = RandomFloats(s * s, 13), b = RandomFloats(s * s, 14), c = new float[s * s];
         var adder = new LowPrecisionAdder((Emulator.Formats.FloatFormat)Emulator.Formats.FormatRegistry.Default.GetScalar(format), default);
-        return () => EmulatedAccumulatorGemm.MultiplyArrays(a, b, c, s, s, s, adder, order, t);
+        var o = GemmOptions.WithThreads(t);
+        return () => EmulatedAccumulatorGemm.Multiply(a, b, c, s, s, s, adder, order, o);
     });
 }
