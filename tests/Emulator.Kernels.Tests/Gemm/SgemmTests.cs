@@ -19,6 +19,15 @@ public class SgemmTests
         { 12, 32, 256, false, false, 1f, 0f, 0 },
         { 205, 70, 40, false, false, 1f, 0f, 1 },
         { 60, 2100, 3, false, true, 1f, 0.5f, 0 },
+        // Training shapes in small: B panels read in place (m <= 32), A read in place (transposed), 4-row edge tiles,
+        // transposing packers with partial 8 x 8 blocks, several K blocks.
+        { 16, 200, 25, false, false, 1f, 0f, 0 },
+        { 32, 97, 400, false, false, 1f, 0f, 1 },
+        { 16, 25, 700, false, true, 1f, 0f, 0 },
+        { 25, 150, 16, true, false, 1f, 0f, 0 },
+        { 29, 64, 33, true, false, -1f, 2f, 2 },
+        { 44, 40, 530, false, true, 0.5f, 1f, 0 },
+        { 3, 70, 9, true, true, 1f, 0f, 4 },
     };
 
     /// <summary>The documented order: per KC block s = fma(a, b, s) from +0, then c = fma(alpha, s, c0 or c).</summary>
