@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Emulator.Formats;
+using Emulator.Kernels.Rounding;
 using Emulator.Kernels.Simd;
 
 namespace Emulator.Kernels.Gemm;
@@ -98,17 +99,19 @@ internal readonly unsafe struct NarrowAccumulatorDriver : IGemmKernel
         if (Tile(kc, (float*)ap, (float*)bp, at, pt, _plan, _chunked, _inRange is not null && _inRange[tile], p0, _chunk, _k)) _bad[tile] = true;
     }
 
+    /// <summary>One tile step with the mode's kernel rule (see <see cref="NarrowAccumulatorKernel"/>: nearest modes truncate
+    /// s + half, directed modes take their own rule).</summary>
     private static bool Tile(int kc, float* a, float* b, float* acc, float* partial, Float32LaneRounding plan, bool chunked, bool inRange,
-        int t0, int chunk, int k) => plan.Mode switch
+        int t0, int chunk, int k) => plan.Nearest ? Width<TowardZeroRule>(kc, a, b, acc, partial, plan, chunked, inRange, t0, chunk, k) : plan.Mode switch
     {
-        RoundingMode.TowardZero => Width<NarrowAccumulatorKernel.TowardZeroRule>(kc, a, b, acc, partial, plan, chunked, inRange, t0, chunk, k),
-        RoundingMode.TowardPositive => Width<NarrowAccumulatorKernel.TowardPositiveRule>(kc, a, b, acc, partial, plan, chunked, inRange, t0, chunk, k),
-        RoundingMode.TowardNegative => Width<NarrowAccumulatorKernel.TowardNegativeRule>(kc, a, b, acc, partial, plan, chunked, inRange, t0, chunk, k),
-        _ => Width<NarrowAccumulatorKernel.NearestRule>(kc, a, b, acc, partial, plan, chunked, inRange, t0, chunk, k),
+        RoundingMode.TowardZero => Width<TowardZeroRule>(kc, a, b, acc, partial, plan, chunked, inRange, t0, chunk, k),
+        RoundingMode.TowardPositive => Width<TowardPositiveRule>(kc, a, b, acc, partial, plan, chunked, inRange, t0, chunk, k),
+        RoundingMode.TowardNegative => Width<TowardNegativeRule>(kc, a, b, acc, partial, plan, chunked, inRange, t0, chunk, k),
+        _ => throw new InvalidOperationException($"no kernel rule for the directed mode {plan.Mode}"),
     };
 
     private static bool Width<TRule>(int kc, float* a, float* b, float* acc, float* partial, Float32LaneRounding plan, bool chunked, bool inRange,
-        int t0, int chunk, int k) where TRule : struct, NarrowAccumulatorKernel.INarrowRule
+        int t0, int chunk, int k) where TRule : struct, IRoundingRule
     {
         if (Vector512.IsHardwareAccelerated) return Run<Lanes512, TRule>(kc, a, b, acc, partial, plan, chunked, inRange, t0, chunk, k);
         if (Vector256.IsHardwareAccelerated) return Run<Lanes256, TRule>(kc, a, b, acc, partial, plan, chunked, inRange, t0, chunk, k);
@@ -117,7 +120,7 @@ internal readonly unsafe struct NarrowAccumulatorDriver : IGemmKernel
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Run<TV, TRule>(int kc, float* a, float* b, float* acc, float* partial, Float32LaneRounding plan, bool chunked, bool inRange,
-        int t0, int chunk, int k) where TV : struct, ILanes<TV> where TRule : struct, NarrowAccumulatorKernel.INarrowRule
+        int t0, int chunk, int k) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule
     {
         bool bad = false;
         for (int j = 0; j < NR; j += TV.Count)

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using Emulator.Kernels.Rounding;
 using Emulator.Kernels.Simd;
 
 namespace Emulator.Kernels.Gemm;
@@ -22,10 +23,11 @@ internal static unsafe class NarrowAccumulatorKernel
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool Sequential<TV, TRange, TRule>(int kc, float* a, float* b, float* acc, int j, Float32LaneRounding plan)
-        where TV : struct, ILanes<TV> where TRange : struct, IRangeCheck where TRule : struct, INarrowRule
+        where TV : struct, ILanes<TV> where TRange : struct, IRangeCheck where TRule : struct, IRoundingRule
     {
         // No call inside the hot loop (it would make the JIT spill every register there): a step with a midpoint lane
         // stores its sums and leaves the loop; the fix-up runs with nothing live in registers, then the loop resumes.
+        PatternConstants pc = plan.Pattern;
         uint* sums = stackalloc uint[MR * NR];
         ulong* masks = stackalloc ulong[MR];
         uint* seenStore = stackalloc uint[NR];
@@ -65,8 +67,8 @@ internal static unsafe class NarrowAccumulatorKernel
                     tie = true;
                     break;
                 }
-                c0 = TRule.Round(t0, low); c1 = TRule.Round(t1, low); c2 = TRule.Round(t2, low); c3 = TRule.Round(t3, low);
-                c4 = TRule.Round(t4, low); c5 = TRule.Round(t5, low); c6 = TRule.Round(t6, low); c7 = TRule.Round(t7, low);
+                c0 = Round<TV, TRule>(t0, low, pc); c1 = Round<TV, TRule>(t1, low, pc); c2 = Round<TV, TRule>(t2, low, pc); c3 = Round<TV, TRule>(t3, low, pc);
+                c4 = Round<TV, TRule>(t4, low, pc); c5 = Round<TV, TRule>(t5, low, pc); c6 = Round<TV, TRule>(t6, low, pc); c7 = Round<TV, TRule>(t7, low, pc);
                 if (TRange.Enabled)
                     seen = TV.Max(seen, TV.Max(TV.Max(TV.Max(c0 & abs, c1 & abs), TV.Max(c2 & abs, c3 & abs)),
                         TV.Max(TV.Max(c4 & abs, c5 & abs), TV.Max(c6 & abs, c7 & abs))));
@@ -77,7 +79,7 @@ internal static unsafe class NarrowAccumulatorKernel
             if (!tie) break;
             FixStep(masks, sums, acc + j, a + p * MR, b + p * NR + j, plan);
             TV lowMask = TV.Create(plan.LowMask);
-            for (int r = 0; r < MR; r++) Store(TRule.Round(TV.Load(ref *sums, (nuint)(r * NR)), lowMask), acc, r * NR + j);
+            for (int r = 0; r < MR; r++) Store(Round<TV, TRule>(TV.Load(ref *sums, (nuint)(r * NR)), lowMask, pc), acc, r * NR + j);
             if (TRange.Enabled) TV.Store(TV.Max(TV.Load(ref *seenStore, 0), MaxMagnitude<TV>(acc + j)), ref *seenStore, 0);
             p++;
         }
@@ -85,56 +87,14 @@ internal static unsafe class NarrowAccumulatorKernel
     }
 
     /// <summary>
-    /// The rounding of a kernel: nearest modes look at t = s + half (every nearest mode gives (t with the low bits cleared)
-    /// away from midpoints); directed modes at t = s, rounded by their sign-dependent increment.
+    /// The rounding of a step, by a directed rule of the one rule family (<see cref="IRoundingRule.PatternIncrement"/> on
+    /// the float32 bit pattern, then the low D bits cleared): nearest modes look at t = s + half and truncate it
+    /// (<see cref="TowardZeroRule"/>: off the midpoints every nearest mode is a truncation of s + half); directed modes look
+    /// at t = s and take their own rule. Never called on special lanes before they are fixed.
     /// </summary>
-    public interface INarrowRule
-    {
-        /// <summary>Whether t = s + half (nearest modes) or t = s (directed modes).</summary>
-        static abstract bool Nearest { get; }
-        /// <summary>The rounded accumulator bits from t (never called on special lanes before they are fixed).</summary>
-        static abstract TV Round<TV>(TV t, TV low) where TV : struct, ILanes<TV>;
-    }
-
-    /// <summary>Ties even, away or toward zero (away from midpoints they agree).</summary>
-    public struct NearestRule : INarrowRule
-    {
-        /// <inheritdoc />
-        public static bool Nearest => true;
-        /// <inheritdoc />
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Round<TV>(TV t, TV low) where TV : struct, ILanes<TV> => TV.AndNot(t, low);
-    }
-
-    /// <summary>Toward zero: clear the low bits.</summary>
-    public struct TowardZeroRule : INarrowRule
-    {
-        /// <inheritdoc />
-        public static bool Nearest => false;
-        /// <inheritdoc />
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Round<TV>(TV t, TV low) where TV : struct, ILanes<TV> => TV.AndNot(t, low);
-    }
-
-    /// <summary>Toward +infinity: positive lanes add 2^D - 1 first.</summary>
-    public struct TowardPositiveRule : INarrowRule
-    {
-        /// <inheritdoc />
-        public static bool Nearest => false;
-        /// <inheritdoc />
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Round<TV>(TV t, TV low) where TV : struct, ILanes<TV> => TV.AndNot(t + TV.AndNot(low, TV.ShiftRightArithmetic(t, 31)), low);
-    }
-
-    /// <summary>Toward -infinity: negative lanes add 2^D - 1 first.</summary>
-    public struct TowardNegativeRule : INarrowRule
-    {
-        /// <inheritdoc />
-        public static bool Nearest => false;
-        /// <inheritdoc />
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Round<TV>(TV t, TV low) where TV : struct, ILanes<TV> => TV.AndNot(t + (low & TV.ShiftRightArithmetic(t, 31)), low);
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Round<TV, TRule>(TV t, TV low, in PatternConstants c) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule =>
+        TV.AndNot(t + TRule.PatternIncrement(t, TV.ShiftRightArithmetic(t, 31), default, c), low);
 
     /// <summary>Whether a kernel tracks the largest accumulator magnitude (off when a bound proves no overflow).</summary>
     public interface IRangeCheck
@@ -189,10 +149,11 @@ internal static unsafe class NarrowAccumulatorKernel
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool Chunked<TV, TRule>(int kc, float* a, float* b, float* acc, float* partial, int j, int t0, int chunk, int k,
-        Float32LaneRounding plan) where TV : struct, ILanes<TV> where TRule : struct, INarrowRule
+        Float32LaneRounding plan) where TV : struct, ILanes<TV> where TRule : struct, IRoundingRule
     {
         // Accumulators and chunk sums stay in registers; a chunk end with a special lane stores them, leaves the loop for
         // the fix-up (nothing live in registers across the call) and resumes with the next chunk.
+        PatternConstants pc = plan.Pattern;
         uint* sums = stackalloc uint[MR * NR];
         uint* seenStore = stackalloc uint[NR];
         TV.Store(TV.Create(0), ref *seenStore, 0);
@@ -233,8 +194,8 @@ internal static unsafe class NarrowAccumulatorKernel
                     tie = true;
                     break;
                 }
-                c0 = TRule.Round(t0v, low); c1 = TRule.Round(t1v, low); c2 = TRule.Round(t2v, low); c3 = TRule.Round(t3v, low);
-                c4 = TRule.Round(t4v, low); c5 = TRule.Round(t5v, low); c6 = TRule.Round(t6v, low); c7 = TRule.Round(t7v, low);
+                c0 = Round<TV, TRule>(t0v, low, pc); c1 = Round<TV, TRule>(t1v, low, pc); c2 = Round<TV, TRule>(t2v, low, pc); c3 = Round<TV, TRule>(t3v, low, pc);
+                c4 = Round<TV, TRule>(t4v, low, pc); c5 = Round<TV, TRule>(t5v, low, pc); c6 = Round<TV, TRule>(t6v, low, pc); c7 = Round<TV, TRule>(t7v, low, pc);
                 seen = TV.Max(seen, TV.Max(TV.Max(TV.Max(c0 & abs, c1 & abs), TV.Max(c2 & abs, c3 & abs)),
                     TV.Max(TV.Max(c4 & abs, c5 & abs), TV.Max(c6 & abs, c7 & abs))));
                 q0 = q1 = q2 = q3 = q4 = q5 = q6 = q7 = zero;
@@ -249,7 +210,7 @@ internal static unsafe class NarrowAccumulatorKernel
             TV lowMask = TV.Create(plan.LowMask);
             for (int r = 0; r < MR; r++)
             {
-                Store(TRule.Round(TV.Load(ref *sums, (nuint)(r * NR)), lowMask), acc, r * NR + j);
+                Store(Round<TV, TRule>(TV.Load(ref *sums, (nuint)(r * NR)), lowMask, pc), acc, r * NR + j);
                 Store(TV.Create(0), partial, r * NR + j);
             }
             TV.Store(TV.Max(TV.Load(ref *seenStore, 0), MaxMagnitude<TV>(acc + j)), ref *seenStore, 0);
