@@ -140,7 +140,7 @@ public static class EmulatedMatMul
         fixed (float* pbv = b.Values) fixed (byte* pb8 = b.Bytes) fixed (ushort* pb16 = b.Shorts) fixed (float* ptb = b.Table)
         fixed (float* pc = c)
         {
-            var bf = new StridedFloatOperand(pbv, Math.Max(1, n), Transpose.None, Sgemm.ReadBInPlace(m, n, k));
+            var bf = new StridedFloatOperand(pbv, Math.Max(1, n), Transpose.None);
             if (a.Bytes is not null) WithB(new CodeOperand<byte>(pa8, Math.Max(1, k), pta), b, bf, pb8, pb16, ptb, pc, m, n, k, threads);
             else if (a.Shorts is not null) WithB(new CodeOperand<ushort>(pa16, Math.Max(1, k), pta), b, bf, pb8, pb16, ptb, pc, m, n, k, threads);
             else WithB(new StridedFloatOperand(pav, Math.Max(1, k), Transpose.None), b, bf, pb8, pb16, ptb, pc, m, n, k, threads);

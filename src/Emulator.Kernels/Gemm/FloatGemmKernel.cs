@@ -13,11 +13,19 @@ internal readonly unsafe struct FloatGemmKernel<TA, TB>(TA a, TB b, float* c, in
 
     public long PanelBytesB(int kc) => (long)kc * SgemmMicroKernel.NR * sizeof(float);
 
-    public byte* PackA(byte* dst, int i0, int rows, int p0, int kc) => (byte*)a.PanelA((float*)dst, i0, rows, p0, kc);
+    public byte* PackA(byte* dst, int i0, int rows, int p0, int kc)
+    {
+        a.PackA((float*)dst, i0, rows, p0, kc);
+        return dst;
+    }
 
-    public byte* PackB(byte* dst, int p0, int kc, int j0, int cols) => (byte*)b.PanelB((float*)dst, p0, kc, j0, cols);
+    public byte* PackB(byte* dst, int p0, int kc, int j0, int cols)
+    {
+        b.PackB((float*)dst, p0, kc, j0, cols);
+        return dst;
+    }
 
     public void Tile(byte* ap, byte* bp, int i0, int j0, int rows, int cols, int p0, int kc) =>
-        SgemmMicroKernel.Run(kc, (float*)ap, a.StrideA(rows), (float*)bp, b.StrideB(cols), c + (long)i0 * ldc + j0, ldc, alpha, beta,
+        SgemmMicroKernel.Run(kc, (float*)ap, (float*)bp, c + (long)i0 * ldc + j0, ldc, alpha, beta,
             p0 == 0, rows, cols);
 }

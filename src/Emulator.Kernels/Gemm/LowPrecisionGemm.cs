@@ -40,13 +40,9 @@ internal readonly unsafe struct CodeOperand<TCode>(TCode* codes, int ld, float* 
             }
     }
 
-    public float* PanelA(float* dst, int i0, int rows, int p0, int kc) { Panel(dst, MR, i0, rows, p0, kc, !trans); return dst; }
+    public void PackA(float* dst, int i0, int rows, int p0, int kc) => Panel(dst, MR, i0, rows, p0, kc, !trans);
 
-    public float* PanelB(float* dst, int p0, int kc, int j0, int cols) { Panel(dst, NR, j0, cols, p0, kc, trans); return dst; }
-
-    public int StrideA(int rows) => MR;
-
-    public int StrideB(int cols) => NR;
+    public void PackB(float* dst, int p0, int kc, int j0, int cols) => Panel(dst, NR, j0, cols, p0, kc, trans);
 }
 
 /// <summary>

@@ -47,9 +47,8 @@ public static class Sgemm
                         pc[(long)i * ldc + j] = beta == 0f ? 0f : beta * pc[(long)i * ldc + j];
                 return;
             }
-            bool inPlaceB = transB == Transpose.None && ReadBInPlace(m, n, k);
             var kernel = new FloatGemmKernel<StridedFloatOperand, StridedFloatOperand>(new StridedFloatOperand(pa, lda, transA),
-                new StridedFloatOperand(pb, ldb, transB, inPlaceB), pc, ldc, alpha, beta);
+                new StridedFloatOperand(pb, ldb, transB), pc, ldc, alpha, beta);
             GemmFrame.Run(kernel, m, n, k, threads);
         }
     }
@@ -67,9 +66,4 @@ public static class Sgemm
     /// <summary>C = A * B for dense row-major A (m x k), B (k x n), C (m x n).</summary>
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, int threads = 1) =>
         Multiply(Transpose.None, Transpose.None, m, n, k, 1f, a, Math.Max(1, k), b, Math.Max(1, n), 0f, c, Math.Max(1, n), threads);
-
-    /// <summary>Whether whole B panels (B not transposed) are read in place rather than packed: few row tiles (m &lt;= 32) use
-    /// each panel, so a copy would cost about as much as the reads it saves (measured within noise of packing on the
-    /// training shapes, slightly ahead for k = 16 and 400).</summary>
-    internal static bool ReadBInPlace(int m, int n, int k) => m <= 4 * SgemmMicroKernel.MR;
 }

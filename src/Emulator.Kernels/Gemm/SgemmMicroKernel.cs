@@ -6,8 +6,8 @@ namespace Emulator.Kernels.Gemm;
 
 /// <summary>
 /// The float32 register-tiled micro-kernel: an MR x NR tile of sums s[r, c] = fma(a[p, r], b[p, c], s) over p = 0..kc-1
-/// starting from +0, then the epilogue c = fma(alpha, s, first ? (beta == 0 ? 0 : beta * c) : c). A panels hold element
-/// (r, p) at a[p * strideA + r], B panels (p, c) at b[p * strideB + c] (packed or read in place). The Vector512 kernel
+/// starting from +0, then the epilogue c = fma(alpha, s, first ? (beta == 0 ? 0 : beta * c) : c), over packed panels
+/// (element (r, p) of A at a[p * MR + r], (p, c) of B at b[p * NR + c]). The Vector512 kernel
 /// keeps the 16 accumulators of the 8 x 32 tile in registers (a 4 x 32 form takes
 /// edge tiles of at most 4 rows, and full-width edge tiles write their rows straight to C); the Vector256 one runs the tile as four 4 x 16 quarters
 /// (8 accumulators each, AVX2's 16 registers); the scalar one loops. All perform exactly these operations per element,
@@ -22,55 +22,55 @@ internal static unsafe class SgemmMicroKernel
     public const int NR = 32;
 
     /// <summary>Runs one tile; <paramref name="rows"/> x <paramref name="cols"/> of it are read from and written to C.</summary>
-    public static void Run(int kc, float* a, int strideA, float* b, int strideB, float* c, int ldc, float alpha, float beta, bool first,
+    public static void Run(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta, bool first,
         int rows, int cols)
     {
-        if (cols == NR && Vector512.IsHardwareAccelerated) { Tile512(kc, a, strideA, b, strideB, c, ldc, alpha, beta, first, rows); return; }
-        if (rows == MR && cols == NR) { Full(kc, a, strideA, b, strideB, c, ldc, alpha, beta, first); return; }
+        if (cols == NR && Vector512.IsHardwareAccelerated) { Tile512(kc, a, b, c, ldc, alpha, beta, first, rows); return; }
+        if (rows == MR && cols == NR) { Full(kc, a, b, c, ldc, alpha, beta, first); return; }
         float* tile = stackalloc float[MR * NR];
         new Span<float>(tile, MR * NR).Clear();
         bool read = !first || beta != 0f;
         for (int r = 0; r < rows; r++)
             for (int j = 0; read && j < cols; j++) tile[r * NR + j] = c[(long)r * ldc + j];
-        Full(kc, a, strideA, b, strideB, tile, NR, alpha, beta, first);
+        Full(kc, a, b, tile, NR, alpha, beta, first);
         for (int r = 0; r < rows; r++)
             for (int j = 0; j < cols; j++) c[(long)r * ldc + j] = tile[r * NR + j];
     }
 
-    private static void Full(int kc, float* a, int sa, float* b, int sb, float* c, int ldc, float alpha, float beta, bool first)
+    private static void Full(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta, bool first)
     {
-        if (Vector512.IsHardwareAccelerated) Tile512(kc, a, sa, b, sb, c, ldc, alpha, beta, first, MR);
+        if (Vector512.IsHardwareAccelerated) Tile512(kc, a, b, c, ldc, alpha, beta, first, MR);
         else if (Vector256.IsHardwareAccelerated)
         {
             for (int r = 0; r < MR; r += 4)
                 for (int j = 0; j < NR; j += 16)
                 {
                     float* cq = c + (long)r * ldc + j;
-                    if (!first) Quarter256<Accumulate>(kc, a + r, sa, b + j, sb, cq, ldc, alpha, beta);
-                    else if (beta == 0f) Quarter256<Overwrite>(kc, a + r, sa, b + j, sb, cq, ldc, alpha, beta);
-                    else Quarter256<Scale>(kc, a + r, sa, b + j, sb, cq, ldc, alpha, beta);
+                    if (!first) Quarter256<Accumulate>(kc, a + r, b + j, cq, ldc, alpha, beta);
+                    else if (beta == 0f) Quarter256<Overwrite>(kc, a + r, b + j, cq, ldc, alpha, beta);
+                    else Quarter256<Scale>(kc, a + r, b + j, cq, ldc, alpha, beta);
                 }
         }
-        else Scalar(kc, a, sa, b, sb, c, ldc, alpha, beta, first);
+        else Scalar(kc, a, b, c, ldc, alpha, beta, first);
     }
 
     /// <summary>The first <paramref name="rows"/> rows of a full-width tile: the 8-row kernel, or the 4-row one for at most 4.</summary>
-    private static void Tile512(int kc, float* a, int sa, float* b, int sb, float* c, int ldc, float alpha, float beta, bool first, int rows)
+    private static void Tile512(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta, bool first, int rows)
     {
         // The tile of C is read or written only after the kc steps: fetching its lines now hides their latency.
         if (Sse.IsSupported)
             for (int r = 0; r < rows; r++) { float* cr = c + (long)r * ldc; Sse.Prefetch0(cr); Sse.Prefetch0(cr + 16); Sse.Prefetch0(cr + 31); }
         if (rows > 4)
         {
-            if (!first) Full512<Accumulate>(kc, a, sa, b, sb, c, ldc, alpha, beta, rows);
-            else if (beta == 0f) Full512<Overwrite>(kc, a, sa, b, sb, c, ldc, alpha, beta, rows);
-            else Full512<Scale>(kc, a, sa, b, sb, c, ldc, alpha, beta, rows);
+            if (!first) Full512<Accumulate>(kc, a, b, c, ldc, alpha, beta, rows);
+            else if (beta == 0f) Full512<Overwrite>(kc, a, b, c, ldc, alpha, beta, rows);
+            else Full512<Scale>(kc, a, b, c, ldc, alpha, beta, rows);
         }
         else
         {
-            if (!first) Half512<Accumulate>(kc, a, sa, b, sb, c, ldc, alpha, beta, rows);
-            else if (beta == 0f) Half512<Overwrite>(kc, a, sa, b, sb, c, ldc, alpha, beta, rows);
-            else Half512<Scale>(kc, a, sa, b, sb, c, ldc, alpha, beta, rows);
+            if (!first) Half512<Accumulate>(kc, a, b, c, ldc, alpha, beta, rows);
+            else if (beta == 0f) Half512<Overwrite>(kc, a, b, c, ldc, alpha, beta, rows);
+            else Half512<Scale>(kc, a, b, c, ldc, alpha, beta, rows);
         }
     }
 
@@ -109,12 +109,12 @@ internal static unsafe class SgemmMicroKernel
 
     /// <summary>The 8 x 32 kernel; rows 0..rows-1 (5..8) of C are written.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Full512<TE>(int kc, float* a, nint sa, float* b, nint sb, float* c, nint ldc, float alpha, float beta, int rows)
+    private static void Full512<TE>(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, int rows)
         where TE : IEpilogue
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
-        for (int p = 0; p < kc; p++, a += sa, b += sb)
+        for (int p = 0; p < kc; p++, a += MR, b += NR)
         {
             Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
             var x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
@@ -142,11 +142,11 @@ internal static unsafe class SgemmMicroKernel
 
     /// <summary>The 4 x 32 kernel for edge tiles of at most 4 rows; rows 0..rows-1 of C are written.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Half512<TE>(int kc, float* a, nint sa, float* b, nint sb, float* c, nint ldc, float alpha, float beta, int rows)
+    private static void Half512<TE>(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, int rows)
         where TE : IEpilogue
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
-        for (int p = 0; p < kc; p++, a += sa, b += sb)
+        for (int p = 0; p < kc; p++, a += MR, b += NR)
         {
             Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
             var x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
@@ -166,10 +166,10 @@ internal static unsafe class SgemmMicroKernel
 
     /// <summary>Rows 0..3 and columns 0..15 of the panels given (the caller offsets a, b and c to the quarter).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Quarter256<TE>(int kc, float* a, nint sa, float* b, nint sb, float* c, nint ldc, float alpha, float beta) where TE : IEpilogue
+    private static void Quarter256<TE>(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta) where TE : IEpilogue
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
-        for (int p = 0; p < kc; p++, a += sa, b += sb)
+        for (int p = 0; p < kc; p++, a += MR, b += NR)
         {
             Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
             var x = Vector256.Create(a[0]); c00 = Vector256.FusedMultiplyAdd(x, b0, c00); c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
@@ -184,13 +184,13 @@ internal static unsafe class SgemmMicroKernel
         Store256<TE>(c, c30, al, be); Store256<TE>(c + 8, c31, al, be);
     }
 
-    private static void Scalar(int kc, float* a, int sa, float* b, int sb, float* c, int ldc, float alpha, float beta, bool first)
+    private static void Scalar(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta, bool first)
     {
         for (int r = 0; r < MR; r++)
             for (int j = 0; j < NR; j++)
             {
                 float s = 0f;
-                for (int p = 0; p < kc; p++) s = MathF.FusedMultiplyAdd(a[(long)p * sa + r], b[(long)p * sb + j], s);
+                for (int p = 0; p < kc; p++) s = MathF.FusedMultiplyAdd(a[p * MR + r], b[p * NR + j], s);
                 float* cj = c + (long)r * ldc + j;
                 *cj = MathF.FusedMultiplyAdd(alpha, s, first ? (beta == 0f ? 0f : beta * *cj) : *cj);
             }
