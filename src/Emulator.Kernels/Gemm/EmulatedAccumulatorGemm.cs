@@ -12,7 +12,7 @@ namespace Emulator.Kernels.Gemm;
 /// (8 x 16 tiles of float32 lanes); every other case, and tiles that leave the format's range, run 4 x 8 tiles of the
 /// exact double adder. Both give the bits of the scalar reference (<see cref="ReferenceElement"/>).
 /// </summary>
-public static class EmulatedAccumulatorGemm
+public static unsafe class EmulatedAccumulatorGemm
 {
     private const int Rows = 4, Lanes = 8;
 
@@ -24,9 +24,11 @@ public static class EmulatedAccumulatorGemm
         ArgumentNullException.ThrowIfNull(adder);
         int threads = GemmChecks.Entry("EmulatedAccumulatorGemm.Multiply", transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc, options);
         if (m == 0 || n == 0) return;
-        var result = new float[(long)m * n];
-        Run(DenseMatrix.Copy(a, lda, transA, m, k), DenseMatrix.Copy(b, ldb, transB, k, n), result, m, n, k, adder, order, threads);
-        DenseMatrix.Store<float>(result, c, ldc, m, n);
+        ReadOnlySpan<float> ad = DenseMatrix.Of(a, lda, transA, m, k), bd = DenseMatrix.Of(b, ldb, transB, k, n);
+        float[]? buffer = ldc == n ? null : new float[(long)m * n];
+        fixed (float* pa = ad) fixed (float* pb = bd) fixed (float* pc = buffer ?? c)
+            Run(pa, pb, pc, m, n, k, adder, order, threads);
+        if (buffer is not null) DenseMatrix.Store<float>(buffer, c, ldc, m, n);
     }
 
     /// <summary>C (m x n) = A (m x k) B (k x n) for dense row-major operands.</summary>
@@ -39,20 +41,23 @@ public static class EmulatedAccumulatorGemm
         AccumulationOrder order, int threads)
     {
         if (m == 0 || n == 0) return;
-        Run(a, b, c, m, n, k, adder, order, threads);
+        fixed (float* pa = a) fixed (float* pb = b) fixed (float* pc = c)
+            Run(pa, pb, pc, m, n, k, adder, order, threads);
     }
 
-
-    private static void Run(float[] a, float[] b, float[] c, int m, int n, int k, LowPrecisionAdder adder, AccumulationOrder order, int threads)
+    /// <summary>The dense product over pinned operands.</summary>
+    private static void Run(float* a, float* b, float* c, int m, int n, int k, LowPrecisionAdder adder, AccumulationOrder order, int threads)
     {
+        nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
         var fast = order.Kind != AccumulationOrderKind.Pairwise ? Float32LaneRounding.TryCreate(adder) : null;
         if (fast is null)
-            GemmPartition.Run(m, n, threads, Rows, Lanes, (r0, r1, c0, c1) => ExactBand(a, b, c, m, n, k, adder, order, r0, r1, c0, c1));
+            GemmPartition.Run(m, n, threads, Rows, Lanes, (r0, r1, c0, c1) =>
+                ExactBand((float*)pa, (float*)pb, (float*)pc, m, n, k, adder, order, r0, r1, c0, c1));
         else
         {
             var redo = NarrowAccumulatorDriver.Run(a, b, c, m, n, k, fast, order, threads);
             Parallel.ForEach(redo, new ParallelOptions { MaxDegreeOfParallelism = threads },
-                t => ExactBand(a, b, c, m, n, k, adder, order, t.R0, t.R1, t.C0, t.C1));
+                t => ExactBand((float*)pa, (float*)pb, (float*)pc, m, n, k, adder, order, t.R0, t.R1, t.C0, t.C1));
         }
     }
 
@@ -100,9 +105,11 @@ public static class EmulatedAccumulatorGemm
     }
 
     /// <summary>The exact path over rows [r0, r1) x columns [c0, c1): 4 x 8 tiles of <see cref="LowPrecisionAdder"/> lanes, then the reference.</summary>
-    private static void ExactBand(float[] a, float[] b, float[] c, int m, int n, int k, LowPrecisionAdder adder, AccumulationOrder order,
+    private static void ExactBand(float* a, float* b, float* c, int m, int n, int k, LowPrecisionAdder adder, AccumulationOrder order,
         int r0, int r1, int c0, int c1)
     {
+        var aSpan = new ReadOnlySpan<float>(a, m * k);
+        var bSpan = new ReadOnlySpan<float>(b, k * n);
         Span<uint> words = stackalloc uint[Rows * Lanes];
         var tree = order.Kind == AccumulationOrderKind.Pairwise ? new Vector512<double>[Rows * Math.Max(1, k)] : null;
         for (int i0 = r0; i0 < r1; i0 += Rows)
@@ -113,10 +120,10 @@ public static class EmulatedAccumulatorGemm
                 Span<int> rows = [Math.Min(i0, m - 1), Math.Min(i0 + 1, m - 1), Math.Min(i0 + 2, m - 1), Math.Min(i0 + 3, m - 1)];
                 var acc = Tile(a, b, n, k, adder, order, rows, j0, words, tree);
                 for (int r = 0; r < Rows && i0 + r < r1; r++)
-                    for (int l = 0; l < Lanes; l++) c[(i0 + r) * n + j0 + l] = (float)acc[r][l];
+                    for (int l = 0; l < Lanes; l++) c[(long)(i0 + r) * n + j0 + l] = (float)acc[r][l];
             }
             for (int i = i0; i < Math.Min(r1, i0 + Rows); i++)
-                for (int j = j0; j < c1; j++) c[i * n + j] = (float)ReferenceElement(a, b, n, k, i, j, adder, order);
+                for (int j = j0; j < c1; j++) c[(long)i * n + j] = (float)ReferenceElement(aSpan, bSpan, n, k, i, j, adder, order);
         }
     }
 
@@ -128,7 +135,7 @@ public static class EmulatedAccumulatorGemm
                 words[r * Lanes + l] = adder.Rounding.RandomWord(((long)rows[r] * n + j0 + l) * Math.Max(1, k) + t);
     }
 
-    private static Vector512<double>[] Tile(float[] a, float[] b, int n, int k, LowPrecisionAdder adder, AccumulationOrder order,
+    private static Vector512<double>[] Tile(float* a, float* b, int n, int k, LowPrecisionAdder adder, AccumulationOrder order,
         ReadOnlySpan<int> rows, int j0, Span<uint> words, Vector512<double>[]? tree)
     {
         var acc = new Vector512<double>[Rows];
@@ -161,7 +168,7 @@ public static class EmulatedAccumulatorGemm
                         int ia = rows[r] * k;
                         Vector256<float> s = Vector256<float>.Zero;
                         for (int t = t0; t < Math.Min(k, t0 + chunk); t++)
-                            s = Vector256.FusedMultiplyAdd(Vector256.Create(a[ia + t]), Vector256.Create(b, t * n + j0), s);
+                            s = Vector256.FusedMultiplyAdd(Vector256.Create(a[ia + t]), Vector256.Load(b + t * n + j0), s);
                         acc[r] = adder.Add(acc[r], Vector512.Create(Vector256.WidenLower(s), Vector256.WidenUpper(s)), words.Slice(r * Lanes, Lanes));
                     }
                 }
@@ -195,9 +202,9 @@ public static class EmulatedAccumulatorGemm
         }
     }
 
-    private static Vector512<double> Load(float[] b, int offset)
+    private static Vector512<double> Load(float* b, int offset)
     {
-        Vector256<float> v = Vector256.Create(b, offset);
+        Vector256<float> v = Vector256.Load(b + offset);
         return Vector512.Create(Vector256.WidenLower(v), Vector256.WidenUpper(v));
     }
 }

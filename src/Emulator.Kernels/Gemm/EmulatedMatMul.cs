@@ -33,7 +33,7 @@ public static class EmulatedMatMul
         GemmChecks.Operand(nameof(b), b.Length, k, n, transB, ldb, nameof(ldb));
         GemmChecks.Operand(nameof(c), c.Length, m, n, Transpose.None, ldc, nameof(ldc));
         if (m == 0 || n == 0) return;
-        ReadOnlySpan<float> ad = Dense(a, lda, transA, m, k), bd = Dense(b, ldb, transB, k, n);
+        ReadOnlySpan<float> ad = DenseMatrix.Of(a, lda, transA, m, k), bd = DenseMatrix.Of(b, ldb, transB, k, n);
         float[]? buffer = ldc == n ? null : new float[(long)m * n];
         Span<float> cd = buffer ?? c[..(m * n)];
         var kernel = new KernelOptions { Threads = options.Threads };
@@ -67,9 +67,6 @@ public static class EmulatedMatMul
     /// <summary>C (m x n) = A (m x k) B (k x n) for dense row-major float32 matrices.</summary>
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, GemmOptions options) =>
         Multiply(Transpose.None, Transpose.None, m, n, k, a, Math.Max(1, k), b, Math.Max(1, n), c, Math.Max(1, n), options);
-
-    private static ReadOnlySpan<float> Dense(ReadOnlySpan<float> x, int ld, Transpose trans, int rows, int cols) =>
-        trans == Transpose.None && (ld == cols || rows <= 1) ? x[..(rows * cols)] : DenseMatrix.Copy(x, ld, trans, rows, cols);
 
     private static float[] Transposed(ReadOnlySpan<float> x, int rows, int cols) => DenseMatrix.Copy(x, cols, Transpose.Transposed, cols, rows);
 

@@ -72,9 +72,9 @@ internal static class DenseMatrix
         return d;
     }
 
-    /// <summary>op(X) as a dense array: <paramref name="x"/> itself when it already is one (no copy).</summary>
-    public static T[] Of<T>(T[] x, int ld, Transpose trans, int rows, int cols) =>
-        trans == Transpose.None && (ld == cols || rows <= 1) && x.Length == (long)rows * cols ? x : Copy<T>(x, ld, trans, rows, cols);
+    /// <summary>op(X) as dense rows x cols: the start of <paramref name="x"/> itself when it already is (no copy).</summary>
+    public static ReadOnlySpan<T> Of<T>(ReadOnlySpan<T> x, int ld, Transpose trans, int rows, int cols) =>
+        trans == Transpose.None && (ld == cols || rows <= 1) ? x[..(rows * cols)] : Copy(x, ld, trans, rows, cols);
 
     /// <summary>Dense rows x cols into rows of stride ldc.</summary>
     public static void Store<T>(ReadOnlySpan<T> dense, Span<T> c, int ldc, int rows, int cols)

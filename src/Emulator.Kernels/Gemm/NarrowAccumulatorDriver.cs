@@ -37,7 +37,7 @@ internal readonly unsafe struct NarrowAccumulatorDriver : IGemmKernel
     }
 
     /// <summary>Computes C (m x n); returns the tiles (row0, row1, col0, col1) to redo exactly.</summary>
-    public static List<(int R0, int R1, int C0, int C1)> Run(float[] a, float[] b, float[] c, int m, int n, int k, Float32LaneRounding plan,
+    public static List<(int R0, int R1, int C0, int C1)> Run(float* a, float* b, float* c, int m, int n, int k, Float32LaneRounding plan,
         AccumulationOrder order, int threads)
     {
         var redo = new List<(int, int, int, int)>();
@@ -52,8 +52,7 @@ internal readonly unsafe struct NarrowAccumulatorDriver : IGemmKernel
         using var partial = PackingBuffers.Rent(chunked ? tileBytes : 0);
         NativeMemory.Clear(acc.Pointer, (nuint)tileBytes);
         if (chunked) NativeMemory.Clear(partial.Pointer, (nuint)tileBytes);
-        fixed (float* pa = a) fixed (float* pb = b)
-            GemmFrame.Run(new NarrowAccumulatorDriver(pa, pb, n, k, plan, order, (float*)acc.Pointer, chunked ? (float*)partial.Pointer : null,
+        GemmFrame.Run(new NarrowAccumulatorDriver(a, b, n, k, plan, order, (float*)acc.Pointer, chunked ? (float*)partial.Pointer : null,
                 bad, inRange, tilesJ), m, n, k, threads);
         float scale = MathF.ScaleB(1f, plan.ScaleExponent);
         for (int ti = 0; ti < tilesI; ti++)
@@ -65,7 +64,7 @@ internal readonly unsafe struct NarrowAccumulatorDriver : IGemmKernel
                 for (int i = i0; i < i1; i++)
                 {
                     if (j1 - j0 == NR && Vector512.IsHardwareAccelerated)
-                        fixed (float* pc = &c[(long)i * n + j0]) (Vector512.Load(at + (i - i0) * NR) * scale).Store(pc);
+                        (Vector512.Load(at + (i - i0) * NR) * scale).Store(c + (long)i * n + j0);
                     else
                         for (int j = j0; j < j1; j++) c[(long)i * n + j] = at[(i - i0) * NR + (j - j0)] * scale;
                 }
@@ -136,16 +135,16 @@ internal readonly unsafe struct NarrowAccumulatorDriver : IGemmKernel
     /// the maximum finite value proves it (NaN or infinite inputs fail the test).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool[] ProvenInRange(float[] a, float[] b, int n, int k, Float32LaneRounding plan, int r0, int r1, int c0, int c1, int tilesJ)
+    private static bool[] ProvenInRange(float* a, float* b, int n, int k, Float32LaneRounding plan, int r0, int r1, int c0, int c1, int tilesJ)
     {
         int tilesI = (r1 - r0 + MR - 1) / MR;
         var rowMax = new float[tilesI];
         var colMax = new float[tilesJ];
-        for (int i = r0; i < r1; i++) rowMax[(i - r0) / MR] = MaxAbs(a.AsSpan(i * k, k), rowMax[(i - r0) / MR]);
+        for (int i = r0; i < r1; i++) rowMax[(i - r0) / MR] = MaxAbs(new ReadOnlySpan<float>(a + (long)i * k, k), rowMax[(i - r0) / MR]);
         var col = new float[c1 - c0];
         for (int t = 0; t < k; t++)
         {
-            ReadOnlySpan<float> row = b.AsSpan(t * n + c0, c1 - c0);
+            ReadOnlySpan<float> row = new ReadOnlySpan<float>(b + (long)t * n + c0, c1 - c0);
             int j = 0;
             if (Vector256.IsHardwareAccelerated)
                 for (; j + 8 <= row.Length; j += 8)
@@ -235,18 +234,18 @@ internal readonly unsafe struct NarrowAccumulatorDriver : IGemmKernel
     }
 
     /// <summary>Marks tiles with a row of A or a column of B holding a nonzero input too small to scale exactly.</summary>
-    private static void MarkInexactScaling(float[] a, float[] b, int n, int k, Float32LaneRounding plan, int r0, int r1, int c0, int c1, bool[] bad, int tilesJ)
+    private static void MarkInexactScaling(float* a, float* b, int n, int k, Float32LaneRounding plan, int r0, int r1, int c0, int c1, bool[] bad, int tilesJ)
     {
         if (plan.TinyA > 0)
             for (int i = r0; i < r1; i++)
-                if (HasTiny(a.AsSpan(i * k, k), plan.TinyA))
+                if (HasTiny(new ReadOnlySpan<float>(a + (long)i * k, k), plan.TinyA))
                     for (int tj = 0; tj < tilesJ; tj++) bad[((i - r0) / MR) * tilesJ + tj] = true;
         if (plan.TinyB > 0)
         {
             var tinyColumn = new bool[c1 - c0];
             for (int t = 0; t < k; t++)
             {
-                ReadOnlySpan<float> row = b.AsSpan(t * n + c0, c1 - c0);
+                ReadOnlySpan<float> row = new ReadOnlySpan<float>(b + (long)t * n + c0, c1 - c0);
                 if (!HasTiny(row, plan.TinyB)) continue;
                 for (int j = 0; j < row.Length; j++)
                     if (row[j] != 0 && MathF.Abs(row[j]) < plan.TinyB) tinyColumn[j] = true;
