@@ -71,7 +71,7 @@ public class MatmulCommandTests
 
 public class MatmulFastKernelTests
 {
-    private static (string A, string B) Inputs(CliHarness h, float[] a, float[] b, int m, int k, int n)
+    internal static (string A, string B) Inputs(CliHarness h, float[] a, float[] b, int m, int k, int n)
     {
         string pa = h.PathOf("a.npy"), pb = h.PathOf("b.npy");
         foreach (var (path, data, r, c) in new[] { (pa, a, m, k), (pb, b, k, n) })
@@ -143,13 +143,7 @@ public class MatmulQuireTests
         int m = 3, k = 20, n = 4;
         float[] a = Enumerable.Range(0, m * k).Select(_ => (float)(rng.NextDouble() * 6 - 3)).ToArray();
         float[] b = Enumerable.Range(0, k * n).Select(_ => (float)(rng.NextDouble() * 6 - 3)).ToArray();
-        string pa = h.PathOf("a.npy"), pb = h.PathOf("b.npy");
-        foreach (var (path, data, r, c) in new[] { (pa, a, m, k), (pb, b, k, n) })
-        {
-            using var fs = File.Create(path);
-            Emulator.Cli.IO.TensorFile.WriteNpyHeader(fs, "<f4", [r, c]);
-            fs.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan()));
-        }
+        var (pa, pb) = MatmulFastKernelTests.Inputs(h, a, b, m, k, n);
         var (code, _, err) = h.Run("matmul", "--a", pa, "--b", pb, "--out", h.PathOf("c.npy"), "--a-format", "posit16", "--b-format", "posit16", "--accumulator", "quire");
         Assert.True(code == 0, err);
         var posit = (Emulator.Formats.PositFormat)Emulator.Formats.FormatRegistry.Default.Get("posit16");

@@ -62,15 +62,15 @@ internal static unsafe class SgemmMicroKernel
             for (int r = 0; r < rows; r++) { float* cr = c + (long)r * ldc; Sse.Prefetch0(cr); Sse.Prefetch0(cr + 16); Sse.Prefetch0(cr + 31); }
         if (rows > 4)
         {
-            if (!first) Full512<Accumulate>(kc, a, b, c, ldc, alpha, beta, rows);
-            else if (beta == 0f) Full512<Overwrite>(kc, a, b, c, ldc, alpha, beta, rows);
-            else Full512<Scale>(kc, a, b, c, ldc, alpha, beta, rows);
+            if (!first) Kernel512<Accumulate, EightRows>(kc, a, b, c, ldc, alpha, beta, rows);
+            else if (beta == 0f) Kernel512<Overwrite, EightRows>(kc, a, b, c, ldc, alpha, beta, rows);
+            else Kernel512<Scale, EightRows>(kc, a, b, c, ldc, alpha, beta, rows);
         }
         else
         {
-            if (!first) Half512<Accumulate>(kc, a, b, c, ldc, alpha, beta, rows);
-            else if (beta == 0f) Half512<Overwrite>(kc, a, b, c, ldc, alpha, beta, rows);
-            else Half512<Scale>(kc, a, b, c, ldc, alpha, beta, rows);
+            if (!first) Kernel512<Accumulate, FourRows>(kc, a, b, c, ldc, alpha, beta, rows);
+            else if (beta == 0f) Kernel512<Overwrite, FourRows>(kc, a, b, c, ldc, alpha, beta, rows);
+            else Kernel512<Scale, FourRows>(kc, a, b, c, ldc, alpha, beta, rows);
         }
     }
 
@@ -107,10 +107,26 @@ internal static unsafe class SgemmMicroKernel
     private static void Store256<TE>(float* c, Vector256<float> s, Vector256<float> alpha, Vector256<float> beta) where TE : IEpilogue =>
         Vector256.FusedMultiplyAdd(alpha, s, TE.Init256(c, beta)).Store(c);
 
-    /// <summary>The 8 x 32 kernel; rows 0..rows-1 (5..8) of C are written.</summary>
+    /// <summary>Whether a kernel instance computes all 8 rows of the tile or only the first 4 (edge tiles of at most 4 rows).</summary>
+    private interface IHeight
+    {
+        static abstract bool Eight { get; }
+    }
+
+    private struct EightRows : IHeight
+    {
+        public static bool Eight => true;
+    }
+
+    private struct FourRows : IHeight
+    {
+        public static bool Eight => false;
+    }
+
+    /// <summary>The 8 x 32 kernel (or its first 4 rows); rows 0..rows-1 of C are written.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Full512<TE>(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, int rows)
-        where TE : IEpilogue
+    private static void Kernel512<TE, TH>(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, int rows)
+        where TE : IEpilogue where TH : IHeight
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
@@ -121,38 +137,11 @@ internal static unsafe class SgemmMicroKernel
             x = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
             x = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
             x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            if (!TH.Eight) continue;
             x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
             x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
             x = Vector512.Create(a[6]); c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
             x = Vector512.Create(a[7]); c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
-        }
-        Vector512<float> al = Vector512.Create(alpha), be = Vector512.Create(beta);
-        Store512<TE>(c, c00, al, be); Store512<TE>(c + 16, c01, al, be); c += ldc;
-        Store512<TE>(c, c10, al, be); Store512<TE>(c + 16, c11, al, be); c += ldc;
-        Store512<TE>(c, c20, al, be); Store512<TE>(c + 16, c21, al, be); c += ldc;
-        Store512<TE>(c, c30, al, be); Store512<TE>(c + 16, c31, al, be); c += ldc;
-        Store512<TE>(c, c40, al, be); Store512<TE>(c + 16, c41, al, be); c += ldc;
-        if (rows == 5) return;
-        Store512<TE>(c, c50, al, be); Store512<TE>(c + 16, c51, al, be); c += ldc;
-        if (rows == 6) return;
-        Store512<TE>(c, c60, al, be); Store512<TE>(c + 16, c61, al, be); c += ldc;
-        if (rows == 7) return;
-        Store512<TE>(c, c70, al, be); Store512<TE>(c + 16, c71, al, be);
-    }
-
-    /// <summary>The 4 x 32 kernel for edge tiles of at most 4 rows; rows 0..rows-1 of C are written.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Half512<TE>(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, int rows)
-        where TE : IEpilogue
-    {
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
-        for (int p = 0; p < kc; p++, a += MR, b += NR)
-        {
-            Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
-            var x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-            x = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-            x = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-            x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
         }
         Vector512<float> al = Vector512.Create(alpha), be = Vector512.Create(beta);
         Store512<TE>(c, c00, al, be); Store512<TE>(c + 16, c01, al, be); c += ldc;
@@ -161,7 +150,15 @@ internal static unsafe class SgemmMicroKernel
         if (rows == 2) return;
         Store512<TE>(c, c20, al, be); Store512<TE>(c + 16, c21, al, be); c += ldc;
         if (rows == 3) return;
-        Store512<TE>(c, c30, al, be); Store512<TE>(c + 16, c31, al, be);
+        Store512<TE>(c, c30, al, be); Store512<TE>(c + 16, c31, al, be); c += ldc;
+        if (rows == 4) return;
+        Store512<TE>(c, c40, al, be); Store512<TE>(c + 16, c41, al, be); c += ldc;
+        if (rows == 5) return;
+        Store512<TE>(c, c50, al, be); Store512<TE>(c + 16, c51, al, be); c += ldc;
+        if (rows == 6) return;
+        Store512<TE>(c, c60, al, be); Store512<TE>(c + 16, c61, al, be); c += ldc;
+        if (rows == 7) return;
+        Store512<TE>(c, c70, al, be); Store512<TE>(c + 16, c71, al, be);
     }
 
     /// <summary>Rows 0..3 and columns 0..15 of the panels given (the caller offsets a, b and c to the quarter).</summary>
