@@ -59,21 +59,21 @@ public class GemmBenchmarks
 
     /// <summary>Exact int8 x int8 -> int32.</summary>
     [Benchmark]
-    public void Int8() => IntegerGemm.Multiply(_a8, _b8, _c32, N, N, N, Threads);
+    public void Int8() => IntegerGemm.Multiply(_a8, _b8, _c32, N, N, N, GemmOptions.WithThreads(Threads));
 
     /// <summary>OCP e4m3 codes in, float32 accumulation.</summary>
     [Benchmark]
-    public void E4m3Input() => LowPrecisionGemm.Multiply(_e4m3!, _e4m3A, _e4m3!, _e4m3B, _c, N, N, N, Threads);
+    public void E4m3Input() => LowPrecisionGemm.Multiply(_e4m3!, _e4m3A, _e4m3!, _e4m3B, _c, N, N, N, GemmOptions.WithThreads(Threads));
 
     /// <summary>MXFP4 (E2M1, E8M0 scales, blocks of 32).</summary>
     [Benchmark]
-    public void Mxfp4() => BlockScaledGemm.Multiply(_mxA!, _mxB!, _c, Threads);
+    public void Mxfp4() => BlockScaledGemm.Multiply(_mxA!, _mxB!, _c, GemmOptions.WithThreads(Threads));
 
     /// <summary>NVFP4 (E2M1, UE4M3 scales, blocks of 16, tensor scales).</summary>
     [Benchmark]
-    public void Nvfp4() => BlockScaledGemm.Multiply(_nvA!, _nvB!, _c, Threads);
+    public void Nvfp4() => BlockScaledGemm.Multiply(_nvA!, _nvB!, _c, GemmOptions.WithThreads(Threads));
 
     /// <summary>binary16 accumulator, nearest-even after every addition, sequential over K.</summary>
     [Benchmark]
-    public void Binary16Accumulator() => EmulatedAccumulatorGemm.Multiply(_a, _b, _c, N, N, N, _binary16!, AccumulationOrder.Sequential, Threads);
+    public void Binary16Accumulator() => EmulatedAccumulatorGemm.Multiply(_a, _b, _c, N, N, N, _binary16!, AccumulationOrder.Sequential, GemmOptions.WithThreads(Threads));
 }

@@ -2,17 +2,23 @@ using System.Globalization;
 using BenchmarkDotNet.Running;
 using Emulator.Formats;
 using Emulator.Kernels.Bench;
-using Emulator.Kernels.Gemm;
 
 // BenchmarkDotNet: dotnet run -c Release --project perf/Emulator.Benchmarks -- --filter '*'  (add --job short for a quick look)
 // Quick tables (the library entries behind `emu bench quantize` and `emu bench gemm`):
 //   dotnet run -c Release --project perf/Emulator.Benchmarks -- quick [--threads N] [--formats a,b] [--modes m,n] [--sizes 4096,16777216]
-//   dotnet run -c Release --project perf/Emulator.Benchmarks -- gemm [threads] [size...]
-if (args.Length > 0 && args[0] == "gemm")
+// The GEMM speed table is `emu bench gemm` (src/Emulator.Cli/Bench/GemmBench.cs).
+// SGEMM against OpenBLAS, one thread, side by side (see perf/sgemm-vs-openblas.sh):
+//   dotnet run -c Release --project perf/Emulator.Benchmarks -- sgemm-openblas [--seconds S] [name:ta:tb:m:n:k ...]
+if (args.Length > 0 && args[0] == "sgemm-openblas")
 {
-    int threads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1;
-    int[] sizes = args.Length > 2 ? args.Skip(2).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray() : [256, 1024, 2048];
-    foreach (var r in GemmBench.Run(threads, sizes, Console.Error.WriteLine)) Console.WriteLine(r);
+    double seconds = 1;
+    var shapes = new List<Emulator.Benchmarks.SgemmVersusOpenBlas.Shape>();
+    for (int i = 1; i < args.Length; i++)
+    {
+        if (args[i] == "--seconds") seconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
+        else shapes.Add(Emulator.Benchmarks.SgemmVersusOpenBlas.Parse(args[i]));
+    }
+    Emulator.Benchmarks.SgemmVersusOpenBlas.Run(shapes.Count > 0 ? shapes : Emulator.Benchmarks.SgemmVersusOpenBlas.DefaultShapes, seconds, Console.Out);
     return;
 }
 if (args.Length > 0 && args[0] == "quick")

@@ -69,6 +69,70 @@ public class MatmulCommandTests
     }
 }
 
+public class MatmulFastKernelTests
+{
+    internal static (string A, string B) Inputs(CliHarness h, float[] a, float[] b, int m, int k, int n)
+    {
+        string pa = h.PathOf("a.npy"), pb = h.PathOf("b.npy");
+        foreach (var (path, data, r, c) in new[] { (pa, a, m, k), (pb, b, k, n) })
+        {
+            using var fs = File.Create(path);
+            TensorFile.WriteNpyHeader(fs, "<f4", [r, c]);
+            fs.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan()));
+        }
+        return (pa, pb);
+    }
+
+    private static float[] Floats(int count, int seed) =>
+        Enumerable.Range(0, count).Select(i => (float)(new Random(seed + i).NextDouble() * 8 - 4)).ToArray();
+
+    [Fact]
+    public void MxInputsOnBothSidesGiveTheBlockScaledDefinitionBitForBit()
+    {
+        using var h = new CliHarness();
+        int m = 6, k = 70, n = 9;
+        float[] a = Floats(m * k, 1), b = Floats(k * n, 2);
+        var (pa, pb) = Inputs(h, a, b, m, k, n);
+        var (code, _, err) = h.Run("matmul", "--a", pa, "--b", pb, "--out", h.PathOf("c.npy"), "--a-format", "mxfp4", "--b-format", "mxfp4", "--threads", "2");
+        Assert.True(code == 0, err);
+        float[] got = TensorFile.Read(h.PathOf("c.npy"), "--out").Data;
+        // The reference: both inputs encoded along K by the format's scalar reference (B as B^T), then the definition.
+        var mx = (BlockFormat)FormatRegistry.Default.Get("mxfp4");
+        var bt = new float[n * k];
+        for (int p = 0; p < k; p++) for (int j = 0; j < n; j++) bt[j * k + p] = b[p * n + j];
+        Emulator.Kernels.Gemm.BlockScaledMatrix Encode(float[] x, int rows, RoundingOptions rounding)
+        {
+            var codes = new uint[rows * k];
+            var scales = new uint[mx.ScaleCount([rows, k])];
+            mx.Encode(x, [rows, k], codes, scales, rounding);
+            return Emulator.Kernels.Gemm.BlockScaledMatrix.Mx(mx.Element, rows, k, codes.Select(c => (byte)c).ToArray(), scales.Select(c => (byte)c).ToArray());
+        }
+        var rne = new RoundingOptions(RoundingMode.NearestEven);
+        var ma = Encode(a, m, rne);
+        var mb = Encode(bt, n, rne with { Stream = 1 });
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+                Assert.Equal(BitConverter.SingleToInt32Bits(Emulator.Kernels.Gemm.BlockScaledReference.Element(ma, mb, i, j)), BitConverter.SingleToInt32Bits(got[i * n + j]));
+    }
+
+    [Fact]
+    public void E4m3InputGivesSgemmOnTheQuantizedValues()
+    {
+        using var h = new CliHarness();
+        int m = 11, k = 300, n = 40;
+        float[] a = Floats(m * k, 3), b = Floats(k * n, 4);
+        var (pa, pb) = Inputs(h, a, b, m, k, n);
+        var (code, _, err) = h.Run("matmul", "--a", pa, "--b", pb, "--out", h.PathOf("c.npy"), "--a-format", "e4m3");
+        Assert.True(code == 0, err);
+        float[] got = TensorFile.Read(h.PathOf("c.npy"), "--out").Data;
+        var e4m3 = FormatRegistry.Default.GetScalar("e4m3");
+        float[] aq = a.Select(x => (float)e4m3.Quantize((double)x)).ToArray();
+        var expected = new float[m * n];
+        Emulator.Kernels.Gemm.Sgemm.Multiply(aq, b, expected, m, n, k);
+        Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), got.Select(BitConverter.SingleToInt32Bits));
+    }
+}
+
 public class MatmulQuireTests
 {
     [Fact]
@@ -79,19 +143,13 @@ public class MatmulQuireTests
         int m = 3, k = 20, n = 4;
         float[] a = Enumerable.Range(0, m * k).Select(_ => (float)(rng.NextDouble() * 6 - 3)).ToArray();
         float[] b = Enumerable.Range(0, k * n).Select(_ => (float)(rng.NextDouble() * 6 - 3)).ToArray();
-        string pa = h.PathOf("a.npy"), pb = h.PathOf("b.npy");
-        foreach (var (path, data, r, c) in new[] { (pa, a, m, k), (pb, b, k, n) })
-        {
-            using var fs = File.Create(path);
-            Emulator.Cli.IO.TensorFile.WriteNpyHeader(fs, "<f4", [r, c]);
-            fs.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan()));
-        }
+        var (pa, pb) = MatmulFastKernelTests.Inputs(h, a, b, m, k, n);
         var (code, _, err) = h.Run("matmul", "--a", pa, "--b", pb, "--out", h.PathOf("c.npy"), "--a-format", "posit16", "--b-format", "posit16", "--accumulator", "quire");
         Assert.True(code == 0, err);
         var posit = (Emulator.Formats.PositFormat)Emulator.Formats.FormatRegistry.Default.Get("posit16");
         uint[] ac = a.Select(x => posit.Encode(x)).ToArray(), bc = b.Select(x => posit.Encode(x)).ToArray();
         var cc = new uint[m * n];
-        Emulator.Kernels.Gemm.PositGemm.Multiply(posit, ac, bc, cc, m, k, n);
+        Emulator.Kernels.Gemm.PositGemm.Multiply(posit, ac, bc, cc, m, n, k);
         float[] got = Emulator.Cli.IO.TensorFile.Read(h.PathOf("c.npy"), "--out").Data;
         Assert.Equal(cc.Select(c => (float)posit.Decode(c)), got);
         (code, _, err) = h.Run("matmul", "--a", pa, "--b", pb, "--out", h.PathOf("d.npy"), "--a-format", "e4m3", "--b-format", "posit16", "--accumulator", "quire");

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Emulator.Cli.IO;
 using Emulator.Formats;
 using Emulator.Kernels.Bench;
-using Emulator.Kernels.Gemm;
+using Emulator.Cli.Bench;
 using Spectre.Console;
 
 namespace Emulator.Cli.Commands;

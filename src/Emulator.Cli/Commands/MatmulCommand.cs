@@ -13,8 +13,8 @@ public static class MatmulCommand
         var a = new Option<string>("--a") { Description = "A: float32 .npy matrix of shape M x K", Required = true };
         var b = new Option<string>("--b") { Description = "B: float32 .npy matrix of shape K x N", Required = true };
         var output = new Option<string>("--out") { Description = "C: float32 .npy matrix of shape M x N", Required = true };
-        var aFormat = new Option<string?>("--a-format") { Description = "Quantize A to this format (nearest-even) before multiplying; products are exact" };
-        var bFormat = new Option<string?>("--b-format") { Description = "Quantize B to this format before multiplying" };
+        var aFormat = new Option<string?>("--a-format") { Description = "Quantize A to this format (nearest-even) before multiplying; products are exact. A scalar format (e4m3, bfloat16, int8, ...) or a 1xB block format with blocks along K (mxfp4, mxfp8-e4m3, nvfp4, ...); with block formats on both inputs each output is the block-scaled dot product (per-block exact sums, scaled, float32 accumulation)" };
+        var bFormat = new Option<string?>("--b-format") { Description = "Quantize B to this format before multiplying (block formats: blocks along K, the columns of B)" };
         var accumulator = new Option<string?>("--accumulator") { Description = "Accumulate in this float format (e.g. binary16, bfloat16), rounding after every addition; or 'quire' for posit inputs (one exact dot product per output, rounded once)" };
         var accRounding = new Option<string?>("--accumulator-rounding") { Description = "Rounding of every accumulation step (default nearest-even)" };
         var order = new Option<string?>("--order") { Description = "Accumulation order: sequential, pairwise or chunked:K (K products summed in float32, then added to the accumulator)" };
@@ -25,6 +25,7 @@ public static class MatmulCommand
             "Examples:\n" +
             "  emu matmul --a A.npy --b B.npy --out C.npy\n" +
             "  emu matmul --a A.npy --b B.npy --out C.npy --a-format e4m3 --b-format e4m3\n" +
+            "  emu matmul --a A.npy --b B.npy --out C.npy --a-format mxfp4 --b-format mxfp4\n" +
             "  emu matmul --a A.npy --b B.npy --out C.npy --accumulator binary16 --order chunked:32\n" +
             "  emu matmul --a A.npy --b B.npy --out C.npy --accumulator bfloat16 --accumulator-rounding stochastic --seed 3\n" +
             "  emu matmul --a A.npy --b B.npy --out C.npy --a-format posit16 --b-format posit16 --accumulator quire")
@@ -40,7 +41,8 @@ public static class MatmulCommand
             if (t is < 1 or > 1024) throw new CliException($"--threads {t}: must be in 1..1024");
             GemmOptions options = GemmOptions.FromNames(parse.GetValue(aFormat), parse.GetValue(bFormat), parse.GetValue(accumulator),
                 parse.GetValue(accRounding), parse.GetValue(order), t, seed: parse.GetValue(seed));
-            float[] c = EmulatedMatMul.Multiply(ta.Data, tb.Data, m, k, n, options);
+            var c = new float[(long)m * n];
+            EmulatedMatMul.Multiply(ta.Data, tb.Data, c, m, n, k, options);
             string outPath = parse.GetValue(output)!;
             using var outputs = new AtomicOutputs();
             outputs.Add(outPath, "--out", TensorFile.Serialize(c, [m, n], npy: true));
