@@ -5,9 +5,6 @@ using System.Runtime.CompilerServices;
 
 namespace Emulator.Formats;
 
-// Posit8.cs, Posit16.cs and Posit32.cs are the same source with the width changed; every operation is in PositLayout.
-// Generated from Posit16.cs by generate.py: edit Posit16.cs, not this file.
-
 /// <summary>
 /// A posit&lt;8,2&gt; (2022 Posit Standard) as a .NET number: correctly rounded arithmetic (nearest-even on the bit string),
 /// NaR in place of NaN and infinities, conversions, parsing and formatting. Arithmetic operators round once; use
