@@ -66,7 +66,7 @@ internal static class NumberTypeGenerator
 
     /// <summary>The generated files, paths relative to the repository root.</summary>
     public static IEnumerable<GeneratedFile> Files() =>
-        Types.Select(t => new GeneratedFile($"src/Emulator.Formats/NumberTypes/{t.Name}.cs", Generate(t)));
+        Types.Select(t => new GeneratedFile($"src/Emulator.Formats/NumberTypes/{t.Name}.g.cs", Generate(t)));
 
     private static string Generate(TypeSpec t)
     {

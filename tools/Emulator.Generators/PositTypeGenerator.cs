@@ -11,7 +11,7 @@ internal static class PositTypeGenerator
 
     /// <summary>The generated files, paths relative to the repository root.</summary>
     public static IEnumerable<GeneratedFile> Files() =>
-        Widths.Select(w => new GeneratedFile($"src/Emulator.Formats/Posit/Posit{w.Bits}.cs", Generate(w.Bits, w.Storage)));
+        Widths.Select(w => new GeneratedFile($"src/Emulator.Formats/Posit/Posit{w.Bits}.g.cs", Generate(w.Bits, w.Storage)));
 
     private static string Generate(int n, string storage)
     {
