@@ -18,6 +18,8 @@ internal static class PositTypeGenerator
         string name = $"Posit{n}";
         string cast = storage == "uint" ? "" : $"({storage})";
         return $$"""
+            {{GeneratedFile.Header("PositTypeGenerator.cs")}}
+
             using System.Diagnostics.CodeAnalysis;
             using System.Globalization;
             using System.Numerics;
