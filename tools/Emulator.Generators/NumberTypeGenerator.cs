@@ -21,21 +21,21 @@ internal static class NumberTypeGenerator
             "NVIDIA TensorFloat-32: 8 exponent and 10 mantissa bits in a 19-bit code (sign, exponent, mantissa; held in a uint), IEEE special codes. " +
             "Conversions round to nearest-even; NVIDIA's cvt.rna.tf32.f32 rounds ties away (use Create with RoundingMode.NearestAway)."),
         new("Float8E4M3", "e4m3", 8, "byte", Level.NaN, true,
-            "OCP FP8 E4M3 (E4M3FN): no infinities, NaN only S.1111.111, max 448; conversions saturate by default (preset 'e4m3')."),
+            "OCP FP8 E4M3 (E4M3FN): no infinities, NaN only S.1111.111, max 448; overflow and ±Inf give NaN (ml_dtypes' e4m3fn)."),
         new("Float8E5M2", "e5m2", 8, "byte", Level.Ieee, true,
-            "OCP FP8 E5M2: IEEE special codes, max 57344; conversions saturate by default (preset 'e5m2'), infinite inputs included."),
+            "OCP FP8 E5M2: IEEE special codes, max 57344; overflow gives ±Inf and ±Inf stays ±Inf, as ml_dtypes' float8_e5m2."),
         new("Float8E4M3Fnuz", "e4m3fnuz", 8, "byte", Level.NaN, true,
-            "FP8 E4M3FNUZ (bias 8): no infinities, no -0, NaN is 0x80, max 240; overflow gives NaN by default (preset 'e4m3fnuz')."),
+            "FP8 E4M3FNUZ (bias 8): no infinities, no -0, NaN is 0x80, max 240; overflow and ±Inf give NaN."),
         new("Float8E5M2Fnuz", "e5m2fnuz", 8, "byte", Level.NaN, true,
-            "FP8 E5M2FNUZ (bias 16): no infinities, no -0, NaN is 0x80, max 57344; overflow gives NaN by default (preset 'e5m2fnuz')."),
+            "FP8 E5M2FNUZ (bias 16): no infinities, no -0, NaN is 0x80, max 57344; overflow and ±Inf give NaN."),
         new("Float6E2M3", "e2m3", 6, "byte", Level.Finite, true,
-            "OCP MX FP6 E2M3 (6-bit code in a byte): no NaN or infinity, max 7.5; conversions saturate (preset 'e2m3')."),
+            "OCP MX FP6 E2M3 (6-bit code in a byte): no NaN or infinity, max 7.5; overflow and ±Inf give ±max, NaN +0."),
         new("Float6E3M2", "e3m2", 6, "byte", Level.Finite, true,
-            "OCP MX FP6 E3M2 (6-bit code in a byte): no NaN or infinity, max 28; conversions saturate (preset 'e3m2')."),
+            "OCP MX FP6 E3M2 (6-bit code in a byte): no NaN or infinity, max 28; overflow and ±Inf give ±max, NaN +0."),
         new("Float4E2M1", "e2m1", 4, "byte", Level.Finite, true,
-            "OCP MX FP4 E2M1 (4-bit code in a byte): values 0, 0.5, 1, 1.5, 2, 3, 4, 6 and negatives; conversions saturate (preset 'e2m1')."),
+            "OCP MX FP4 E2M1 (4-bit code in a byte): values 0, 0.5, 1, 1.5, 2, 3, 4, 6 and negatives; overflow gives ±6, NaN +0."),
         new("Float8E8M0", "e8m0", 8, "byte", Level.Scale, true,
-            "OCP MX E8M0 shared scale: unsigned powers of two 2^-127 (code 0) .. 2^127 (code 0xFE), NaN 0xFF, no zero (preset 'e8m0')."),
+            "OCP MX E8M0 shared scale: unsigned powers of two 2^-127 (code 0) .. 2^127 (code 0xFE), NaN 0xFF, no zero;\n/// negative values, overflow and +Inf give NaN, zero 2^-127 (FORMATS.md)."),
     ];
 
     /// <summary>(name, double expression of v): functions evaluated in double and rounded once.</summary>
@@ -100,10 +100,12 @@ internal static class NumberTypeGenerator
         W("");
         W("/// <summary>");
         W($"/// {t.Summary}");
-        W("/// Values are the codes of the preset; conversions round once to nearest-even with the preset's default overflow policy,");
-        W("/// and arithmetic computes the exact result and rounds it once (through a double rounded to odd, which cannot double-round");
-        W("/// for these precisions). An infinite exact result (an infinite operand, or a nonzero value divided by zero) is encoded");
-        W("/// under the 'infinity' policy: infinity where the type has one, else NaN, else the largest finite value.");
+        W("/// Values are the codes of the preset. Conversions (casts, Create*, Parse) round once, and arithmetic computes the");
+        W("/// exact result and rounds it once (through a double rounded to odd, which cannot double-round for these precisions),");
+        W("/// always as System.Half and ml_dtypes do: nearest-even under the 'infinity' overflow policy");
+        W("/// (<see cref=\"NumberTypeConvert.TypeRounding\"/>), whatever the preset's default for arrays: ±Inf stays ±Inf and");
+        W("/// overflow gives ±Inf where the type has infinities, else NaN, else the largest finite value.");
+        W("/// <see cref=\"Create(double, in RoundingOptions, long)\"/> takes another mode or policy.");
         W("/// </summary>");
         W($"public readonly struct {name} : {ifaces}");
         W("{");
@@ -112,20 +114,19 @@ internal static class NumberTypeGenerator
         {
             W("    private static readonly float[] Values = NumberTypeFormat.DecodeTable(Fmt);");
         }
-        W("    private static readonly RoundingOptions InfiniteResult = new(RoundingMode.NearestEven, OverflowPolicy.Infinity);");
-        W($"    private static readonly {name} MaxFiniteValue = FromResult(Fmt.MaxFinite);");
-        W($"    private static readonly {name} MinFiniteValue = FromResult(Fmt.MinFinite);");
-        W($"    private static readonly {name} SmallestPositive = FromResult(Fmt.MinSubnormal);");
-        W($"    private static readonly {name} SmallestNormal = FromResult(Fmt.MinNormal);");
-        W($"    private static readonly {name} OneValue = FromResult(1.0);");
+        W($"    private static readonly {name} MaxFiniteValue = Round(Fmt.MaxFinite);");
+        W($"    private static readonly {name} MinFiniteValue = Round(Fmt.MinFinite);");
+        W($"    private static readonly {name} SmallestPositive = Round(Fmt.MinSubnormal);");
+        W($"    private static readonly {name} SmallestNormal = Round(Fmt.MinNormal);");
+        W($"    private static readonly {name} OneValue = Round(1.0);");
         if (hasNaN)
         {
             W($"    private static readonly {name} NaNValue = new(({storage})Fmt.NaNCode(false));");
         }
         if (number)
         {
-            W($"    private static readonly {name} ZeroValue = FromResult(0.0);");
-            W($"    private static readonly {name} NegativeOneValue = FromResult(-1.0);");
+            W($"    private static readonly {name} ZeroValue = Round(0.0);");
+            W($"    private static readonly {name} NegativeOneValue = Round(-1.0);");
         }
         W($"    private const uint CodeLimit = 1u << {bits};");
         W("");
@@ -135,12 +136,8 @@ internal static class NumberTypeGenerator
         W("");
         W($"    private double V => {(t.Table ? "Values[_code]" : "Fmt.Decode(_code)")};");
         W("");
-        W("    /// <summary>Rounds a value to the type with nearest-even and the preset's default overflow policy.</summary>");
-        W($"    private static {name} Round(double x) => new(({storage})Fmt.Encode(x, default, 0u));");
-        W("");
-        W("    /// <summary>Rounds an exact (or rounded-to-odd) result; an infinite result is encoded under the 'infinity' policy.</summary>");
-        W($"    private static {name} FromResult(double x) =>");
-        W($"        new(({storage})Fmt.Encode(x, double.IsFinite(x) ? default : InfiniteResult, 0u));");
+        W("    /// <summary>Rounds a value or an exact (or rounded-to-odd) result: nearest-even, 'infinity' overflow.</summary>");
+        W($"    private static {name} Round(double x) => new(({storage})Fmt.Encode(x, NumberTypeConvert.TypeRounding, 0u));");
         W("");
         // ---- identity, bits
         W("    /// <summary>The preset format that defines this type.</summary>");
@@ -180,10 +177,11 @@ internal static class NumberTypeGenerator
         W("    /// <summary>The exact value as a float (every value of the type is a float32 value).</summary>");
         W("    public float ToSingle() => (float)V;");
         W("");
-        W("    /// <summary>Rounds a value with explicit rounding mode and overflow policy; stochastic modes use element");
-        W("    /// <paramref name=\"index\"/>'s random word (FORMATS.md section 4).</summary>");
+        W("    /// <summary>Rounds a value with the mode and overflow policy of <paramref name=\"options\"/> (those it leaves unnamed:");
+        W("    /// nearest-even, 'infinity', as the casts); stochastic modes use element <paramref name=\"index\"/>'s random word");
+        W("    /// (FORMATS.md section 4).</summary>");
         W($"    public static {name} Create(double value, in RoundingOptions options, long index = 0) =>");
-        W($"        new(({storage})Fmt.Encode(value, options, index));");
+        W($"        new(({storage})Fmt.Encode(value, NumberTypeConvert.ForType(options), index));");
         W("");
         W("    /// <summary>Rounds a float with explicit rounding options (see the double overload).</summary>");
         W($"    public static {name} Create(float value, in RoundingOptions options, long index = 0) => Create((double)value, options, index);");
@@ -270,13 +268,13 @@ internal static class NumberTypeGenerator
             W("");
         }
         // ---- conversions
-        W("    /// <summary>Rounds a float to the type (nearest-even, the preset's default overflow policy).</summary>");
+        W("    /// <summary>Rounds a float to the type (nearest-even; overflow gives infinity or NaN, as System.Half).</summary>");
         W($"    public static explicit operator {name}(float value) => Round(value);");
         W("");
-        W("    /// <summary>Rounds a double to the type (nearest-even, the preset's default overflow policy).</summary>");
+        W("    /// <summary>Rounds a double to the type (nearest-even; overflow gives infinity or NaN, as System.Half).</summary>");
         W($"    public static explicit operator {name}(double value) => Round(value);");
         W("");
-        W("    /// <summary>Rounds a Half to the type (nearest-even, the preset's default overflow policy).</summary>");
+        W("    /// <summary>Rounds a Half to the type (nearest-even; overflow gives infinity or NaN, as System.Half).</summary>");
         W($"    public static explicit operator {name}(Half value) => Round((double)value);");
         W("");
         W("    /// <summary>The exact value as a float.</summary>");
@@ -291,7 +289,7 @@ internal static class NumberTypeGenerator
         foreach (string other in Types.Select(u => u.Name))
         {
             if (other == name) continue;
-            W($"    /// <summary>Rounds a <see cref=\"{other}\"/> to the type (nearest-even, the preset's default overflow policy).</summary>");
+            W($"    /// <summary>Rounds a <see cref=\"{other}\"/> to the type (one rounding, as the float cast).</summary>");
             W($"    public static explicit operator {name}({other} value) => Round(value.ToDouble());");
             W("");
         }
@@ -324,33 +322,33 @@ internal static class NumberTypeGenerator
         W("");
         // ---- arithmetic
         W("    /// <summary>The exact product rounded once.</summary>");
-        W($"    public static {name} operator *({name} left, {name} right) => FromResult(OddDouble.Product(left.V, right.V));");
+        W($"    public static {name} operator *({name} left, {name} right) => Round(OddDouble.Product(left.V, right.V));");
         W("");
         W("    /// <summary>The exact quotient rounded once.</summary>");
-        W($"    public static {name} operator /({name} left, {name} right) => FromResult(OddDouble.Quotient(left.V, right.V));");
+        W($"    public static {name} operator /({name} left, {name} right) => Round(OddDouble.Quotient(left.V, right.V));");
         W("");
         if (number)
         {
             W("    /// <summary>The exact sum rounded once.</summary>");
-            W($"    public static {name} operator +({name} left, {name} right) => FromResult(OddDouble.Sum(left.V, right.V));");
+            W($"    public static {name} operator +({name} left, {name} right) => Round(OddDouble.Sum(left.V, right.V));");
             W("");
             W("    /// <summary>The exact difference rounded once.</summary>");
-            W($"    public static {name} operator -({name} left, {name} right) => FromResult(OddDouble.Sum(left.V, -right.V));");
+            W($"    public static {name} operator -({name} left, {name} right) => Round(OddDouble.Sum(left.V, -right.V));");
             W("");
             W("    /// <summary>The remainder of truncated division (exact in double, as for <see cref=\"Math.IEEERemainder\"/>), rounded once.</summary>");
-            W($"    public static {name} operator %({name} left, {name} right) => FromResult(left.V % right.V);");
+            W($"    public static {name} operator %({name} left, {name} right) => Round(left.V % right.V);");
             W("");
             W("    /// <inheritdoc />");
             W($"    public static {name} operator +({name} value) => value;");
             W("");
             W("    /// <summary>The negated value (in formats without -0, -0 is +0; NaN stays NaN).</summary>");
-            W($"    public static {name} operator -({name} value) => FromResult(-value.V);");
+            W($"    public static {name} operator -({name} value) => Round(-value.V);");
             W("");
             W("    /// <inheritdoc />");
-            W($"    public static {name} operator ++({name} value) => FromResult(OddDouble.Sum(value.V, 1.0));");
+            W($"    public static {name} operator ++({name} value) => Round(OddDouble.Sum(value.V, 1.0));");
             W("");
             W("    /// <inheritdoc />");
-            W($"    public static {name} operator --({name} value) => FromResult(OddDouble.Sum(value.V, -1.0));");
+            W($"    public static {name} operator --({name} value) => Round(OddDouble.Sum(value.V, -1.0));");
             W("");
         }
         // ---- classification
@@ -394,42 +392,42 @@ internal static class NumberTypeGenerator
             foreach (var (n, e) in two)
             {
                 W("    /// <inheritdoc />");
-                W($"    public static {name} {n}({name} x, {name} y) => FromResult({e});");
+                W($"    public static {name} {n}({name} x, {name} y) => Round({e});");
                 W("");
             }
             W("    /// <inheritdoc />");
-            W($"    public static {name} Abs({name} value) => FromResult(Math.Abs(value.V));");
+            W($"    public static {name} Abs({name} value) => Round(Math.Abs(value.V));");
             W("");
             W("    /// <inheritdoc />");
-            W($"    public static {name} Clamp({name} value, {name} min, {name} max) => FromResult(double.Clamp(value.V, min.V, max.V));");
+            W($"    public static {name} Clamp({name} value, {name} min, {name} max) => Round(double.Clamp(value.V, min.V, max.V));");
             W("");
             W("    /// <inheritdoc />");
-            W($"    public static {name} CopySign({name} value, {name} sign) => FromResult(double.CopySign(value.V, sign.V));");
+            W($"    public static {name} CopySign({name} value, {name} sign) => Round(double.CopySign(value.V, sign.V));");
             W("");
             W("    /// <inheritdoc />");
             W($"    public static int Sign({name} value) => Math.Sign(value.V);");
             W("");
             // rounding to integers
             W("    /// <inheritdoc />");
-            W($"    public static {name} Ceiling({name} x) => FromResult(Math.Ceiling(x.V));");
+            W($"    public static {name} Ceiling({name} x) => Round(Math.Ceiling(x.V));");
             W("");
             W("    /// <inheritdoc />");
-            W($"    public static {name} Floor({name} x) => FromResult(Math.Floor(x.V));");
+            W($"    public static {name} Floor({name} x) => Round(Math.Floor(x.V));");
             W("");
             W("    /// <inheritdoc />");
-            W($"    public static {name} Truncate({name} x) => FromResult(Math.Truncate(x.V));");
+            W($"    public static {name} Truncate({name} x) => Round(Math.Truncate(x.V));");
             W("");
             W("    /// <inheritdoc />");
-            W($"    public static {name} Round({name} x) => FromResult(Math.Round(x.V));");
+            W($"    public static {name} Round({name} x) => Round(Math.Round(x.V));");
             W("");
             W("    /// <inheritdoc />");
-            W($"    public static {name} Round({name} x, int digits) => FromResult(Math.Round(x.V, digits));");
+            W($"    public static {name} Round({name} x, int digits) => Round(Math.Round(x.V, digits));");
             W("");
             W("    /// <inheritdoc />");
-            W($"    public static {name} Round({name} x, MidpointRounding mode) => FromResult(Math.Round(x.V, mode));");
+            W($"    public static {name} Round({name} x, MidpointRounding mode) => Round(Math.Round(x.V, mode));");
             W("");
             W("    /// <inheritdoc />");
-            W($"    public static {name} Round({name} x, int digits, MidpointRounding mode) => FromResult(Math.Round(x.V, digits, mode));");
+            W($"    public static {name} Round({name} x, int digits, MidpointRounding mode) => Round(Math.Round(x.V, digits, mode));");
             W("");
             // exponent / significand (IFloatingPoint)
             W("    private short ExponentOf()");
@@ -483,7 +481,7 @@ internal static class NumberTypeGenerator
             }
             // generic conversions
             W("    /// <summary>Converts any primitive number or number type of this library (Checked, Saturating and Truncating");
-            W("    /// all round once to nearest-even with the preset's default overflow policy, as floating-point types do).</summary>");
+            W("    /// all round once to nearest-even with overflow to infinity or NaN, as System.Half does).</summary>");
             W($"    private static bool TryConvertFrom<TOther>(TOther value, out {name} result) where TOther : INumberBase<TOther>");
             W("    {");
             W("        if (NumberTypeConversion.TryExactDouble(value, out double exactOrOdd))");
@@ -498,7 +496,7 @@ internal static class NumberTypeGenerator
             foreach (string kind in new[] { "Checked", "Saturating", "Truncating" })
             {
                 W("    /// <summary>Converts any number: primitive numbers and the number types of this library round once (nearest-even,");
-                W("    /// the preset's default overflow policy); other types are asked to convert themselves.</summary>");
+                W("    /// overflow to infinity or NaN, as System.Half); other types are asked to convert themselves.</summary>");
                 W("    /// <exception cref=\"NotSupportedException\">Neither type knows the other.</exception>");
                 W($"    public static {name} Create{kind}<TOther>(TOther value) where TOther : INumberBase<TOther>");
                 W("    {");
@@ -526,19 +524,19 @@ internal static class NumberTypeGenerator
             W($"    public static {name} Sqrt({name} x)");
             W("    {");
             W("        double r = Math.Sqrt(x.V);");
-            W("        if (!double.IsFinite(r) || r == 0) return FromResult(r);");
-            W("        return FromResult(OddDouble.FromNearest(r, Math.Sign(Math.FusedMultiplyAdd(-r, r, x.V))));");
+            W("        if (!double.IsFinite(r) || r == 0) return Round(r);");
+            W("        return Round(OddDouble.FromNearest(r, Math.Sign(Math.FusedMultiplyAdd(-r, r, x.V))));");
             W("    }");
             W("");
             W("    /// <summary>left * right + addend computed exactly and rounded once.</summary>");
             W($"    public static {name} FusedMultiplyAdd({name} left, {name} right, {name} addend) =>");
-            W("        FromResult(OddDouble.FusedMultiplyAdd(left.V, right.V, addend.V));");
+            W("        Round(OddDouble.FusedMultiplyAdd(left.V, right.V, addend.V));");
             W("");
             W("    /// <summary>The IEEE remainder x - y * round(x / y), exact in double, rounded once.</summary>");
-            W($"    public static {name} Ieee754Remainder({name} left, {name} right) => FromResult(Math.IEEERemainder(left.V, right.V));");
+            W($"    public static {name} Ieee754Remainder({name} left, {name} right) => Round(Math.IEEERemainder(left.V, right.V));");
             W("");
             W("    /// <summary>x * 2^n, rounded once.</summary>");
-            W($"    public static {name} ScaleB({name} x, int n) => FromResult(Math.ScaleB(x.V, Math.Clamp(n, -900, 800)));");
+            W($"    public static {name} ScaleB({name} x, int n) => Round(Math.ScaleB(x.V, Math.Clamp(n, -900, 800)));");
             W("");
             W("    /// <summary>floor(log2 |x|) like <see cref=\"Math.ILogB(double)\"/>.</summary>");
             W($"    public static int ILogB({name} x) => Math.ILogB(x.V);");
@@ -562,19 +560,19 @@ internal static class NumberTypeGenerator
             W("    }");
             W("");
             W("    /// <summary>Linear interpolation a + (b - a) * t evaluated in double, rounded once.</summary>");
-            W($"    public static {name} Lerp({name} value1, {name} value2, {name} amount) => FromResult(double.Lerp(value1.V, value2.V, amount.V));");
+            W($"    public static {name} Lerp({name} value1, {name} value2, {name} amount) => Round(double.Lerp(value1.V, value2.V, amount.V));");
             W("");
             W("    /// <summary>The logarithm of x in base newBase, evaluated in double, rounded once.</summary>");
-            W($"    public static {name} Log({name} x, {name} newBase) => FromResult(double.Log(x.V, newBase.V));");
+            W($"    public static {name} Log({name} x, {name} newBase) => Round(double.Log(x.V, newBase.V));");
             W("");
             W("    /// <summary>The n-th root, evaluated in double, rounded once.</summary>");
-            W($"    public static {name} RootN({name} x, int n) => FromResult(double.RootN(x.V, n));");
+            W($"    public static {name} RootN({name} x, int n) => Round(double.RootN(x.V, n));");
             W("");
             W("    /// <summary>Sine and cosine, evaluated in double, each rounded once.</summary>");
-            W($"    public static ({name} Sin, {name} Cos) SinCos({name} x) => (FromResult(Math.Sin(x.V)), FromResult(Math.Cos(x.V)));");
+            W($"    public static ({name} Sin, {name} Cos) SinCos({name} x) => (Round(Math.Sin(x.V)), Round(Math.Cos(x.V)));");
             W("");
             W("    /// <summary>sin(pi x) and cos(pi x), evaluated in double, each rounded once.</summary>");
-            W($"    public static ({name} SinPi, {name} CosPi) SinCosPi({name} x) => (FromResult(double.SinPi(x.V)), FromResult(double.CosPi(x.V)));");
+            W($"    public static ({name} SinPi, {name} CosPi) SinCosPi({name} x) => (Round(double.SinPi(x.V)), Round(double.CosPi(x.V)));");
             W("");
             foreach (var (n, e) in UnaryFunctions)
             {
@@ -582,7 +580,7 @@ internal static class NumberTypeGenerator
                 W($"    public static {name} {n}({name} x)");
                 W("    {");
                 W("        double v = x.V;");
-                W($"        return FromResult({e});");
+                W($"        return Round({e});");
                 W("    }");
                 W("");
             }
@@ -592,7 +590,7 @@ internal static class NumberTypeGenerator
                 W($"    public static {name} {n}({name} {p1}, {name} {p2})");
                 W("    {");
                 W($"        double a = {p1}.V, b = {p2}.V;");
-                W($"        return FromResult({e});");
+                W($"        return Round({e});");
                 W("    }");
                 W("");
             }
@@ -621,7 +619,7 @@ internal static class NumberTypeGenerator
         W("");
         W("    private const NumberStyles DefaultStyles = NumberStyles.Float | NumberStyles.AllowThousands;");
         W("");
-        W("    /// <summary>Parses text (decimal text is read exactly and rounded once: nearest-even, the preset's default overflow policy).</summary>");
+        W("    /// <summary>Parses text (decimal text is read exactly and rounded once: nearest-even, overflow to infinity or NaN).</summary>");
         W($"    public static {name} Parse(ReadOnlySpan<char> s, NumberStyles style, IFormatProvider? provider) =>");
         W($"        NumberText.TryParse(Fmt, s, style, provider, out uint code) ? new(({storage})code) : throw NumberText.Invalid(nameof({name}), s);");
         W("");

@@ -12,24 +12,25 @@ namespace Emulator.Formats;
 
 /// <summary>
 /// bfloat16: 8 exponent and 7 mantissa bits, IEEE special codes (max 0x1.fep127).
-/// Values are the codes of the preset; conversions round once to nearest-even with the preset's default overflow policy,
-/// and arithmetic computes the exact result and rounds it once (through a double rounded to odd, which cannot double-round
-/// for these precisions). An infinite exact result (an infinite operand, or a nonzero value divided by zero) is encoded
-/// under the 'infinity' policy: infinity where the type has one, else NaN, else the largest finite value.
+/// Values are the codes of the preset. Conversions (casts, Create*, Parse) round once, and arithmetic computes the
+/// exact result and rounds it once (through a double rounded to odd, which cannot double-round for these precisions),
+/// always as System.Half and ml_dtypes do: nearest-even under the 'infinity' overflow policy
+/// (<see cref="NumberTypeConvert.TypeRounding"/>), whatever the preset's default for arrays: ±Inf stays ±Inf and
+/// overflow gives ±Inf where the type has infinities, else NaN, else the largest finite value.
+/// <see cref="Create(double, in RoundingOptions, long)"/> takes another mode or policy.
 /// </summary>
 public readonly struct BFloat16 : IFloatingPointIeee754<BFloat16>, IMinMaxValue<BFloat16>, IUtf8SpanFormattable, IEmulatedNumber<BFloat16>, IExactValue
 {
     private static readonly FloatFormat Fmt = NumberTypeFormat.Load("bfloat16", 16);
     private static readonly float[] Values = NumberTypeFormat.DecodeTable(Fmt);
-    private static readonly RoundingOptions InfiniteResult = new(RoundingMode.NearestEven, OverflowPolicy.Infinity);
-    private static readonly BFloat16 MaxFiniteValue = FromResult(Fmt.MaxFinite);
-    private static readonly BFloat16 MinFiniteValue = FromResult(Fmt.MinFinite);
-    private static readonly BFloat16 SmallestPositive = FromResult(Fmt.MinSubnormal);
-    private static readonly BFloat16 SmallestNormal = FromResult(Fmt.MinNormal);
-    private static readonly BFloat16 OneValue = FromResult(1.0);
+    private static readonly BFloat16 MaxFiniteValue = Round(Fmt.MaxFinite);
+    private static readonly BFloat16 MinFiniteValue = Round(Fmt.MinFinite);
+    private static readonly BFloat16 SmallestPositive = Round(Fmt.MinSubnormal);
+    private static readonly BFloat16 SmallestNormal = Round(Fmt.MinNormal);
+    private static readonly BFloat16 OneValue = Round(1.0);
     private static readonly BFloat16 NaNValue = new((ushort)Fmt.NaNCode(false));
-    private static readonly BFloat16 ZeroValue = FromResult(0.0);
-    private static readonly BFloat16 NegativeOneValue = FromResult(-1.0);
+    private static readonly BFloat16 ZeroValue = Round(0.0);
+    private static readonly BFloat16 NegativeOneValue = Round(-1.0);
     private const uint CodeLimit = 1u << 16;
 
     private readonly ushort _code;
@@ -38,12 +39,8 @@ public readonly struct BFloat16 : IFloatingPointIeee754<BFloat16>, IMinMaxValue<
 
     private double V => Values[_code];
 
-    /// <summary>Rounds a value to the type with nearest-even and the preset's default overflow policy.</summary>
-    private static BFloat16 Round(double x) => new((ushort)Fmt.Encode(x, default, 0u));
-
-    /// <summary>Rounds an exact (or rounded-to-odd) result; an infinite result is encoded under the 'infinity' policy.</summary>
-    private static BFloat16 FromResult(double x) =>
-        new((ushort)Fmt.Encode(x, double.IsFinite(x) ? default : InfiniteResult, 0u));
+    /// <summary>Rounds a value or an exact (or rounded-to-odd) result: nearest-even, 'infinity' overflow.</summary>
+    private static BFloat16 Round(double x) => new((ushort)Fmt.Encode(x, NumberTypeConvert.TypeRounding, 0u));
 
     /// <summary>The preset format that defines this type.</summary>
     public static FloatFormat Format => Fmt;
@@ -72,10 +69,11 @@ public readonly struct BFloat16 : IFloatingPointIeee754<BFloat16>, IMinMaxValue<
     /// <summary>The exact value as a float (every value of the type is a float32 value).</summary>
     public float ToSingle() => (float)V;
 
-    /// <summary>Rounds a value with explicit rounding mode and overflow policy; stochastic modes use element
-    /// <paramref name="index"/>'s random word (FORMATS.md section 4).</summary>
+    /// <summary>Rounds a value with the mode and overflow policy of <paramref name="options"/> (those it leaves unnamed:
+    /// nearest-even, 'infinity', as the casts); stochastic modes use element <paramref name="index"/>'s random word
+    /// (FORMATS.md section 4).</summary>
     public static BFloat16 Create(double value, in RoundingOptions options, long index = 0) =>
-        new((ushort)Fmt.Encode(value, options, index));
+        new((ushort)Fmt.Encode(value, NumberTypeConvert.ForType(options), index));
 
     /// <summary>Rounds a float with explicit rounding options (see the double overload).</summary>
     public static BFloat16 Create(float value, in RoundingOptions options, long index = 0) => Create((double)value, options, index);
@@ -131,13 +129,13 @@ public readonly struct BFloat16 : IFloatingPointIeee754<BFloat16>, IMinMaxValue<
     /// <summary>2 pi rounded to the type.</summary>
     public static BFloat16 Tau => Round(Math.Tau);
 
-    /// <summary>Rounds a float to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a float to the type (nearest-even; overflow gives infinity or NaN, as System.Half).</summary>
     public static explicit operator BFloat16(float value) => Round(value);
 
-    /// <summary>Rounds a double to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a double to the type (nearest-even; overflow gives infinity or NaN, as System.Half).</summary>
     public static explicit operator BFloat16(double value) => Round(value);
 
-    /// <summary>Rounds a Half to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a Half to the type (nearest-even; overflow gives infinity or NaN, as System.Half).</summary>
     public static explicit operator BFloat16(Half value) => Round((double)value);
 
     /// <summary>The exact value as a float.</summary>
@@ -149,31 +147,31 @@ public readonly struct BFloat16 : IFloatingPointIeee754<BFloat16>, IMinMaxValue<
     /// <summary>The value rounded to Half (nearest-even; one rounding, as the value is exact in double).</summary>
     public static explicit operator Half(BFloat16 value) => (Half)value.V;
 
-    /// <summary>Rounds a <see cref="Tf32"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Tf32"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator BFloat16(Tf32 value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Float8E4M3"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Float8E4M3"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator BFloat16(Float8E4M3 value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Float8E5M2"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Float8E5M2"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator BFloat16(Float8E5M2 value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Float8E4M3Fnuz"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Float8E4M3Fnuz"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator BFloat16(Float8E4M3Fnuz value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Float8E5M2Fnuz"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Float8E5M2Fnuz"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator BFloat16(Float8E5M2Fnuz value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Float6E2M3"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Float6E2M3"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator BFloat16(Float6E2M3 value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Float6E3M2"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Float6E3M2"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator BFloat16(Float6E3M2 value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Float4E2M1"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Float4E2M1"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator BFloat16(Float4E2M1 value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Float8E8M0"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Float8E8M0"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator BFloat16(Float8E8M0 value) => Round(value.ToDouble());
 
     /// <inheritdoc />
@@ -215,31 +213,31 @@ public readonly struct BFloat16 : IFloatingPointIeee754<BFloat16>, IMinMaxValue<
     public override int GetHashCode() => V.GetHashCode();
 
     /// <summary>The exact product rounded once.</summary>
-    public static BFloat16 operator *(BFloat16 left, BFloat16 right) => FromResult(OddDouble.Product(left.V, right.V));
+    public static BFloat16 operator *(BFloat16 left, BFloat16 right) => Round(OddDouble.Product(left.V, right.V));
 
     /// <summary>The exact quotient rounded once.</summary>
-    public static BFloat16 operator /(BFloat16 left, BFloat16 right) => FromResult(OddDouble.Quotient(left.V, right.V));
+    public static BFloat16 operator /(BFloat16 left, BFloat16 right) => Round(OddDouble.Quotient(left.V, right.V));
 
     /// <summary>The exact sum rounded once.</summary>
-    public static BFloat16 operator +(BFloat16 left, BFloat16 right) => FromResult(OddDouble.Sum(left.V, right.V));
+    public static BFloat16 operator +(BFloat16 left, BFloat16 right) => Round(OddDouble.Sum(left.V, right.V));
 
     /// <summary>The exact difference rounded once.</summary>
-    public static BFloat16 operator -(BFloat16 left, BFloat16 right) => FromResult(OddDouble.Sum(left.V, -right.V));
+    public static BFloat16 operator -(BFloat16 left, BFloat16 right) => Round(OddDouble.Sum(left.V, -right.V));
 
     /// <summary>The remainder of truncated division (exact in double, as for <see cref="Math.IEEERemainder"/>), rounded once.</summary>
-    public static BFloat16 operator %(BFloat16 left, BFloat16 right) => FromResult(left.V % right.V);
+    public static BFloat16 operator %(BFloat16 left, BFloat16 right) => Round(left.V % right.V);
 
     /// <inheritdoc />
     public static BFloat16 operator +(BFloat16 value) => value;
 
     /// <summary>The negated value (in formats without -0, -0 is +0; NaN stays NaN).</summary>
-    public static BFloat16 operator -(BFloat16 value) => FromResult(-value.V);
+    public static BFloat16 operator -(BFloat16 value) => Round(-value.V);
 
     /// <inheritdoc />
-    public static BFloat16 operator ++(BFloat16 value) => FromResult(OddDouble.Sum(value.V, 1.0));
+    public static BFloat16 operator ++(BFloat16 value) => Round(OddDouble.Sum(value.V, 1.0));
 
     /// <inheritdoc />
-    public static BFloat16 operator --(BFloat16 value) => FromResult(OddDouble.Sum(value.V, -1.0));
+    public static BFloat16 operator --(BFloat16 value) => Round(OddDouble.Sum(value.V, -1.0));
 
     /// <summary>Whether the value is NaN.</summary>
     public static bool IsNaN(BFloat16 value) => double.IsNaN(value.V);
@@ -293,61 +291,61 @@ public readonly struct BFloat16 : IFloatingPointIeee754<BFloat16>, IMinMaxValue<
     public static bool IsCanonical(BFloat16 value) => true;
 
     /// <inheritdoc />
-    public static BFloat16 MaxMagnitude(BFloat16 x, BFloat16 y) => FromResult(double.MaxMagnitude(x.V, y.V));
+    public static BFloat16 MaxMagnitude(BFloat16 x, BFloat16 y) => Round(double.MaxMagnitude(x.V, y.V));
 
     /// <inheritdoc />
-    public static BFloat16 MaxMagnitudeNumber(BFloat16 x, BFloat16 y) => FromResult(double.MaxMagnitudeNumber(x.V, y.V));
+    public static BFloat16 MaxMagnitudeNumber(BFloat16 x, BFloat16 y) => Round(double.MaxMagnitudeNumber(x.V, y.V));
 
     /// <inheritdoc />
-    public static BFloat16 MinMagnitude(BFloat16 x, BFloat16 y) => FromResult(double.MinMagnitude(x.V, y.V));
+    public static BFloat16 MinMagnitude(BFloat16 x, BFloat16 y) => Round(double.MinMagnitude(x.V, y.V));
 
     /// <inheritdoc />
-    public static BFloat16 MinMagnitudeNumber(BFloat16 x, BFloat16 y) => FromResult(double.MinMagnitudeNumber(x.V, y.V));
+    public static BFloat16 MinMagnitudeNumber(BFloat16 x, BFloat16 y) => Round(double.MinMagnitudeNumber(x.V, y.V));
 
     /// <inheritdoc />
-    public static BFloat16 Max(BFloat16 x, BFloat16 y) => FromResult(double.Max(x.V, y.V));
+    public static BFloat16 Max(BFloat16 x, BFloat16 y) => Round(double.Max(x.V, y.V));
 
     /// <inheritdoc />
-    public static BFloat16 MaxNumber(BFloat16 x, BFloat16 y) => FromResult(double.MaxNumber(x.V, y.V));
+    public static BFloat16 MaxNumber(BFloat16 x, BFloat16 y) => Round(double.MaxNumber(x.V, y.V));
 
     /// <inheritdoc />
-    public static BFloat16 Min(BFloat16 x, BFloat16 y) => FromResult(double.Min(x.V, y.V));
+    public static BFloat16 Min(BFloat16 x, BFloat16 y) => Round(double.Min(x.V, y.V));
 
     /// <inheritdoc />
-    public static BFloat16 MinNumber(BFloat16 x, BFloat16 y) => FromResult(double.MinNumber(x.V, y.V));
+    public static BFloat16 MinNumber(BFloat16 x, BFloat16 y) => Round(double.MinNumber(x.V, y.V));
 
     /// <inheritdoc />
-    public static BFloat16 Abs(BFloat16 value) => FromResult(Math.Abs(value.V));
+    public static BFloat16 Abs(BFloat16 value) => Round(Math.Abs(value.V));
 
     /// <inheritdoc />
-    public static BFloat16 Clamp(BFloat16 value, BFloat16 min, BFloat16 max) => FromResult(double.Clamp(value.V, min.V, max.V));
+    public static BFloat16 Clamp(BFloat16 value, BFloat16 min, BFloat16 max) => Round(double.Clamp(value.V, min.V, max.V));
 
     /// <inheritdoc />
-    public static BFloat16 CopySign(BFloat16 value, BFloat16 sign) => FromResult(double.CopySign(value.V, sign.V));
+    public static BFloat16 CopySign(BFloat16 value, BFloat16 sign) => Round(double.CopySign(value.V, sign.V));
 
     /// <inheritdoc />
     public static int Sign(BFloat16 value) => Math.Sign(value.V);
 
     /// <inheritdoc />
-    public static BFloat16 Ceiling(BFloat16 x) => FromResult(Math.Ceiling(x.V));
+    public static BFloat16 Ceiling(BFloat16 x) => Round(Math.Ceiling(x.V));
 
     /// <inheritdoc />
-    public static BFloat16 Floor(BFloat16 x) => FromResult(Math.Floor(x.V));
+    public static BFloat16 Floor(BFloat16 x) => Round(Math.Floor(x.V));
 
     /// <inheritdoc />
-    public static BFloat16 Truncate(BFloat16 x) => FromResult(Math.Truncate(x.V));
+    public static BFloat16 Truncate(BFloat16 x) => Round(Math.Truncate(x.V));
 
     /// <inheritdoc />
-    public static BFloat16 Round(BFloat16 x) => FromResult(Math.Round(x.V));
+    public static BFloat16 Round(BFloat16 x) => Round(Math.Round(x.V));
 
     /// <inheritdoc />
-    public static BFloat16 Round(BFloat16 x, int digits) => FromResult(Math.Round(x.V, digits));
+    public static BFloat16 Round(BFloat16 x, int digits) => Round(Math.Round(x.V, digits));
 
     /// <inheritdoc />
-    public static BFloat16 Round(BFloat16 x, MidpointRounding mode) => FromResult(Math.Round(x.V, mode));
+    public static BFloat16 Round(BFloat16 x, MidpointRounding mode) => Round(Math.Round(x.V, mode));
 
     /// <inheritdoc />
-    public static BFloat16 Round(BFloat16 x, int digits, MidpointRounding mode) => FromResult(Math.Round(x.V, digits, mode));
+    public static BFloat16 Round(BFloat16 x, int digits, MidpointRounding mode) => Round(Math.Round(x.V, digits, mode));
 
     private short ExponentOf()
     {
@@ -429,7 +427,7 @@ public readonly struct BFloat16 : IFloatingPointIeee754<BFloat16>, IMinMaxValue<
     }
 
     /// <summary>Converts any primitive number or number type of this library (Checked, Saturating and Truncating
-    /// all round once to nearest-even with the preset's default overflow policy, as floating-point types do).</summary>
+    /// all round once to nearest-even with overflow to infinity or NaN, as System.Half does).</summary>
     private static bool TryConvertFrom<TOther>(TOther value, out BFloat16 result) where TOther : INumberBase<TOther>
     {
         if (NumberTypeConversion.TryExactDouble(value, out double exactOrOdd))
@@ -442,7 +440,7 @@ public readonly struct BFloat16 : IFloatingPointIeee754<BFloat16>, IMinMaxValue<
     }
 
     /// <summary>Converts any number: primitive numbers and the number types of this library round once (nearest-even,
-    /// the preset's default overflow policy); other types are asked to convert themselves.</summary>
+    /// overflow to infinity or NaN, as System.Half); other types are asked to convert themselves.</summary>
     /// <exception cref="NotSupportedException">Neither type knows the other.</exception>
     public static BFloat16 CreateChecked<TOther>(TOther value) where TOther : INumberBase<TOther>
     {
@@ -458,7 +456,7 @@ public readonly struct BFloat16 : IFloatingPointIeee754<BFloat16>, IMinMaxValue<
         NumberTypeConversion.TryFromDoubleChecked(value.V, out result);
 
     /// <summary>Converts any number: primitive numbers and the number types of this library round once (nearest-even,
-    /// the preset's default overflow policy); other types are asked to convert themselves.</summary>
+    /// overflow to infinity or NaN, as System.Half); other types are asked to convert themselves.</summary>
     /// <exception cref="NotSupportedException">Neither type knows the other.</exception>
     public static BFloat16 CreateSaturating<TOther>(TOther value) where TOther : INumberBase<TOther>
     {
@@ -474,7 +472,7 @@ public readonly struct BFloat16 : IFloatingPointIeee754<BFloat16>, IMinMaxValue<
         NumberTypeConversion.TryFromDoubleSaturating(value.V, out result);
 
     /// <summary>Converts any number: primitive numbers and the number types of this library round once (nearest-even,
-    /// the preset's default overflow policy); other types are asked to convert themselves.</summary>
+    /// overflow to infinity or NaN, as System.Half); other types are asked to convert themselves.</summary>
     /// <exception cref="NotSupportedException">Neither type knows the other.</exception>
     public static BFloat16 CreateTruncating<TOther>(TOther value) where TOther : INumberBase<TOther>
     {
@@ -497,19 +495,19 @@ public readonly struct BFloat16 : IFloatingPointIeee754<BFloat16>, IMinMaxValue<
     public static BFloat16 Sqrt(BFloat16 x)
     {
         double r = Math.Sqrt(x.V);
-        if (!double.IsFinite(r) || r == 0) return FromResult(r);
-        return FromResult(OddDouble.FromNearest(r, Math.Sign(Math.FusedMultiplyAdd(-r, r, x.V))));
+        if (!double.IsFinite(r) || r == 0) return Round(r);
+        return Round(OddDouble.FromNearest(r, Math.Sign(Math.FusedMultiplyAdd(-r, r, x.V))));
     }
 
     /// <summary>left * right + addend computed exactly and rounded once.</summary>
     public static BFloat16 FusedMultiplyAdd(BFloat16 left, BFloat16 right, BFloat16 addend) =>
-        FromResult(OddDouble.FusedMultiplyAdd(left.V, right.V, addend.V));
+        Round(OddDouble.FusedMultiplyAdd(left.V, right.V, addend.V));
 
     /// <summary>The IEEE remainder x - y * round(x / y), exact in double, rounded once.</summary>
-    public static BFloat16 Ieee754Remainder(BFloat16 left, BFloat16 right) => FromResult(Math.IEEERemainder(left.V, right.V));
+    public static BFloat16 Ieee754Remainder(BFloat16 left, BFloat16 right) => Round(Math.IEEERemainder(left.V, right.V));
 
     /// <summary>x * 2^n, rounded once.</summary>
-    public static BFloat16 ScaleB(BFloat16 x, int n) => FromResult(Math.ScaleB(x.V, Math.Clamp(n, -900, 800)));
+    public static BFloat16 ScaleB(BFloat16 x, int n) => Round(Math.ScaleB(x.V, Math.Clamp(n, -900, 800)));
 
     /// <summary>floor(log2 |x|) like <see cref="Math.ILogB(double)"/>.</summary>
     public static int ILogB(BFloat16 x) => Math.ILogB(x.V);
@@ -533,291 +531,291 @@ public readonly struct BFloat16 : IFloatingPointIeee754<BFloat16>, IMinMaxValue<
     }
 
     /// <summary>Linear interpolation a + (b - a) * t evaluated in double, rounded once.</summary>
-    public static BFloat16 Lerp(BFloat16 value1, BFloat16 value2, BFloat16 amount) => FromResult(double.Lerp(value1.V, value2.V, amount.V));
+    public static BFloat16 Lerp(BFloat16 value1, BFloat16 value2, BFloat16 amount) => Round(double.Lerp(value1.V, value2.V, amount.V));
 
     /// <summary>The logarithm of x in base newBase, evaluated in double, rounded once.</summary>
-    public static BFloat16 Log(BFloat16 x, BFloat16 newBase) => FromResult(double.Log(x.V, newBase.V));
+    public static BFloat16 Log(BFloat16 x, BFloat16 newBase) => Round(double.Log(x.V, newBase.V));
 
     /// <summary>The n-th root, evaluated in double, rounded once.</summary>
-    public static BFloat16 RootN(BFloat16 x, int n) => FromResult(double.RootN(x.V, n));
+    public static BFloat16 RootN(BFloat16 x, int n) => Round(double.RootN(x.V, n));
 
     /// <summary>Sine and cosine, evaluated in double, each rounded once.</summary>
-    public static (BFloat16 Sin, BFloat16 Cos) SinCos(BFloat16 x) => (FromResult(Math.Sin(x.V)), FromResult(Math.Cos(x.V)));
+    public static (BFloat16 Sin, BFloat16 Cos) SinCos(BFloat16 x) => (Round(Math.Sin(x.V)), Round(Math.Cos(x.V)));
 
     /// <summary>sin(pi x) and cos(pi x), evaluated in double, each rounded once.</summary>
-    public static (BFloat16 SinPi, BFloat16 CosPi) SinCosPi(BFloat16 x) => (FromResult(double.SinPi(x.V)), FromResult(double.CosPi(x.V)));
+    public static (BFloat16 SinPi, BFloat16 CosPi) SinCosPi(BFloat16 x) => (Round(double.SinPi(x.V)), Round(double.CosPi(x.V)));
 
     /// <summary>Exp, evaluated in double, rounded once.</summary>
     public static BFloat16 Exp(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.Exp(v));
+        return Round(double.Exp(v));
     }
 
     /// <summary>Exp10, evaluated in double, rounded once.</summary>
     public static BFloat16 Exp10(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.Exp10(v));
+        return Round(double.Exp10(v));
     }
 
     /// <summary>Exp2, evaluated in double, rounded once.</summary>
     public static BFloat16 Exp2(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.Exp2(v));
+        return Round(double.Exp2(v));
     }
 
     /// <summary>ExpM1, evaluated in double, rounded once.</summary>
     public static BFloat16 ExpM1(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.ExpM1(v));
+        return Round(double.ExpM1(v));
     }
 
     /// <summary>Exp10M1, evaluated in double, rounded once.</summary>
     public static BFloat16 Exp10M1(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.Exp10M1(v));
+        return Round(double.Exp10M1(v));
     }
 
     /// <summary>Exp2M1, evaluated in double, rounded once.</summary>
     public static BFloat16 Exp2M1(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.Exp2M1(v));
+        return Round(double.Exp2M1(v));
     }
 
     /// <summary>Acosh, evaluated in double, rounded once.</summary>
     public static BFloat16 Acosh(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.Acosh(v));
+        return Round(double.Acosh(v));
     }
 
     /// <summary>Asinh, evaluated in double, rounded once.</summary>
     public static BFloat16 Asinh(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.Asinh(v));
+        return Round(double.Asinh(v));
     }
 
     /// <summary>Atanh, evaluated in double, rounded once.</summary>
     public static BFloat16 Atanh(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.Atanh(v));
+        return Round(double.Atanh(v));
     }
 
     /// <summary>Cosh, evaluated in double, rounded once.</summary>
     public static BFloat16 Cosh(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.Cosh(v));
+        return Round(double.Cosh(v));
     }
 
     /// <summary>Sinh, evaluated in double, rounded once.</summary>
     public static BFloat16 Sinh(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.Sinh(v));
+        return Round(double.Sinh(v));
     }
 
     /// <summary>Tanh, evaluated in double, rounded once.</summary>
     public static BFloat16 Tanh(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.Tanh(v));
+        return Round(double.Tanh(v));
     }
 
     /// <summary>Log, evaluated in double, rounded once.</summary>
     public static BFloat16 Log(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.Log(v));
+        return Round(double.Log(v));
     }
 
     /// <summary>Log10, evaluated in double, rounded once.</summary>
     public static BFloat16 Log10(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.Log10(v));
+        return Round(double.Log10(v));
     }
 
     /// <summary>Log2, evaluated in double, rounded once.</summary>
     public static BFloat16 Log2(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.Log2(v));
+        return Round(double.Log2(v));
     }
 
     /// <summary>LogP1, evaluated in double, rounded once.</summary>
     public static BFloat16 LogP1(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.LogP1(v));
+        return Round(double.LogP1(v));
     }
 
     /// <summary>Log2P1, evaluated in double, rounded once.</summary>
     public static BFloat16 Log2P1(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.Log2P1(v));
+        return Round(double.Log2P1(v));
     }
 
     /// <summary>Log10P1, evaluated in double, rounded once.</summary>
     public static BFloat16 Log10P1(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.Log10P1(v));
+        return Round(double.Log10P1(v));
     }
 
     /// <summary>Cbrt, evaluated in double, rounded once.</summary>
     public static BFloat16 Cbrt(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.Cbrt(v));
+        return Round(double.Cbrt(v));
     }
 
     /// <summary>Acos, evaluated in double, rounded once.</summary>
     public static BFloat16 Acos(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.Acos(v));
+        return Round(double.Acos(v));
     }
 
     /// <summary>AcosPi, evaluated in double, rounded once.</summary>
     public static BFloat16 AcosPi(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.AcosPi(v));
+        return Round(double.AcosPi(v));
     }
 
     /// <summary>Asin, evaluated in double, rounded once.</summary>
     public static BFloat16 Asin(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.Asin(v));
+        return Round(double.Asin(v));
     }
 
     /// <summary>AsinPi, evaluated in double, rounded once.</summary>
     public static BFloat16 AsinPi(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.AsinPi(v));
+        return Round(double.AsinPi(v));
     }
 
     /// <summary>Atan, evaluated in double, rounded once.</summary>
     public static BFloat16 Atan(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.Atan(v));
+        return Round(double.Atan(v));
     }
 
     /// <summary>AtanPi, evaluated in double, rounded once.</summary>
     public static BFloat16 AtanPi(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.AtanPi(v));
+        return Round(double.AtanPi(v));
     }
 
     /// <summary>Cos, evaluated in double, rounded once.</summary>
     public static BFloat16 Cos(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.Cos(v));
+        return Round(double.Cos(v));
     }
 
     /// <summary>CosPi, evaluated in double, rounded once.</summary>
     public static BFloat16 CosPi(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.CosPi(v));
+        return Round(double.CosPi(v));
     }
 
     /// <summary>Sin, evaluated in double, rounded once.</summary>
     public static BFloat16 Sin(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.Sin(v));
+        return Round(double.Sin(v));
     }
 
     /// <summary>SinPi, evaluated in double, rounded once.</summary>
     public static BFloat16 SinPi(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.SinPi(v));
+        return Round(double.SinPi(v));
     }
 
     /// <summary>Tan, evaluated in double, rounded once.</summary>
     public static BFloat16 Tan(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.Tan(v));
+        return Round(double.Tan(v));
     }
 
     /// <summary>TanPi, evaluated in double, rounded once.</summary>
     public static BFloat16 TanPi(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.TanPi(v));
+        return Round(double.TanPi(v));
     }
 
     /// <summary>DegreesToRadians, evaluated in double, rounded once.</summary>
     public static BFloat16 DegreesToRadians(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.DegreesToRadians(v));
+        return Round(double.DegreesToRadians(v));
     }
 
     /// <summary>RadiansToDegrees, evaluated in double, rounded once.</summary>
     public static BFloat16 RadiansToDegrees(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(double.RadiansToDegrees(v));
+        return Round(double.RadiansToDegrees(v));
     }
 
     /// <summary>ReciprocalEstimate, evaluated in double, rounded once.</summary>
     public static BFloat16 ReciprocalEstimate(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(OddDouble.Quotient(1.0, v));
+        return Round(OddDouble.Quotient(1.0, v));
     }
 
     /// <summary>ReciprocalSqrtEstimate, evaluated in double, rounded once.</summary>
     public static BFloat16 ReciprocalSqrtEstimate(BFloat16 x)
     {
         double v = x.V;
-        return FromResult(1.0 / double.Sqrt(v));
+        return Round(1.0 / double.Sqrt(v));
     }
 
     /// <summary>Pow, evaluated in double, rounded once.</summary>
     public static BFloat16 Pow(BFloat16 x, BFloat16 y)
     {
         double a = x.V, b = y.V;
-        return FromResult(double.Pow(a, b));
+        return Round(double.Pow(a, b));
     }
 
     /// <summary>Hypot, evaluated in double, rounded once.</summary>
     public static BFloat16 Hypot(BFloat16 x, BFloat16 y)
     {
         double a = x.V, b = y.V;
-        return FromResult(double.Hypot(a, b));
+        return Round(double.Hypot(a, b));
     }
 
     /// <summary>Atan2, evaluated in double, rounded once.</summary>
     public static BFloat16 Atan2(BFloat16 y, BFloat16 x)
     {
         double a = y.V, b = x.V;
-        return FromResult(double.Atan2(a, b));
+        return Round(double.Atan2(a, b));
     }
 
     /// <summary>Atan2Pi, evaluated in double, rounded once.</summary>
     public static BFloat16 Atan2Pi(BFloat16 y, BFloat16 x)
     {
         double a = y.V, b = x.V;
-        return FromResult(double.Atan2Pi(a, b));
+        return Round(double.Atan2Pi(a, b));
     }
 
     /// <summary>The shortest text that parses back to this value (invariant of the current culture's separators).</summary>
@@ -843,7 +841,7 @@ public readonly struct BFloat16 : IFloatingPointIeee754<BFloat16>, IMinMaxValue<
 
     private const NumberStyles DefaultStyles = NumberStyles.Float | NumberStyles.AllowThousands;
 
-    /// <summary>Parses text (decimal text is read exactly and rounded once: nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Parses text (decimal text is read exactly and rounded once: nearest-even, overflow to infinity or NaN).</summary>
     public static BFloat16 Parse(ReadOnlySpan<char> s, NumberStyles style, IFormatProvider? provider) =>
         NumberText.TryParse(Fmt, s, style, provider, out uint code) ? new((ushort)code) : throw NumberText.Invalid(nameof(BFloat16), s);
 

@@ -11,24 +11,25 @@ using System.Numerics;
 namespace Emulator.Formats;
 
 /// <summary>
-/// OCP MX FP6 E3M2 (6-bit code in a byte): no NaN or infinity, max 28; conversions saturate (preset 'e3m2').
-/// Values are the codes of the preset; conversions round once to nearest-even with the preset's default overflow policy,
-/// and arithmetic computes the exact result and rounds it once (through a double rounded to odd, which cannot double-round
-/// for these precisions). An infinite exact result (an infinite operand, or a nonzero value divided by zero) is encoded
-/// under the 'infinity' policy: infinity where the type has one, else NaN, else the largest finite value.
+/// OCP MX FP6 E3M2 (6-bit code in a byte): no NaN or infinity, max 28; overflow and ±Inf give ±max, NaN +0.
+/// Values are the codes of the preset. Conversions (casts, Create*, Parse) round once, and arithmetic computes the
+/// exact result and rounds it once (through a double rounded to odd, which cannot double-round for these precisions),
+/// always as System.Half and ml_dtypes do: nearest-even under the 'infinity' overflow policy
+/// (<see cref="NumberTypeConvert.TypeRounding"/>), whatever the preset's default for arrays: ±Inf stays ±Inf and
+/// overflow gives ±Inf where the type has infinities, else NaN, else the largest finite value.
+/// <see cref="Create(double, in RoundingOptions, long)"/> takes another mode or policy.
 /// </summary>
 public readonly struct Float6E3M2 : IFloatingPoint<Float6E3M2>, IMinMaxValue<Float6E3M2>, IUtf8SpanFormattable, IEmulatedNumber<Float6E3M2>, IExactValue
 {
     private static readonly FloatFormat Fmt = NumberTypeFormat.Load("e3m2", 6);
     private static readonly float[] Values = NumberTypeFormat.DecodeTable(Fmt);
-    private static readonly RoundingOptions InfiniteResult = new(RoundingMode.NearestEven, OverflowPolicy.Infinity);
-    private static readonly Float6E3M2 MaxFiniteValue = FromResult(Fmt.MaxFinite);
-    private static readonly Float6E3M2 MinFiniteValue = FromResult(Fmt.MinFinite);
-    private static readonly Float6E3M2 SmallestPositive = FromResult(Fmt.MinSubnormal);
-    private static readonly Float6E3M2 SmallestNormal = FromResult(Fmt.MinNormal);
-    private static readonly Float6E3M2 OneValue = FromResult(1.0);
-    private static readonly Float6E3M2 ZeroValue = FromResult(0.0);
-    private static readonly Float6E3M2 NegativeOneValue = FromResult(-1.0);
+    private static readonly Float6E3M2 MaxFiniteValue = Round(Fmt.MaxFinite);
+    private static readonly Float6E3M2 MinFiniteValue = Round(Fmt.MinFinite);
+    private static readonly Float6E3M2 SmallestPositive = Round(Fmt.MinSubnormal);
+    private static readonly Float6E3M2 SmallestNormal = Round(Fmt.MinNormal);
+    private static readonly Float6E3M2 OneValue = Round(1.0);
+    private static readonly Float6E3M2 ZeroValue = Round(0.0);
+    private static readonly Float6E3M2 NegativeOneValue = Round(-1.0);
     private const uint CodeLimit = 1u << 6;
 
     private readonly byte _code;
@@ -37,12 +38,8 @@ public readonly struct Float6E3M2 : IFloatingPoint<Float6E3M2>, IMinMaxValue<Flo
 
     private double V => Values[_code];
 
-    /// <summary>Rounds a value to the type with nearest-even and the preset's default overflow policy.</summary>
-    private static Float6E3M2 Round(double x) => new((byte)Fmt.Encode(x, default, 0u));
-
-    /// <summary>Rounds an exact (or rounded-to-odd) result; an infinite result is encoded under the 'infinity' policy.</summary>
-    private static Float6E3M2 FromResult(double x) =>
-        new((byte)Fmt.Encode(x, double.IsFinite(x) ? default : InfiniteResult, 0u));
+    /// <summary>Rounds a value or an exact (or rounded-to-odd) result: nearest-even, 'infinity' overflow.</summary>
+    private static Float6E3M2 Round(double x) => new((byte)Fmt.Encode(x, NumberTypeConvert.TypeRounding, 0u));
 
     /// <summary>The preset format that defines this type.</summary>
     public static FloatFormat Format => Fmt;
@@ -73,10 +70,11 @@ public readonly struct Float6E3M2 : IFloatingPoint<Float6E3M2>, IMinMaxValue<Flo
     /// <summary>The exact value as a float (every value of the type is a float32 value).</summary>
     public float ToSingle() => (float)V;
 
-    /// <summary>Rounds a value with explicit rounding mode and overflow policy; stochastic modes use element
-    /// <paramref name="index"/>'s random word (FORMATS.md section 4).</summary>
+    /// <summary>Rounds a value with the mode and overflow policy of <paramref name="options"/> (those it leaves unnamed:
+    /// nearest-even, 'infinity', as the casts); stochastic modes use element <paramref name="index"/>'s random word
+    /// (FORMATS.md section 4).</summary>
     public static Float6E3M2 Create(double value, in RoundingOptions options, long index = 0) =>
-        new((byte)Fmt.Encode(value, options, index));
+        new((byte)Fmt.Encode(value, NumberTypeConvert.ForType(options), index));
 
     /// <summary>Rounds a float with explicit rounding options (see the double overload).</summary>
     public static Float6E3M2 Create(float value, in RoundingOptions options, long index = 0) => Create((double)value, options, index);
@@ -123,13 +121,13 @@ public readonly struct Float6E3M2 : IFloatingPoint<Float6E3M2>, IMinMaxValue<Flo
     /// <summary>2 pi rounded to the type.</summary>
     public static Float6E3M2 Tau => Round(Math.Tau);
 
-    /// <summary>Rounds a float to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a float to the type (nearest-even; overflow gives infinity or NaN, as System.Half).</summary>
     public static explicit operator Float6E3M2(float value) => Round(value);
 
-    /// <summary>Rounds a double to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a double to the type (nearest-even; overflow gives infinity or NaN, as System.Half).</summary>
     public static explicit operator Float6E3M2(double value) => Round(value);
 
-    /// <summary>Rounds a Half to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a Half to the type (nearest-even; overflow gives infinity or NaN, as System.Half).</summary>
     public static explicit operator Float6E3M2(Half value) => Round((double)value);
 
     /// <summary>The exact value as a float.</summary>
@@ -141,31 +139,31 @@ public readonly struct Float6E3M2 : IFloatingPoint<Float6E3M2>, IMinMaxValue<Flo
     /// <summary>The value rounded to Half (nearest-even; one rounding, as the value is exact in double).</summary>
     public static explicit operator Half(Float6E3M2 value) => (Half)value.V;
 
-    /// <summary>Rounds a <see cref="BFloat16"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="BFloat16"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator Float6E3M2(BFloat16 value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Tf32"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Tf32"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator Float6E3M2(Tf32 value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Float8E4M3"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Float8E4M3"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator Float6E3M2(Float8E4M3 value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Float8E5M2"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Float8E5M2"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator Float6E3M2(Float8E5M2 value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Float8E4M3Fnuz"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Float8E4M3Fnuz"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator Float6E3M2(Float8E4M3Fnuz value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Float8E5M2Fnuz"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Float8E5M2Fnuz"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator Float6E3M2(Float8E5M2Fnuz value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Float6E2M3"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Float6E2M3"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator Float6E3M2(Float6E2M3 value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Float4E2M1"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Float4E2M1"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator Float6E3M2(Float4E2M1 value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Float8E8M0"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Float8E8M0"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator Float6E3M2(Float8E8M0 value) => Round(value.ToDouble());
 
     /// <inheritdoc />
@@ -207,31 +205,31 @@ public readonly struct Float6E3M2 : IFloatingPoint<Float6E3M2>, IMinMaxValue<Flo
     public override int GetHashCode() => V.GetHashCode();
 
     /// <summary>The exact product rounded once.</summary>
-    public static Float6E3M2 operator *(Float6E3M2 left, Float6E3M2 right) => FromResult(OddDouble.Product(left.V, right.V));
+    public static Float6E3M2 operator *(Float6E3M2 left, Float6E3M2 right) => Round(OddDouble.Product(left.V, right.V));
 
     /// <summary>The exact quotient rounded once.</summary>
-    public static Float6E3M2 operator /(Float6E3M2 left, Float6E3M2 right) => FromResult(OddDouble.Quotient(left.V, right.V));
+    public static Float6E3M2 operator /(Float6E3M2 left, Float6E3M2 right) => Round(OddDouble.Quotient(left.V, right.V));
 
     /// <summary>The exact sum rounded once.</summary>
-    public static Float6E3M2 operator +(Float6E3M2 left, Float6E3M2 right) => FromResult(OddDouble.Sum(left.V, right.V));
+    public static Float6E3M2 operator +(Float6E3M2 left, Float6E3M2 right) => Round(OddDouble.Sum(left.V, right.V));
 
     /// <summary>The exact difference rounded once.</summary>
-    public static Float6E3M2 operator -(Float6E3M2 left, Float6E3M2 right) => FromResult(OddDouble.Sum(left.V, -right.V));
+    public static Float6E3M2 operator -(Float6E3M2 left, Float6E3M2 right) => Round(OddDouble.Sum(left.V, -right.V));
 
     /// <summary>The remainder of truncated division (exact in double, as for <see cref="Math.IEEERemainder"/>), rounded once.</summary>
-    public static Float6E3M2 operator %(Float6E3M2 left, Float6E3M2 right) => FromResult(left.V % right.V);
+    public static Float6E3M2 operator %(Float6E3M2 left, Float6E3M2 right) => Round(left.V % right.V);
 
     /// <inheritdoc />
     public static Float6E3M2 operator +(Float6E3M2 value) => value;
 
     /// <summary>The negated value (in formats without -0, -0 is +0; NaN stays NaN).</summary>
-    public static Float6E3M2 operator -(Float6E3M2 value) => FromResult(-value.V);
+    public static Float6E3M2 operator -(Float6E3M2 value) => Round(-value.V);
 
     /// <inheritdoc />
-    public static Float6E3M2 operator ++(Float6E3M2 value) => FromResult(OddDouble.Sum(value.V, 1.0));
+    public static Float6E3M2 operator ++(Float6E3M2 value) => Round(OddDouble.Sum(value.V, 1.0));
 
     /// <inheritdoc />
-    public static Float6E3M2 operator --(Float6E3M2 value) => FromResult(OddDouble.Sum(value.V, -1.0));
+    public static Float6E3M2 operator --(Float6E3M2 value) => Round(OddDouble.Sum(value.V, -1.0));
 
     /// <summary>Whether the value is NaN.</summary>
     public static bool IsNaN(Float6E3M2 value) => double.IsNaN(value.V);
@@ -285,61 +283,61 @@ public readonly struct Float6E3M2 : IFloatingPoint<Float6E3M2>, IMinMaxValue<Flo
     public static bool IsCanonical(Float6E3M2 value) => true;
 
     /// <inheritdoc />
-    public static Float6E3M2 MaxMagnitude(Float6E3M2 x, Float6E3M2 y) => FromResult(double.MaxMagnitude(x.V, y.V));
+    public static Float6E3M2 MaxMagnitude(Float6E3M2 x, Float6E3M2 y) => Round(double.MaxMagnitude(x.V, y.V));
 
     /// <inheritdoc />
-    public static Float6E3M2 MaxMagnitudeNumber(Float6E3M2 x, Float6E3M2 y) => FromResult(double.MaxMagnitudeNumber(x.V, y.V));
+    public static Float6E3M2 MaxMagnitudeNumber(Float6E3M2 x, Float6E3M2 y) => Round(double.MaxMagnitudeNumber(x.V, y.V));
 
     /// <inheritdoc />
-    public static Float6E3M2 MinMagnitude(Float6E3M2 x, Float6E3M2 y) => FromResult(double.MinMagnitude(x.V, y.V));
+    public static Float6E3M2 MinMagnitude(Float6E3M2 x, Float6E3M2 y) => Round(double.MinMagnitude(x.V, y.V));
 
     /// <inheritdoc />
-    public static Float6E3M2 MinMagnitudeNumber(Float6E3M2 x, Float6E3M2 y) => FromResult(double.MinMagnitudeNumber(x.V, y.V));
+    public static Float6E3M2 MinMagnitudeNumber(Float6E3M2 x, Float6E3M2 y) => Round(double.MinMagnitudeNumber(x.V, y.V));
 
     /// <inheritdoc />
-    public static Float6E3M2 Max(Float6E3M2 x, Float6E3M2 y) => FromResult(double.Max(x.V, y.V));
+    public static Float6E3M2 Max(Float6E3M2 x, Float6E3M2 y) => Round(double.Max(x.V, y.V));
 
     /// <inheritdoc />
-    public static Float6E3M2 MaxNumber(Float6E3M2 x, Float6E3M2 y) => FromResult(double.MaxNumber(x.V, y.V));
+    public static Float6E3M2 MaxNumber(Float6E3M2 x, Float6E3M2 y) => Round(double.MaxNumber(x.V, y.V));
 
     /// <inheritdoc />
-    public static Float6E3M2 Min(Float6E3M2 x, Float6E3M2 y) => FromResult(double.Min(x.V, y.V));
+    public static Float6E3M2 Min(Float6E3M2 x, Float6E3M2 y) => Round(double.Min(x.V, y.V));
 
     /// <inheritdoc />
-    public static Float6E3M2 MinNumber(Float6E3M2 x, Float6E3M2 y) => FromResult(double.MinNumber(x.V, y.V));
+    public static Float6E3M2 MinNumber(Float6E3M2 x, Float6E3M2 y) => Round(double.MinNumber(x.V, y.V));
 
     /// <inheritdoc />
-    public static Float6E3M2 Abs(Float6E3M2 value) => FromResult(Math.Abs(value.V));
+    public static Float6E3M2 Abs(Float6E3M2 value) => Round(Math.Abs(value.V));
 
     /// <inheritdoc />
-    public static Float6E3M2 Clamp(Float6E3M2 value, Float6E3M2 min, Float6E3M2 max) => FromResult(double.Clamp(value.V, min.V, max.V));
+    public static Float6E3M2 Clamp(Float6E3M2 value, Float6E3M2 min, Float6E3M2 max) => Round(double.Clamp(value.V, min.V, max.V));
 
     /// <inheritdoc />
-    public static Float6E3M2 CopySign(Float6E3M2 value, Float6E3M2 sign) => FromResult(double.CopySign(value.V, sign.V));
+    public static Float6E3M2 CopySign(Float6E3M2 value, Float6E3M2 sign) => Round(double.CopySign(value.V, sign.V));
 
     /// <inheritdoc />
     public static int Sign(Float6E3M2 value) => Math.Sign(value.V);
 
     /// <inheritdoc />
-    public static Float6E3M2 Ceiling(Float6E3M2 x) => FromResult(Math.Ceiling(x.V));
+    public static Float6E3M2 Ceiling(Float6E3M2 x) => Round(Math.Ceiling(x.V));
 
     /// <inheritdoc />
-    public static Float6E3M2 Floor(Float6E3M2 x) => FromResult(Math.Floor(x.V));
+    public static Float6E3M2 Floor(Float6E3M2 x) => Round(Math.Floor(x.V));
 
     /// <inheritdoc />
-    public static Float6E3M2 Truncate(Float6E3M2 x) => FromResult(Math.Truncate(x.V));
+    public static Float6E3M2 Truncate(Float6E3M2 x) => Round(Math.Truncate(x.V));
 
     /// <inheritdoc />
-    public static Float6E3M2 Round(Float6E3M2 x) => FromResult(Math.Round(x.V));
+    public static Float6E3M2 Round(Float6E3M2 x) => Round(Math.Round(x.V));
 
     /// <inheritdoc />
-    public static Float6E3M2 Round(Float6E3M2 x, int digits) => FromResult(Math.Round(x.V, digits));
+    public static Float6E3M2 Round(Float6E3M2 x, int digits) => Round(Math.Round(x.V, digits));
 
     /// <inheritdoc />
-    public static Float6E3M2 Round(Float6E3M2 x, MidpointRounding mode) => FromResult(Math.Round(x.V, mode));
+    public static Float6E3M2 Round(Float6E3M2 x, MidpointRounding mode) => Round(Math.Round(x.V, mode));
 
     /// <inheritdoc />
-    public static Float6E3M2 Round(Float6E3M2 x, int digits, MidpointRounding mode) => FromResult(Math.Round(x.V, digits, mode));
+    public static Float6E3M2 Round(Float6E3M2 x, int digits, MidpointRounding mode) => Round(Math.Round(x.V, digits, mode));
 
     private short ExponentOf()
     {
@@ -421,7 +419,7 @@ public readonly struct Float6E3M2 : IFloatingPoint<Float6E3M2>, IMinMaxValue<Flo
     }
 
     /// <summary>Converts any primitive number or number type of this library (Checked, Saturating and Truncating
-    /// all round once to nearest-even with the preset's default overflow policy, as floating-point types do).</summary>
+    /// all round once to nearest-even with overflow to infinity or NaN, as System.Half does).</summary>
     private static bool TryConvertFrom<TOther>(TOther value, out Float6E3M2 result) where TOther : INumberBase<TOther>
     {
         if (NumberTypeConversion.TryExactDouble(value, out double exactOrOdd))
@@ -434,7 +432,7 @@ public readonly struct Float6E3M2 : IFloatingPoint<Float6E3M2>, IMinMaxValue<Flo
     }
 
     /// <summary>Converts any number: primitive numbers and the number types of this library round once (nearest-even,
-    /// the preset's default overflow policy); other types are asked to convert themselves.</summary>
+    /// overflow to infinity or NaN, as System.Half); other types are asked to convert themselves.</summary>
     /// <exception cref="NotSupportedException">Neither type knows the other.</exception>
     public static Float6E3M2 CreateChecked<TOther>(TOther value) where TOther : INumberBase<TOther>
     {
@@ -450,7 +448,7 @@ public readonly struct Float6E3M2 : IFloatingPoint<Float6E3M2>, IMinMaxValue<Flo
         NumberTypeConversion.TryFromDoubleChecked(value.V, out result);
 
     /// <summary>Converts any number: primitive numbers and the number types of this library round once (nearest-even,
-    /// the preset's default overflow policy); other types are asked to convert themselves.</summary>
+    /// overflow to infinity or NaN, as System.Half); other types are asked to convert themselves.</summary>
     /// <exception cref="NotSupportedException">Neither type knows the other.</exception>
     public static Float6E3M2 CreateSaturating<TOther>(TOther value) where TOther : INumberBase<TOther>
     {
@@ -466,7 +464,7 @@ public readonly struct Float6E3M2 : IFloatingPoint<Float6E3M2>, IMinMaxValue<Flo
         NumberTypeConversion.TryFromDoubleSaturating(value.V, out result);
 
     /// <summary>Converts any number: primitive numbers and the number types of this library round once (nearest-even,
-    /// the preset's default overflow policy); other types are asked to convert themselves.</summary>
+    /// overflow to infinity or NaN, as System.Half); other types are asked to convert themselves.</summary>
     /// <exception cref="NotSupportedException">Neither type knows the other.</exception>
     public static Float6E3M2 CreateTruncating<TOther>(TOther value) where TOther : INumberBase<TOther>
     {
@@ -504,7 +502,7 @@ public readonly struct Float6E3M2 : IFloatingPoint<Float6E3M2>, IMinMaxValue<Flo
 
     private const NumberStyles DefaultStyles = NumberStyles.Float | NumberStyles.AllowThousands;
 
-    /// <summary>Parses text (decimal text is read exactly and rounded once: nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Parses text (decimal text is read exactly and rounded once: nearest-even, overflow to infinity or NaN).</summary>
     public static Float6E3M2 Parse(ReadOnlySpan<char> s, NumberStyles style, IFormatProvider? provider) =>
         NumberText.TryParse(Fmt, s, style, provider, out uint code) ? new((byte)code) : throw NumberText.Invalid(nameof(Float6E3M2), s);
 

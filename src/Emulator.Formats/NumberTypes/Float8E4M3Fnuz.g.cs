@@ -11,25 +11,26 @@ using System.Numerics;
 namespace Emulator.Formats;
 
 /// <summary>
-/// FP8 E4M3FNUZ (bias 8): no infinities, no -0, NaN is 0x80, max 240; overflow gives NaN by default (preset 'e4m3fnuz').
-/// Values are the codes of the preset; conversions round once to nearest-even with the preset's default overflow policy,
-/// and arithmetic computes the exact result and rounds it once (through a double rounded to odd, which cannot double-round
-/// for these precisions). An infinite exact result (an infinite operand, or a nonzero value divided by zero) is encoded
-/// under the 'infinity' policy: infinity where the type has one, else NaN, else the largest finite value.
+/// FP8 E4M3FNUZ (bias 8): no infinities, no -0, NaN is 0x80, max 240; overflow and ±Inf give NaN.
+/// Values are the codes of the preset. Conversions (casts, Create*, Parse) round once, and arithmetic computes the
+/// exact result and rounds it once (through a double rounded to odd, which cannot double-round for these precisions),
+/// always as System.Half and ml_dtypes do: nearest-even under the 'infinity' overflow policy
+/// (<see cref="NumberTypeConvert.TypeRounding"/>), whatever the preset's default for arrays: ±Inf stays ±Inf and
+/// overflow gives ±Inf where the type has infinities, else NaN, else the largest finite value.
+/// <see cref="Create(double, in RoundingOptions, long)"/> takes another mode or policy.
 /// </summary>
 public readonly struct Float8E4M3Fnuz : IFloatingPoint<Float8E4M3Fnuz>, IMinMaxValue<Float8E4M3Fnuz>, IUtf8SpanFormattable, IEmulatedNumber<Float8E4M3Fnuz>, IExactValue
 {
     private static readonly FloatFormat Fmt = NumberTypeFormat.Load("e4m3fnuz", 8);
     private static readonly float[] Values = NumberTypeFormat.DecodeTable(Fmt);
-    private static readonly RoundingOptions InfiniteResult = new(RoundingMode.NearestEven, OverflowPolicy.Infinity);
-    private static readonly Float8E4M3Fnuz MaxFiniteValue = FromResult(Fmt.MaxFinite);
-    private static readonly Float8E4M3Fnuz MinFiniteValue = FromResult(Fmt.MinFinite);
-    private static readonly Float8E4M3Fnuz SmallestPositive = FromResult(Fmt.MinSubnormal);
-    private static readonly Float8E4M3Fnuz SmallestNormal = FromResult(Fmt.MinNormal);
-    private static readonly Float8E4M3Fnuz OneValue = FromResult(1.0);
+    private static readonly Float8E4M3Fnuz MaxFiniteValue = Round(Fmt.MaxFinite);
+    private static readonly Float8E4M3Fnuz MinFiniteValue = Round(Fmt.MinFinite);
+    private static readonly Float8E4M3Fnuz SmallestPositive = Round(Fmt.MinSubnormal);
+    private static readonly Float8E4M3Fnuz SmallestNormal = Round(Fmt.MinNormal);
+    private static readonly Float8E4M3Fnuz OneValue = Round(1.0);
     private static readonly Float8E4M3Fnuz NaNValue = new((byte)Fmt.NaNCode(false));
-    private static readonly Float8E4M3Fnuz ZeroValue = FromResult(0.0);
-    private static readonly Float8E4M3Fnuz NegativeOneValue = FromResult(-1.0);
+    private static readonly Float8E4M3Fnuz ZeroValue = Round(0.0);
+    private static readonly Float8E4M3Fnuz NegativeOneValue = Round(-1.0);
     private const uint CodeLimit = 1u << 8;
 
     private readonly byte _code;
@@ -38,12 +39,8 @@ public readonly struct Float8E4M3Fnuz : IFloatingPoint<Float8E4M3Fnuz>, IMinMaxV
 
     private double V => Values[_code];
 
-    /// <summary>Rounds a value to the type with nearest-even and the preset's default overflow policy.</summary>
-    private static Float8E4M3Fnuz Round(double x) => new((byte)Fmt.Encode(x, default, 0u));
-
-    /// <summary>Rounds an exact (or rounded-to-odd) result; an infinite result is encoded under the 'infinity' policy.</summary>
-    private static Float8E4M3Fnuz FromResult(double x) =>
-        new((byte)Fmt.Encode(x, double.IsFinite(x) ? default : InfiniteResult, 0u));
+    /// <summary>Rounds a value or an exact (or rounded-to-odd) result: nearest-even, 'infinity' overflow.</summary>
+    private static Float8E4M3Fnuz Round(double x) => new((byte)Fmt.Encode(x, NumberTypeConvert.TypeRounding, 0u));
 
     /// <summary>The preset format that defines this type.</summary>
     public static FloatFormat Format => Fmt;
@@ -72,10 +69,11 @@ public readonly struct Float8E4M3Fnuz : IFloatingPoint<Float8E4M3Fnuz>, IMinMaxV
     /// <summary>The exact value as a float (every value of the type is a float32 value).</summary>
     public float ToSingle() => (float)V;
 
-    /// <summary>Rounds a value with explicit rounding mode and overflow policy; stochastic modes use element
-    /// <paramref name="index"/>'s random word (FORMATS.md section 4).</summary>
+    /// <summary>Rounds a value with the mode and overflow policy of <paramref name="options"/> (those it leaves unnamed:
+    /// nearest-even, 'infinity', as the casts); stochastic modes use element <paramref name="index"/>'s random word
+    /// (FORMATS.md section 4).</summary>
     public static Float8E4M3Fnuz Create(double value, in RoundingOptions options, long index = 0) =>
-        new((byte)Fmt.Encode(value, options, index));
+        new((byte)Fmt.Encode(value, NumberTypeConvert.ForType(options), index));
 
     /// <summary>Rounds a float with explicit rounding options (see the double overload).</summary>
     public static Float8E4M3Fnuz Create(float value, in RoundingOptions options, long index = 0) => Create((double)value, options, index);
@@ -122,13 +120,13 @@ public readonly struct Float8E4M3Fnuz : IFloatingPoint<Float8E4M3Fnuz>, IMinMaxV
     /// <summary>2 pi rounded to the type.</summary>
     public static Float8E4M3Fnuz Tau => Round(Math.Tau);
 
-    /// <summary>Rounds a float to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a float to the type (nearest-even; overflow gives infinity or NaN, as System.Half).</summary>
     public static explicit operator Float8E4M3Fnuz(float value) => Round(value);
 
-    /// <summary>Rounds a double to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a double to the type (nearest-even; overflow gives infinity or NaN, as System.Half).</summary>
     public static explicit operator Float8E4M3Fnuz(double value) => Round(value);
 
-    /// <summary>Rounds a Half to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a Half to the type (nearest-even; overflow gives infinity or NaN, as System.Half).</summary>
     public static explicit operator Float8E4M3Fnuz(Half value) => Round((double)value);
 
     /// <summary>The exact value as a float.</summary>
@@ -140,31 +138,31 @@ public readonly struct Float8E4M3Fnuz : IFloatingPoint<Float8E4M3Fnuz>, IMinMaxV
     /// <summary>The value rounded to Half (nearest-even; one rounding, as the value is exact in double).</summary>
     public static explicit operator Half(Float8E4M3Fnuz value) => (Half)value.V;
 
-    /// <summary>Rounds a <see cref="BFloat16"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="BFloat16"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator Float8E4M3Fnuz(BFloat16 value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Tf32"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Tf32"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator Float8E4M3Fnuz(Tf32 value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Float8E4M3"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Float8E4M3"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator Float8E4M3Fnuz(Float8E4M3 value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Float8E5M2"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Float8E5M2"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator Float8E4M3Fnuz(Float8E5M2 value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Float8E5M2Fnuz"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Float8E5M2Fnuz"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator Float8E4M3Fnuz(Float8E5M2Fnuz value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Float6E2M3"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Float6E2M3"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator Float8E4M3Fnuz(Float6E2M3 value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Float6E3M2"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Float6E3M2"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator Float8E4M3Fnuz(Float6E3M2 value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Float4E2M1"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Float4E2M1"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator Float8E4M3Fnuz(Float4E2M1 value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Float8E8M0"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Float8E8M0"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator Float8E4M3Fnuz(Float8E8M0 value) => Round(value.ToDouble());
 
     /// <inheritdoc />
@@ -206,31 +204,31 @@ public readonly struct Float8E4M3Fnuz : IFloatingPoint<Float8E4M3Fnuz>, IMinMaxV
     public override int GetHashCode() => V.GetHashCode();
 
     /// <summary>The exact product rounded once.</summary>
-    public static Float8E4M3Fnuz operator *(Float8E4M3Fnuz left, Float8E4M3Fnuz right) => FromResult(OddDouble.Product(left.V, right.V));
+    public static Float8E4M3Fnuz operator *(Float8E4M3Fnuz left, Float8E4M3Fnuz right) => Round(OddDouble.Product(left.V, right.V));
 
     /// <summary>The exact quotient rounded once.</summary>
-    public static Float8E4M3Fnuz operator /(Float8E4M3Fnuz left, Float8E4M3Fnuz right) => FromResult(OddDouble.Quotient(left.V, right.V));
+    public static Float8E4M3Fnuz operator /(Float8E4M3Fnuz left, Float8E4M3Fnuz right) => Round(OddDouble.Quotient(left.V, right.V));
 
     /// <summary>The exact sum rounded once.</summary>
-    public static Float8E4M3Fnuz operator +(Float8E4M3Fnuz left, Float8E4M3Fnuz right) => FromResult(OddDouble.Sum(left.V, right.V));
+    public static Float8E4M3Fnuz operator +(Float8E4M3Fnuz left, Float8E4M3Fnuz right) => Round(OddDouble.Sum(left.V, right.V));
 
     /// <summary>The exact difference rounded once.</summary>
-    public static Float8E4M3Fnuz operator -(Float8E4M3Fnuz left, Float8E4M3Fnuz right) => FromResult(OddDouble.Sum(left.V, -right.V));
+    public static Float8E4M3Fnuz operator -(Float8E4M3Fnuz left, Float8E4M3Fnuz right) => Round(OddDouble.Sum(left.V, -right.V));
 
     /// <summary>The remainder of truncated division (exact in double, as for <see cref="Math.IEEERemainder"/>), rounded once.</summary>
-    public static Float8E4M3Fnuz operator %(Float8E4M3Fnuz left, Float8E4M3Fnuz right) => FromResult(left.V % right.V);
+    public static Float8E4M3Fnuz operator %(Float8E4M3Fnuz left, Float8E4M3Fnuz right) => Round(left.V % right.V);
 
     /// <inheritdoc />
     public static Float8E4M3Fnuz operator +(Float8E4M3Fnuz value) => value;
 
     /// <summary>The negated value (in formats without -0, -0 is +0; NaN stays NaN).</summary>
-    public static Float8E4M3Fnuz operator -(Float8E4M3Fnuz value) => FromResult(-value.V);
+    public static Float8E4M3Fnuz operator -(Float8E4M3Fnuz value) => Round(-value.V);
 
     /// <inheritdoc />
-    public static Float8E4M3Fnuz operator ++(Float8E4M3Fnuz value) => FromResult(OddDouble.Sum(value.V, 1.0));
+    public static Float8E4M3Fnuz operator ++(Float8E4M3Fnuz value) => Round(OddDouble.Sum(value.V, 1.0));
 
     /// <inheritdoc />
-    public static Float8E4M3Fnuz operator --(Float8E4M3Fnuz value) => FromResult(OddDouble.Sum(value.V, -1.0));
+    public static Float8E4M3Fnuz operator --(Float8E4M3Fnuz value) => Round(OddDouble.Sum(value.V, -1.0));
 
     /// <summary>Whether the value is NaN.</summary>
     public static bool IsNaN(Float8E4M3Fnuz value) => double.IsNaN(value.V);
@@ -284,61 +282,61 @@ public readonly struct Float8E4M3Fnuz : IFloatingPoint<Float8E4M3Fnuz>, IMinMaxV
     public static bool IsCanonical(Float8E4M3Fnuz value) => true;
 
     /// <inheritdoc />
-    public static Float8E4M3Fnuz MaxMagnitude(Float8E4M3Fnuz x, Float8E4M3Fnuz y) => FromResult(double.MaxMagnitude(x.V, y.V));
+    public static Float8E4M3Fnuz MaxMagnitude(Float8E4M3Fnuz x, Float8E4M3Fnuz y) => Round(double.MaxMagnitude(x.V, y.V));
 
     /// <inheritdoc />
-    public static Float8E4M3Fnuz MaxMagnitudeNumber(Float8E4M3Fnuz x, Float8E4M3Fnuz y) => FromResult(double.MaxMagnitudeNumber(x.V, y.V));
+    public static Float8E4M3Fnuz MaxMagnitudeNumber(Float8E4M3Fnuz x, Float8E4M3Fnuz y) => Round(double.MaxMagnitudeNumber(x.V, y.V));
 
     /// <inheritdoc />
-    public static Float8E4M3Fnuz MinMagnitude(Float8E4M3Fnuz x, Float8E4M3Fnuz y) => FromResult(double.MinMagnitude(x.V, y.V));
+    public static Float8E4M3Fnuz MinMagnitude(Float8E4M3Fnuz x, Float8E4M3Fnuz y) => Round(double.MinMagnitude(x.V, y.V));
 
     /// <inheritdoc />
-    public static Float8E4M3Fnuz MinMagnitudeNumber(Float8E4M3Fnuz x, Float8E4M3Fnuz y) => FromResult(double.MinMagnitudeNumber(x.V, y.V));
+    public static Float8E4M3Fnuz MinMagnitudeNumber(Float8E4M3Fnuz x, Float8E4M3Fnuz y) => Round(double.MinMagnitudeNumber(x.V, y.V));
 
     /// <inheritdoc />
-    public static Float8E4M3Fnuz Max(Float8E4M3Fnuz x, Float8E4M3Fnuz y) => FromResult(double.Max(x.V, y.V));
+    public static Float8E4M3Fnuz Max(Float8E4M3Fnuz x, Float8E4M3Fnuz y) => Round(double.Max(x.V, y.V));
 
     /// <inheritdoc />
-    public static Float8E4M3Fnuz MaxNumber(Float8E4M3Fnuz x, Float8E4M3Fnuz y) => FromResult(double.MaxNumber(x.V, y.V));
+    public static Float8E4M3Fnuz MaxNumber(Float8E4M3Fnuz x, Float8E4M3Fnuz y) => Round(double.MaxNumber(x.V, y.V));
 
     /// <inheritdoc />
-    public static Float8E4M3Fnuz Min(Float8E4M3Fnuz x, Float8E4M3Fnuz y) => FromResult(double.Min(x.V, y.V));
+    public static Float8E4M3Fnuz Min(Float8E4M3Fnuz x, Float8E4M3Fnuz y) => Round(double.Min(x.V, y.V));
 
     /// <inheritdoc />
-    public static Float8E4M3Fnuz MinNumber(Float8E4M3Fnuz x, Float8E4M3Fnuz y) => FromResult(double.MinNumber(x.V, y.V));
+    public static Float8E4M3Fnuz MinNumber(Float8E4M3Fnuz x, Float8E4M3Fnuz y) => Round(double.MinNumber(x.V, y.V));
 
     /// <inheritdoc />
-    public static Float8E4M3Fnuz Abs(Float8E4M3Fnuz value) => FromResult(Math.Abs(value.V));
+    public static Float8E4M3Fnuz Abs(Float8E4M3Fnuz value) => Round(Math.Abs(value.V));
 
     /// <inheritdoc />
-    public static Float8E4M3Fnuz Clamp(Float8E4M3Fnuz value, Float8E4M3Fnuz min, Float8E4M3Fnuz max) => FromResult(double.Clamp(value.V, min.V, max.V));
+    public static Float8E4M3Fnuz Clamp(Float8E4M3Fnuz value, Float8E4M3Fnuz min, Float8E4M3Fnuz max) => Round(double.Clamp(value.V, min.V, max.V));
 
     /// <inheritdoc />
-    public static Float8E4M3Fnuz CopySign(Float8E4M3Fnuz value, Float8E4M3Fnuz sign) => FromResult(double.CopySign(value.V, sign.V));
+    public static Float8E4M3Fnuz CopySign(Float8E4M3Fnuz value, Float8E4M3Fnuz sign) => Round(double.CopySign(value.V, sign.V));
 
     /// <inheritdoc />
     public static int Sign(Float8E4M3Fnuz value) => Math.Sign(value.V);
 
     /// <inheritdoc />
-    public static Float8E4M3Fnuz Ceiling(Float8E4M3Fnuz x) => FromResult(Math.Ceiling(x.V));
+    public static Float8E4M3Fnuz Ceiling(Float8E4M3Fnuz x) => Round(Math.Ceiling(x.V));
 
     /// <inheritdoc />
-    public static Float8E4M3Fnuz Floor(Float8E4M3Fnuz x) => FromResult(Math.Floor(x.V));
+    public static Float8E4M3Fnuz Floor(Float8E4M3Fnuz x) => Round(Math.Floor(x.V));
 
     /// <inheritdoc />
-    public static Float8E4M3Fnuz Truncate(Float8E4M3Fnuz x) => FromResult(Math.Truncate(x.V));
+    public static Float8E4M3Fnuz Truncate(Float8E4M3Fnuz x) => Round(Math.Truncate(x.V));
 
     /// <inheritdoc />
-    public static Float8E4M3Fnuz Round(Float8E4M3Fnuz x) => FromResult(Math.Round(x.V));
+    public static Float8E4M3Fnuz Round(Float8E4M3Fnuz x) => Round(Math.Round(x.V));
 
     /// <inheritdoc />
-    public static Float8E4M3Fnuz Round(Float8E4M3Fnuz x, int digits) => FromResult(Math.Round(x.V, digits));
+    public static Float8E4M3Fnuz Round(Float8E4M3Fnuz x, int digits) => Round(Math.Round(x.V, digits));
 
     /// <inheritdoc />
-    public static Float8E4M3Fnuz Round(Float8E4M3Fnuz x, MidpointRounding mode) => FromResult(Math.Round(x.V, mode));
+    public static Float8E4M3Fnuz Round(Float8E4M3Fnuz x, MidpointRounding mode) => Round(Math.Round(x.V, mode));
 
     /// <inheritdoc />
-    public static Float8E4M3Fnuz Round(Float8E4M3Fnuz x, int digits, MidpointRounding mode) => FromResult(Math.Round(x.V, digits, mode));
+    public static Float8E4M3Fnuz Round(Float8E4M3Fnuz x, int digits, MidpointRounding mode) => Round(Math.Round(x.V, digits, mode));
 
     private short ExponentOf()
     {
@@ -420,7 +418,7 @@ public readonly struct Float8E4M3Fnuz : IFloatingPoint<Float8E4M3Fnuz>, IMinMaxV
     }
 
     /// <summary>Converts any primitive number or number type of this library (Checked, Saturating and Truncating
-    /// all round once to nearest-even with the preset's default overflow policy, as floating-point types do).</summary>
+    /// all round once to nearest-even with overflow to infinity or NaN, as System.Half does).</summary>
     private static bool TryConvertFrom<TOther>(TOther value, out Float8E4M3Fnuz result) where TOther : INumberBase<TOther>
     {
         if (NumberTypeConversion.TryExactDouble(value, out double exactOrOdd))
@@ -433,7 +431,7 @@ public readonly struct Float8E4M3Fnuz : IFloatingPoint<Float8E4M3Fnuz>, IMinMaxV
     }
 
     /// <summary>Converts any number: primitive numbers and the number types of this library round once (nearest-even,
-    /// the preset's default overflow policy); other types are asked to convert themselves.</summary>
+    /// overflow to infinity or NaN, as System.Half); other types are asked to convert themselves.</summary>
     /// <exception cref="NotSupportedException">Neither type knows the other.</exception>
     public static Float8E4M3Fnuz CreateChecked<TOther>(TOther value) where TOther : INumberBase<TOther>
     {
@@ -449,7 +447,7 @@ public readonly struct Float8E4M3Fnuz : IFloatingPoint<Float8E4M3Fnuz>, IMinMaxV
         NumberTypeConversion.TryFromDoubleChecked(value.V, out result);
 
     /// <summary>Converts any number: primitive numbers and the number types of this library round once (nearest-even,
-    /// the preset's default overflow policy); other types are asked to convert themselves.</summary>
+    /// overflow to infinity or NaN, as System.Half); other types are asked to convert themselves.</summary>
     /// <exception cref="NotSupportedException">Neither type knows the other.</exception>
     public static Float8E4M3Fnuz CreateSaturating<TOther>(TOther value) where TOther : INumberBase<TOther>
     {
@@ -465,7 +463,7 @@ public readonly struct Float8E4M3Fnuz : IFloatingPoint<Float8E4M3Fnuz>, IMinMaxV
         NumberTypeConversion.TryFromDoubleSaturating(value.V, out result);
 
     /// <summary>Converts any number: primitive numbers and the number types of this library round once (nearest-even,
-    /// the preset's default overflow policy); other types are asked to convert themselves.</summary>
+    /// overflow to infinity or NaN, as System.Half); other types are asked to convert themselves.</summary>
     /// <exception cref="NotSupportedException">Neither type knows the other.</exception>
     public static Float8E4M3Fnuz CreateTruncating<TOther>(TOther value) where TOther : INumberBase<TOther>
     {
@@ -503,7 +501,7 @@ public readonly struct Float8E4M3Fnuz : IFloatingPoint<Float8E4M3Fnuz>, IMinMaxV
 
     private const NumberStyles DefaultStyles = NumberStyles.Float | NumberStyles.AllowThousands;
 
-    /// <summary>Parses text (decimal text is read exactly and rounded once: nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Parses text (decimal text is read exactly and rounded once: nearest-even, overflow to infinity or NaN).</summary>
     public static Float8E4M3Fnuz Parse(ReadOnlySpan<char> s, NumberStyles style, IFormatProvider? provider) =>
         NumberText.TryParse(Fmt, s, style, provider, out uint code) ? new((byte)code) : throw NumberText.Invalid(nameof(Float8E4M3Fnuz), s);
 

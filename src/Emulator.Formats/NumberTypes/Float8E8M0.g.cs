@@ -10,22 +10,24 @@ using System.Numerics;
 namespace Emulator.Formats;
 
 /// <summary>
-/// OCP MX E8M0 shared scale: unsigned powers of two 2^-127 (code 0) .. 2^127 (code 0xFE), NaN 0xFF, no zero (preset 'e8m0').
-/// Values are the codes of the preset; conversions round once to nearest-even with the preset's default overflow policy,
-/// and arithmetic computes the exact result and rounds it once (through a double rounded to odd, which cannot double-round
-/// for these precisions). An infinite exact result (an infinite operand, or a nonzero value divided by zero) is encoded
-/// under the 'infinity' policy: infinity where the type has one, else NaN, else the largest finite value.
+/// OCP MX E8M0 shared scale: unsigned powers of two 2^-127 (code 0) .. 2^127 (code 0xFE), NaN 0xFF, no zero;
+/// negative values, overflow and +Inf give NaN, zero 2^-127 (FORMATS.md).
+/// Values are the codes of the preset. Conversions (casts, Create*, Parse) round once, and arithmetic computes the
+/// exact result and rounds it once (through a double rounded to odd, which cannot double-round for these precisions),
+/// always as System.Half and ml_dtypes do: nearest-even under the 'infinity' overflow policy
+/// (<see cref="NumberTypeConvert.TypeRounding"/>), whatever the preset's default for arrays: ±Inf stays ±Inf and
+/// overflow gives ±Inf where the type has infinities, else NaN, else the largest finite value.
+/// <see cref="Create(double, in RoundingOptions, long)"/> takes another mode or policy.
 /// </summary>
 public readonly struct Float8E8M0 : IComparable, IComparable<Float8E8M0>, IEquatable<Float8E8M0>, ISpanFormattable, ISpanParsable<Float8E8M0>, IUtf8SpanFormattable, IUtf8SpanParsable<Float8E8M0>, IMinMaxValue<Float8E8M0>, IComparisonOperators<Float8E8M0, Float8E8M0, bool>, IEqualityOperators<Float8E8M0, Float8E8M0, bool>, IMultiplyOperators<Float8E8M0, Float8E8M0, Float8E8M0>, IDivisionOperators<Float8E8M0, Float8E8M0, Float8E8M0>, IMultiplicativeIdentity<Float8E8M0, Float8E8M0>, IEmulatedNumber<Float8E8M0>, IExactValue
 {
     private static readonly FloatFormat Fmt = NumberTypeFormat.Load("e8m0", 8);
     private static readonly float[] Values = NumberTypeFormat.DecodeTable(Fmt);
-    private static readonly RoundingOptions InfiniteResult = new(RoundingMode.NearestEven, OverflowPolicy.Infinity);
-    private static readonly Float8E8M0 MaxFiniteValue = FromResult(Fmt.MaxFinite);
-    private static readonly Float8E8M0 MinFiniteValue = FromResult(Fmt.MinFinite);
-    private static readonly Float8E8M0 SmallestPositive = FromResult(Fmt.MinSubnormal);
-    private static readonly Float8E8M0 SmallestNormal = FromResult(Fmt.MinNormal);
-    private static readonly Float8E8M0 OneValue = FromResult(1.0);
+    private static readonly Float8E8M0 MaxFiniteValue = Round(Fmt.MaxFinite);
+    private static readonly Float8E8M0 MinFiniteValue = Round(Fmt.MinFinite);
+    private static readonly Float8E8M0 SmallestPositive = Round(Fmt.MinSubnormal);
+    private static readonly Float8E8M0 SmallestNormal = Round(Fmt.MinNormal);
+    private static readonly Float8E8M0 OneValue = Round(1.0);
     private static readonly Float8E8M0 NaNValue = new((byte)Fmt.NaNCode(false));
     private const uint CodeLimit = 1u << 8;
 
@@ -35,12 +37,8 @@ public readonly struct Float8E8M0 : IComparable, IComparable<Float8E8M0>, IEquat
 
     private double V => Values[_code];
 
-    /// <summary>Rounds a value to the type with nearest-even and the preset's default overflow policy.</summary>
-    private static Float8E8M0 Round(double x) => new((byte)Fmt.Encode(x, default, 0u));
-
-    /// <summary>Rounds an exact (or rounded-to-odd) result; an infinite result is encoded under the 'infinity' policy.</summary>
-    private static Float8E8M0 FromResult(double x) =>
-        new((byte)Fmt.Encode(x, double.IsFinite(x) ? default : InfiniteResult, 0u));
+    /// <summary>Rounds a value or an exact (or rounded-to-odd) result: nearest-even, 'infinity' overflow.</summary>
+    private static Float8E8M0 Round(double x) => new((byte)Fmt.Encode(x, NumberTypeConvert.TypeRounding, 0u));
 
     /// <summary>The preset format that defines this type.</summary>
     public static FloatFormat Format => Fmt;
@@ -69,10 +67,11 @@ public readonly struct Float8E8M0 : IComparable, IComparable<Float8E8M0>, IEquat
     /// <summary>The exact value as a float (every value of the type is a float32 value).</summary>
     public float ToSingle() => (float)V;
 
-    /// <summary>Rounds a value with explicit rounding mode and overflow policy; stochastic modes use element
-    /// <paramref name="index"/>'s random word (FORMATS.md section 4).</summary>
+    /// <summary>Rounds a value with the mode and overflow policy of <paramref name="options"/> (those it leaves unnamed:
+    /// nearest-even, 'infinity', as the casts); stochastic modes use element <paramref name="index"/>'s random word
+    /// (FORMATS.md section 4).</summary>
     public static Float8E8M0 Create(double value, in RoundingOptions options, long index = 0) =>
-        new((byte)Fmt.Encode(value, options, index));
+        new((byte)Fmt.Encode(value, NumberTypeConvert.ForType(options), index));
 
     /// <summary>Rounds a float with explicit rounding options (see the double overload).</summary>
     public static Float8E8M0 Create(float value, in RoundingOptions options, long index = 0) => Create((double)value, options, index);
@@ -112,13 +111,13 @@ public readonly struct Float8E8M0 : IComparable, IComparable<Float8E8M0>, IEquat
         ? throw new InvalidOperationException("NaN has no exponent")
         : _code - Fmt.Bias;
 
-    /// <summary>Rounds a float to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a float to the type (nearest-even; overflow gives infinity or NaN, as System.Half).</summary>
     public static explicit operator Float8E8M0(float value) => Round(value);
 
-    /// <summary>Rounds a double to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a double to the type (nearest-even; overflow gives infinity or NaN, as System.Half).</summary>
     public static explicit operator Float8E8M0(double value) => Round(value);
 
-    /// <summary>Rounds a Half to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a Half to the type (nearest-even; overflow gives infinity or NaN, as System.Half).</summary>
     public static explicit operator Float8E8M0(Half value) => Round((double)value);
 
     /// <summary>The exact value as a float.</summary>
@@ -130,31 +129,31 @@ public readonly struct Float8E8M0 : IComparable, IComparable<Float8E8M0>, IEquat
     /// <summary>The value rounded to Half (nearest-even; one rounding, as the value is exact in double).</summary>
     public static explicit operator Half(Float8E8M0 value) => (Half)value.V;
 
-    /// <summary>Rounds a <see cref="BFloat16"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="BFloat16"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator Float8E8M0(BFloat16 value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Tf32"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Tf32"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator Float8E8M0(Tf32 value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Float8E4M3"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Float8E4M3"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator Float8E8M0(Float8E4M3 value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Float8E5M2"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Float8E5M2"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator Float8E8M0(Float8E5M2 value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Float8E4M3Fnuz"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Float8E4M3Fnuz"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator Float8E8M0(Float8E4M3Fnuz value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Float8E5M2Fnuz"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Float8E5M2Fnuz"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator Float8E8M0(Float8E5M2Fnuz value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Float6E2M3"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Float6E2M3"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator Float8E8M0(Float6E2M3 value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Float6E3M2"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Float6E3M2"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator Float8E8M0(Float6E3M2 value) => Round(value.ToDouble());
 
-    /// <summary>Rounds a <see cref="Float4E2M1"/> to the type (nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Rounds a <see cref="Float4E2M1"/> to the type (one rounding, as the float cast).</summary>
     public static explicit operator Float8E8M0(Float4E2M1 value) => Round(value.ToDouble());
 
     /// <inheritdoc />
@@ -196,10 +195,10 @@ public readonly struct Float8E8M0 : IComparable, IComparable<Float8E8M0>, IEquat
     public override int GetHashCode() => V.GetHashCode();
 
     /// <summary>The exact product rounded once.</summary>
-    public static Float8E8M0 operator *(Float8E8M0 left, Float8E8M0 right) => FromResult(OddDouble.Product(left.V, right.V));
+    public static Float8E8M0 operator *(Float8E8M0 left, Float8E8M0 right) => Round(OddDouble.Product(left.V, right.V));
 
     /// <summary>The exact quotient rounded once.</summary>
-    public static Float8E8M0 operator /(Float8E8M0 left, Float8E8M0 right) => FromResult(OddDouble.Quotient(left.V, right.V));
+    public static Float8E8M0 operator /(Float8E8M0 left, Float8E8M0 right) => Round(OddDouble.Quotient(left.V, right.V));
 
     /// <summary>Whether the value is NaN.</summary>
     public static bool IsNaN(Float8E8M0 value) => double.IsNaN(value.V);
@@ -236,7 +235,7 @@ public readonly struct Float8E8M0 : IComparable, IComparable<Float8E8M0>, IEquat
 
     private const NumberStyles DefaultStyles = NumberStyles.Float | NumberStyles.AllowThousands;
 
-    /// <summary>Parses text (decimal text is read exactly and rounded once: nearest-even, the preset's default overflow policy).</summary>
+    /// <summary>Parses text (decimal text is read exactly and rounded once: nearest-even, overflow to infinity or NaN).</summary>
     public static Float8E8M0 Parse(ReadOnlySpan<char> s, NumberStyles style, IFormatProvider? provider) =>
         NumberText.TryParse(Fmt, s, style, provider, out uint code) ? new((byte)code) : throw NumberText.Invalid(nameof(Float8E8M0), s);
 
