@@ -2,7 +2,8 @@ namespace Emulator.Formats;
 
 /// <summary>
 /// A scalar format: a finite set of representable values, a code for each, and special codes (FORMATS.md section 1).
-/// <see cref="Encode(double, in RoundingOptions, uint)"/> is the one conversion every other method builds on.
+/// <see cref="Encode(double, in RoundingOptions, uint)"/> is the one conversion every other method builds on; it completes
+/// the caller's options with the format's defaults (<see cref="WithDefaults"/>) before the format rounds.
 /// </summary>
 public abstract class ScalarFormat : NumberFormat
 {
@@ -21,8 +22,42 @@ public abstract class ScalarFormat : NumberFormat
     /// <inheritdoc />
     public override double BitsPerValue => Bits;
 
+    /// <summary>The format's own parameters (<see cref="FormatParameters"/>), then its default rounding.</summary>
+    public sealed override IReadOnlyList<KeyValuePair<string, string>> Parameters =>
+        [.. FormatParameters, new("default rounding", DefaultRounding.Name())];
+
+    /// <summary>The parameters that define this kind of format (kind, bits, range, special codes, overflow default).</summary>
+    protected virtual IReadOnlyList<KeyValuePair<string, string>> FormatParameters => base.Parameters;
+
     /// <summary>The overflow policy used when the options do not name one.</summary>
     public OverflowPolicy DefaultOverflow { get; }
+
+    /// <summary>
+    /// The rounding mode used when the options do not name one (the spec's <c>rounding</c> field; nearest-even unless set).
+    /// A deterministic mode: stochastic rounding needs a seed, so callers name it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The mode is not defined, or is stochastic.</exception>
+    public RoundingMode DefaultRounding
+    {
+        get => _defaultRounding;
+        init
+        {
+            if (!Enum.IsDefined(value) || value is RoundingMode.Stochastic or RoundingMode.StochasticEqual)
+                throw new ArgumentOutOfRangeException(nameof(DefaultRounding), value,
+                    $"a format's default rounding must be a deterministic mode ({string.Join(", ", RoundingNames.DeterministicModeNames)})");
+            _defaultRounding = value;
+        }
+    }
+
+    private readonly RoundingMode _defaultRounding;
+
+    /// <summary>
+    /// The options completed with this format's defaults: the format's <see cref="DefaultRounding"/> when they name no mode.
+    /// (The overflow policy stays as named or null; formats read it with <see cref="RoundingOptions.OverflowOr"/>.) Every
+    /// conversion and kernel applies this once at its entry.
+    /// </summary>
+    public RoundingOptions WithDefaults(in RoundingOptions options) =>
+        options.NamedMode is not null ? options : options with { Mode = options.ModeOr(DefaultRounding) };
 
     /// <summary>Whether negative values exist.</summary>
     public abstract bool IsSigned { get; }
@@ -67,12 +102,19 @@ public abstract class ScalarFormat : NumberFormat
     /// subnormal codes of a format without subnormals, or codes beyond <see cref="CodeCount"/>).</summary>
     public virtual bool IsCanonicalCode(uint code) => code < CodeCount;
 
-    /// <summary>Converts a value to its code with the given rounding and an explicit 32-bit random word.</summary>
-    public abstract uint Encode(double x, in RoundingOptions options, uint randomWord);
+    /// <summary>Converts a value to its code with the given rounding (the format's default where the options name no mode)
+    /// and an explicit 32-bit random word.</summary>
+    public uint Encode(double x, in RoundingOptions options, uint randomWord) => EncodeCore(x, WithDefaults(options), randomWord);
+
+    /// <summary>Converts a value to its code with options that name a mode (<see cref="WithDefaults"/> has run).</summary>
+    protected abstract uint EncodeCore(double x, in RoundingOptions options, uint randomWord);
 
     /// <summary>Converts a value to its code; stochastic modes draw element <paramref name="index"/>'s Philox word.</summary>
-    public uint Encode(double x, in RoundingOptions options = default, long index = 0) =>
-        Encode(x, options, options.RandomWord(index));
+    public uint Encode(double x, in RoundingOptions options = default, long index = 0)
+    {
+        RoundingOptions o = WithDefaults(options);
+        return EncodeCore(x, o, o.RandomWord(index));
+    }
 
     /// <summary>Rounds to the nearest representable value under the options (NaN stays NaN even in formats without NaN).</summary>
     public double Quantize(double x, in RoundingOptions options = default, long index = 0)

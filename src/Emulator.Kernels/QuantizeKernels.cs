@@ -31,11 +31,17 @@ public static class QuantizeKernels
     };
 
     /// <summary>
-    /// y[i] = format.Quantize(x[i], rounding, options.IndexOffset + i) for every i (in place allowed: y may be x).
+    /// y[i] = format.Quantize(x[i], rounding, options.IndexOffset + i) for every i (in place allowed: y may be x). Options
+    /// that name no mode round with the format's default (<see cref="ScalarFormat.WithDefaults"/>), as the scalar reference.
     /// </summary>
     public static void Quantize(ReadOnlySpan<float> x, Span<float> y, ScalarFormat format, in RoundingOptions rounding = default, in KernelOptions options = default)
     {
         ArgumentNullException.ThrowIfNull(format);
+        QuantizeWithDefaults(x, y, format, format.WithDefaults(rounding), options);
+    }
+
+    private static void QuantizeWithDefaults(ReadOnlySpan<float> x, Span<float> y, ScalarFormat format, in RoundingOptions rounding, in KernelOptions options)
+    {
         CheckLengths(x.Length, y.Length, nameof(y));
         CheckOverlap(x, y);
         options.Validate();
@@ -105,10 +111,11 @@ public static class QuantizeKernels
         return ref t_floatPlan;
     }
 
-    private static int Encode<T, TIo>(ReadOnlySpan<float> x, Span<T> codes, ScalarFormat format, in RoundingOptions rounding, in KernelOptions options, int storageBits)
+    private static int Encode<T, TIo>(ReadOnlySpan<float> x, Span<T> codes, ScalarFormat format, in RoundingOptions requested, in KernelOptions options, int storageBits)
         where T : unmanaged, IUnsignedNumber<T>, IBinaryInteger<T> where TIo : struct, ILaneIo<T>
     {
         ArgumentNullException.ThrowIfNull(format);
+        RoundingOptions rounding = format.WithDefaults(requested); // the format's default mode where the caller names none
         CheckLengths(x.Length, codes.Length, nameof(codes));
         CheckStorage(format, storageBits);
         options.Validate();

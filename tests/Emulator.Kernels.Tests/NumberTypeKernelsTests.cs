@@ -17,7 +17,12 @@ public class NumberTypeKernelsTests
     private static void Check<T>() where T : unmanaged, IEmulatedNumber<T>
     {
         float[] x = Inputs<T>();
-        foreach (var options in new[] { new RoundingOptions(RoundingMode.NearestEven), new RoundingOptions(RoundingMode.TowardZero, OverflowPolicy.Infinity), new RoundingOptions(RoundingMode.Stochastic) { StochasticBits = 9, Seed = 5 } })
+        RoundingOptions[] optionSets =
+        [
+            default, new RoundingOptions { Overflow = OverflowPolicy.Saturate }, new RoundingOptions(RoundingMode.NearestEven),
+            new RoundingOptions(RoundingMode.TowardZero, OverflowPolicy.Infinity), new RoundingOptions(RoundingMode.Stochastic) { StochasticBits = 9, Seed = 5 },
+        ];
+        foreach (var options in optionSets)
         {
             var fast = new T[x.Length];
             var reference = new T[x.Length];
@@ -30,6 +35,16 @@ public class NumberTypeKernelsTests
             NumberTypeKernels.Convert<T>(fast, back);
             NumberTypeConvert.Convert<T>(reference, backReference);
             Assert.Equal(backReference.Select(BitConverter.SingleToUInt32Bits), back.Select(BitConverter.SingleToUInt32Bits));
+        }
+        // Without options the kernel converts as the type's casts: nearest-even, 'infinity' overflow (not the preset's
+        // default for arrays, which saturates e4m3 and e5m2).
+        var byDefault = new T[x.Length];
+        NumberTypeKernels.Convert(x, byDefault);
+        var infinity = new RoundingOptions(RoundingMode.NearestEven, OverflowPolicy.Infinity);
+        for (int i = 0; i < x.Length; i++)
+        {
+            Assert.True(byDefault[i].Code == T.Format.Encode(x[i], infinity, 0u), $"{typeof(T).Name} x = {x[i]:R}: kernel 0x{byDefault[i].Code:x}");
+            Assert.True(byDefault[i].Code == T.Create(x[i], default).Code, $"{typeof(T).Name} x = {x[i]:R}: kernel 0x{byDefault[i].Code:x}, Create 0x{T.Create(x[i], default).Code:x}");
         }
     }
 

@@ -41,7 +41,7 @@ public static class BlockQuantize
 
         context.Output.WriteLine(
             $"quantized {x.Length} values to {format.Name} ({layout.BlockCount} blocks of {format.BlockRows}x{format.BlockCols}, " +
-            $"scale rule {format.Rule.Name()}, elements {options.Mode.Name()}) -> {outPath}" +
+            $"scale rule {format.Rule.Name()}, elements {format.Element.WithDefaults(options).Mode.Name()}) -> {outPath}" +
             (codesPath is not null ? $", element codes ({codeWidth} byte{(codeWidth > 1 ? "s" : "")} each) -> {codesPath}" : "") +
             (scalesPath is not null ? $", scale codes ({scaleWidth} byte{(scaleWidth > 1 ? "s" : "")} each, scale shape [{string.Join(", ", layout.ScaleShape)}]) -> {scalesPath}" : ""));
         if (format.HasTensorScale)

@@ -15,10 +15,9 @@ public sealed class ConversionOptions
     };
 
     /// <summary>--rounding.</summary>
-    public Option<string> Rounding { get; } = new("--rounding", "-r")
+    public Option<string?> Rounding { get; } = new("--rounding", "-r")
     {
-        Description = $"Rounding mode: {string.Join(", ", RoundingNames.AllModeNames)}",
-        DefaultValueFactory = _ => "nearest-even",
+        Description = $"Rounding mode: {string.Join(", ", RoundingNames.AllModeNames)} (default: the format's own, nearest-even unless its spec says otherwise; see 'emu show')",
     };
 
     /// <summary>--overflow.</summary>
@@ -62,7 +61,7 @@ public sealed class ConversionOptions
     /// <summary>The rounding options from a parse result (validated, with clear messages).</summary>
     public RoundingOptions Read(ParseResult parse)
     {
-        RoundingMode mode = RoundingNames.ParseMode(parse.GetValue(Rounding)!);
+        RoundingMode? mode = parse.GetValue(Rounding) is { } modeText ? RoundingNames.ParseMode(modeText) : null; // null: the format's default
         string? overflowText = parse.GetValue(Overflow);
         OverflowPolicy? overflow = overflowText is null ? null : RoundingNames.ParseOverflow(overflowText);
         int bits = parse.GetValue(StochasticBits);
@@ -73,6 +72,7 @@ public sealed class ConversionOptions
         string streamText = parse.GetValue(Stream)!;
         if (!uint.TryParse(streamText, NumberStyles.None, CultureInfo.InvariantCulture, out uint stream))
             throw new CliException($"--stream '{streamText}': must be an unsigned 32-bit integer (0..{uint.MaxValue})");
-        return new RoundingOptions(mode, overflow) { StochasticBits = bits, Seed = seed, Stream = stream };
+        var named = mode is { } m ? new RoundingOptions(m, overflow) : new RoundingOptions { Overflow = overflow };
+        return named with { StochasticBits = bits, Seed = seed, Stream = stream };
     }
 }

@@ -67,7 +67,7 @@ public static class ConformCommand
                 if (byKind[kind].Count < maxExamples)
                     byKind[kind].Add($"line {lineNo}: x = {x.ToString("R", CultureInfo.InvariantCulture)} (0x{xbits:x8}) gave 0x{code:x}, expected 0x{want:x} ({format.Decode(want).ToString("R", CultureInfo.InvariantCulture)})");
             }
-            context.Output.WriteLine($"{format.Name} {options.Mode.Name()} {options.OverflowOr(format.DefaultOverflow).Name()}: {matched} of {total} cases match");
+            context.Output.WriteLine($"{format.Name} {format.WithDefaults(options).Mode.Name()} {options.OverflowOr(format.DefaultOverflow).Name()}: {matched} of {total} cases match");
             foreach (string kind in Kinds.Where(k => counts[k] > 0))
             {
                 context.Output.WriteLine($"{kind}: {counts[kind]} mismatches");

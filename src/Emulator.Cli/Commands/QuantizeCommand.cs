@@ -64,7 +64,7 @@ public static class QuantizeCommand
             if (codesPath is not null) outputs.Add(codesPath, "--codes", result.CodeBytes!);
             outputs.Commit();
             context.Output.WriteLine(
-                $"quantized {x.Length} values to {scalar.Name} ({options.Mode.Name()}, overflow {options.OverflowOr(scalar.DefaultOverflow).Name()}) -> {outPath}" +
+                $"quantized {x.Length} values to {scalar.Name} ({scalar.WithDefaults(options).Mode.Name()}, overflow {options.OverflowOr(scalar.DefaultOverflow).Name()}) -> {outPath}" +
                 (codesPath is not null ? $", codes ({CodeWidth(scalar)} byte{(CodeWidth(scalar) > 1 ? "s" : "")} each) -> {codesPath}" : ""));
             if (result.UnencodableNaNs > 0)
                 context.Output.WriteLine($"{result.UnencodableNaNs} NaN inputs have no encoding in {scalar.Name}: their codes are +0, their quantized values stay NaN");

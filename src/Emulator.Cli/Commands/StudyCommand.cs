@@ -14,7 +14,7 @@ public static class StudyCommand
     public static Command Create(CliContext context)
     {
         var formats = new Option<string?>("--formats") { Description = "Comma-separated entries name[@scaling] (scaling: none, tensor, channel, group-G). Default: a curated set of about 20" };
-        var rounding = new Option<string>("--rounding") { Description = "Comma-separated rounding modes", DefaultValueFactory = _ => "nearest-even" };
+        var rounding = new Option<string?>("--rounding") { Description = "Comma-separated rounding modes (default: each format's own default rounding, see 'emu show')" };
         var distributions = new Option<string?>("--distributions") { Description = $"Comma-separated synthetic distributions: {string.Join(", ", Distributions.Names)} (default: all; none with --in unless given)" };
         var size = new Option<int>("--size") { Description = "Values per synthetic distribution (rows of 256)", DefaultValueFactory = _ => 65536 };
         var seed = new Option<string>("--seed") { Description = "Seed of the synthetic data and of stochastic rounding", DefaultValueFactory = _ => "0" };
@@ -34,7 +34,10 @@ public static class StudyCommand
                 throw new CliException($"--seed '{seedText}': must be an unsigned 64-bit integer");
             int n = parse.GetValue(size);
             if (n is < 1 or > 1 << 26) throw new CliException($"--size {n}: must be in 1..{1 << 26}");
-            var modes = Split(parse.GetValue(rounding)!).Select(RoundingNames.ParseMode).Distinct().ToList();
+            // null: each format's default rounding (nearest-even unless its spec says otherwise, e.g. hifloat8 nearest-away)
+            List<RoundingMode?> modes = parse.GetValue(rounding) is { } modeText
+                ? Split(modeText).Select(m => (RoundingMode?)RoundingNames.ParseMode(m)).Distinct().ToList()
+                : [null];
             string? formatsText = parse.GetValue(formats);
             var quantizers = new List<StudyQuantizer>();
             var skipped = new List<string>();
@@ -61,10 +64,11 @@ public static class StudyCommand
             void RunAll(Action tick)
             {
                 foreach (var (name, x, shape) in data)
-                    foreach (RoundingMode mode in modes)
+                    foreach (RoundingMode? mode in modes)
                         foreach (StudyQuantizer q in quantizers)
                         {
-                            results.Add(StudyRunner.Measure(q, name, x, shape, new RoundingOptions(mode) { Seed = seedValue }));
+                            var options = mode is { } m ? new RoundingOptions(m) { Seed = seedValue } : new RoundingOptions { Seed = seedValue };
+                            results.Add(StudyRunner.Measure(q, name, x, shape, options));
                             tick();
                         }
             }
@@ -76,7 +80,7 @@ public static class StudyCommand
                 });
             else RunAll(() => { });
 
-            string settings = $"Data: {string.Join(", ", data.Select(d => $"{d.Name} ({d.X.Length} values)"))}; rounding: {string.Join(", ", modes.Select(m => m.Name()))}; seed {seedValue}.";
+            string settings = $"Data: {string.Join(", ", data.Select(d => $"{d.Name} ({d.X.Length} values)"))}; rounding: {string.Join(", ", modes.Select(m => m?.Name() ?? "each format's default"))}; seed {seedValue}.";
             string dir = parse.GetValue(output)!;
             StudyReport.Write(dir, results, settings);
             WriteTable(context, results);

@@ -47,7 +47,7 @@ public static class VerifyCommand
             long mismatches = results.Sum(r => r.Mismatches);
             double seconds = results.Sum(r => r.Elapsed.TotalSeconds);
             context.Output.WriteLine(
-                $"{format.Name} {options.Mode.Name()} {options.OverflowOr(format.DefaultOverflow).Name()}: {checkedCount} inputs, {mismatches} mismatches, " +
+                $"{format.Name} {format.WithDefaults(options).Mode.Name()} {options.OverflowOr(format.DefaultOverflow).Name()}: {checkedCount} inputs, {mismatches} mismatches, " +
                 $"{seconds.ToString("F1", CultureInfo.InvariantCulture)} s ({(QuantizeKernels.IsVectorized(format) ? "vectorized kernel" : "scalar fallback kernel")})");
             foreach (KernelMismatch m in results.SelectMany(r => r.FirstMismatches).Take(10))
                 context.Output.WriteLine($"  x = 0x{m.InputBits:x8}: kernel code 0x{m.KernelCode:x} value 0x{m.KernelValueBits:x8}, reference code 0x{m.ReferenceCode:x} value 0x{m.ReferenceValueBits:x8}");

@@ -11,6 +11,8 @@ internal sealed class BlockStudyQuantizer(BlockFormat format, string label) : St
 
     public override string Label => label;
 
+    public override RoundingMode RoundingOf(in RoundingOptions options) => format.Element.WithDefaults(options).Mode;
+
     /// <summary>Element bits plus every stored block scale (partial edge blocks included) and the 32-bit tensor scale.</summary>
     public override double BitsPerValue(ReadOnlySpan<int> shape)
     {

@@ -11,6 +11,9 @@ public abstract class StudyQuantizer
     /// <summary>Storage bits per value including scale overhead, for a tensor of <paramref name="shape"/>.</summary>
     public abstract double BitsPerValue(ReadOnlySpan<int> shape);
 
+    /// <summary>The rounding mode the quantizer applies under <paramref name="options"/>: the one named, else its format's default.</summary>
+    public abstract RoundingMode RoundingOf(in RoundingOptions options);
+
     /// <summary>Quantizes a row-major tensor; returns how many elements were clipped to the largest magnitude.</summary>
     public abstract long Quantize(ReadOnlySpan<float> x, ReadOnlySpan<int> shape, Span<float> y, in RoundingOptions options);
 
@@ -58,6 +61,8 @@ internal sealed class ScalarStudyQuantizer(ScalarFormat format, QuantizationGran
     }
 
     public override string Label => label;
+
+    public override RoundingMode RoundingOf(in RoundingOptions options) => format.WithDefaults(options).Mode;
 
     public override double BitsPerValue(ReadOnlySpan<int> shape)
     {
@@ -109,6 +114,8 @@ internal sealed class IntegerStudyQuantizer(IntegerFormat format, QuantizationGr
 
     public override string Label => label;
 
+    public override RoundingMode RoundingOf(in RoundingOptions options) => format.WithDefaults(options).Mode;
+
     public override double BitsPerValue(ReadOnlySpan<int> shape)
     {
         long count = 1;
@@ -143,6 +150,9 @@ internal sealed class LatticeStudyQuantizer(VectorCodec codec, int group, string
     }
 
     public override string Label => label;
+
+    /// <summary>Lattice codecs take the nearest codeword; the options' mode is reported as given.</summary>
+    public override RoundingMode RoundingOf(in RoundingOptions options) => options.Mode;
 
     private LatticeQuantizationResult? _last;
 

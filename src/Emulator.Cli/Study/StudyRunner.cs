@@ -39,7 +39,7 @@ public static class StudyRunner
         }
         double mse = counted > 0 ? noise / counted : double.NaN;
         double sqnr = noise == 0 ? double.PositiveInfinity : 10 * Math.Log10(signal / noise);
-        return new StudyResult(q.Label, dataName, options.Mode.Name(), q.BitsPerValue(shape), sqnr, mse, maxErr,
+        return new StudyResult(q.Label, dataName, q.RoundingOf(options).Name(), q.BitsPerValue(shape), sqnr, mse, maxErr,
             counted > 0 ? (double)clipped / counted : 0, counted > 0 ? (double)flushed / counted : 0, counted);
     }
 

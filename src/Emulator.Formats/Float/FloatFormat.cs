@@ -148,7 +148,7 @@ public sealed class FloatFormat : ScalarFormat
     public override double MinSubnormal { get; }
 
     /// <inheritdoc />
-    public override IReadOnlyList<KeyValuePair<string, string>> Parameters =>
+    protected override IReadOnlyList<KeyValuePair<string, string>> FormatParameters =>
     [
         new("kind", Kind), new("bits", Bits.ToString(Inv)), new("signed", Signed ? "yes" : "no"),
         new("exponent bits", ExponentBits.ToString(Inv)), new("mantissa bits", MantissaBits.ToString(Inv)),
@@ -238,7 +238,7 @@ public sealed class FloatFormat : ScalarFormat
     }
 
     /// <inheritdoc />
-    public override uint Encode(double x, in RoundingOptions options, uint randomWord)
+    protected override uint EncodeCore(double x, in RoundingOptions options, uint randomWord)
     {
         OverflowPolicy policy = options.OverflowOr(DefaultOverflow);
         bool negative = double.IsNegative(x);

@@ -10,8 +10,9 @@ namespace Emulator.Formats;
 /// Encoding rounds per section 1 between neighbouring values (every binade has its own precision, the denormals 2^-22..2^-16
 /// are binades of one significant bit); the candidate above max is 1.5 * 2^15 with code 0x6F (odd), so nearest-away sends
 /// [40960, ...) to Inf under the <c>infinity</c> policy, as the reference does. The reference conversion rounds half away
-/// from zero: <see cref="ReferenceRounding"/>. <see cref="RoundingOptions"/>' default is nearest-even, so callers that want
-/// the reference's results pass <c>new RoundingOptions(RoundingMode.NearestAway)</c> (CLI: <c>--rounding nearest-away</c>).
+/// from zero: the <c>hifloat8</c> preset sets <see cref="ScalarFormat.DefaultRounding"/> to nearest-away, so options that
+/// name no mode reproduce the reference (a format built in code defaults to nearest-even unless given
+/// <c>DefaultRounding = RoundingMode.NearestAway</c>).
 /// </remarks>
 public sealed class HiFloat8Format : ScalarFormat
 {
@@ -32,15 +33,12 @@ public sealed class HiFloat8Format : ScalarFormat
     public HiFloat8Format(FormatInfo info, OverflowPolicy defaultOverflow = OverflowPolicy.Infinity) : base(info, defaultOverflow) { }
 
     /// <inheritdoc />
-    public override IReadOnlyList<KeyValuePair<string, string>> Parameters =>
+    protected override IReadOnlyList<KeyValuePair<string, string>> FormatParameters =>
     [
         new("kind", Kind), new("bits", "8"), new("max finite", "32768 (0x6e)"), new("min normal", "2^-15"),
         new("min subnormal", "2^-22 (0x01)"), new("NaN", "0x80"), new("infinities", "0x6f, 0xef"),
-        new("default overflow", DefaultOverflow.Name()), new("reference rounding", ReferenceRounding.Name()),
+        new("default overflow", DefaultOverflow.Name()),
     ];
-
-    /// <summary>The rounding mode of the reference conversion (half away from zero).</summary>
-    public static RoundingMode ReferenceRounding => RoundingMode.NearestAway;
 
     /// <inheritdoc />
     public override string Kind => "hifloat8";
@@ -129,7 +127,7 @@ public sealed class HiFloat8Format : ScalarFormat
     }
 
     /// <inheritdoc />
-    public override uint Encode(double x, in RoundingOptions options, uint randomWord)
+    protected override uint EncodeCore(double x, in RoundingOptions options, uint randomWord)
     {
         if (double.IsNaN(x)) return NaNCode;
         bool negative = double.IsNegative(x);

@@ -136,9 +136,10 @@ public sealed class AffineQuantizer
             throw new ArgumentException($"this shape needs {needed} scales; the quantizer has {_scales.Length}", nameof(shape));
     }
 
-    /// <summary>The clamped integer q of one element with parameter set <paramref name="p"/>.</summary>
+    /// <summary>The clamped integer q of one element with parameter set <paramref name="p"/> (options that name no mode
+    /// round with the integer format's default).</summary>
     public long QuantizeToInteger(double x, int p, in RoundingOptions options, uint randomWord) =>
-        Format.Clamp(IntegerFormat.RoundQuotient(x, _scales[p], options, randomWord) + _zeroPoints[p]);
+        Format.Clamp(IntegerFormat.RoundQuotient(x, _scales[p], Format.WithDefaults(options), randomWord) + _zeroPoints[p]);
 
     /// <summary>The dequantized value (q - z) * s of parameter set <paramref name="p"/>.</summary>
     public double Dequantize(long q, int p) => (q - _zeroPoints[p]) * _scales[p];

@@ -79,7 +79,7 @@ public sealed class IntegerFormat : ScalarFormat
     public override double MinSubnormal => _step;
 
     /// <inheritdoc />
-    public override IReadOnlyList<KeyValuePair<string, string>> Parameters =>
+    protected override IReadOnlyList<KeyValuePair<string, string>> FormatParameters =>
     [
         new("kind", Kind), new("bits", Bits.ToString(Inv)), new("signed", Signed ? "yes" : "no"),
         new("narrow range", NarrowRange ? "yes" : "no"), new("fraction bits", FractionBits.ToString(Inv)),
@@ -113,7 +113,7 @@ public sealed class IntegerFormat : ScalarFormat
     public override bool IsCanonicalCode(uint code) => code < CodeCount && IntegerOf(code) >= MinInt;
 
     /// <inheritdoc />
-    public override uint Encode(double x, in RoundingOptions options, uint randomWord) =>
+    protected override uint EncodeCore(double x, in RoundingOptions options, uint randomWord) =>
         CodeOf(Clamp(RoundQuotient(x, _step, options, randomWord)));
 
     /// <summary>Clamps an integer to the format's range.</summary>

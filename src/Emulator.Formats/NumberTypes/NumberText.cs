@@ -10,7 +10,8 @@ namespace Emulator.Formats;
 /// </summary>
 internal static class NumberText
 {
-    /// <summary>Parses text into a code of <paramref name="format"/> with nearest-even and the format's default overflow.</summary>
+    /// <summary>Parses text into a code of <paramref name="format"/>, rounded as the number types convert
+    /// (<see cref="NumberTypeConvert.TypeRounding"/>).</summary>
     public static bool TryParse(ScalarFormat format, ReadOnlySpan<char> s, NumberStyles style, IFormatProvider? provider, out uint code)
     {
         if (!double.TryParse(s, style, provider, out double d))
@@ -21,13 +22,10 @@ internal static class NumberText
         // Plain decimal text is a finite value even when double overflows it (1e400).
         if (TryExactDecimal(s, style, NumberFormatInfo.GetInstance(provider), out BigInteger num, out BigInteger den))
             d = num.IsZero ? d : OddDouble.FromRatio(num, den);
-        // Named infinities ("Infinity", "∞") are exact infinite values: they keep the type's infinity (or its NaN) as
-        // arithmetic results do; finite text beyond the range follows the preset's default overflow policy.
-        code = format.Encode(d, double.IsFinite(d) ? default : InfiniteValue, 0u);
+        // Named infinities ("Infinity", "∞") and finite text beyond the range round as the casts do (TypeRounding).
+        code = format.Encode(d, NumberTypeConvert.TypeRounding, 0u);
         return true;
     }
-
-    private static readonly RoundingOptions InfiniteValue = new(RoundingMode.NearestEven, OverflowPolicy.Infinity);
 
     /// <summary>Parses UTF-8 text (see the char overload).</summary>
     public static bool TryParse(ScalarFormat format, ReadOnlySpan<byte> utf8, NumberStyles style, IFormatProvider? provider, out uint code)

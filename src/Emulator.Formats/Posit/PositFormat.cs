@@ -81,6 +81,6 @@ public sealed class PositFormat : ScalarFormat
     }
 
     /// <summary>Rounds on the bit string with the mode of <paramref name="options"/>; the overflow policy is ignored (posits saturate).</summary>
-    public override uint Encode(double x, in RoundingOptions options, uint randomWord) =>
+    protected override uint EncodeCore(double x, in RoundingOptions options, uint randomWord) =>
         Layout.FromDouble(x, options, randomWord);
 }

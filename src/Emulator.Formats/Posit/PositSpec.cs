@@ -9,6 +9,6 @@ internal static class PositSpec
         int es = s.Int("es", 0, 4) ?? 2;
         if (s.Has("overflow") && FormatSpecReader.Overflow(s) != OverflowPolicy.Saturate)
             throw s.Error("overflow", "posits always saturate (never 0 or NaR from a finite nonzero value); use \"saturate\" or omit the field");
-        return new PositFormat(info, bits, es);
+        return new PositFormat(info, bits, es) { DefaultRounding = FormatSpecReader.Rounding(s) };
     }
 }

@@ -51,6 +51,10 @@ public static class RoundingNames
     /// <summary>All rounding-mode names, in declaration order.</summary>
     public static IReadOnlyList<string> AllModeNames { get; } = Modes.Select(m => m.Name).ToArray();
 
+    /// <summary>The names of the modes that use no random bits (all but the stochastic ones).</summary>
+    public static IReadOnlyList<string> DeterministicModeNames { get; } =
+        Modes.Where(m => m.Mode is not (RoundingMode.Stochastic or RoundingMode.StochasticEqual)).Select(m => m.Name).ToArray();
+
     /// <summary>The kebab-case name of a rounding mode, e.g. <c>nearest-even</c>.</summary>
     public static string Name(this RoundingMode mode) =>
         Modes.FirstOrDefault(m => m.Mode == mode).Name ?? throw new ArgumentOutOfRangeException(nameof(mode), mode, "not a rounding mode");

@@ -1,25 +1,40 @@
 namespace Emulator.Formats;
 
 /// <summary>
-/// Everything a conversion needs besides the value: rounding mode, overflow policy (null = the format's default),
-/// the number of random bits of stochastic rounding, and the Philox key (seed, stream) of FORMATS.md section 4.
-/// <c>default</c> is nearest-even with the format's default overflow policy.
+/// Everything a conversion needs besides the value: rounding mode and overflow policy (each may be left to the format's
+/// default), the number of random bits of stochastic rounding, and the Philox key (seed, stream) of FORMATS.md section 4.
+/// <c>default</c> names neither: the format's default rounding (<see cref="ScalarFormat.DefaultRounding"/>, nearest-even
+/// unless its spec says otherwise) and default overflow policy.
 /// </summary>
 public readonly record struct RoundingOptions
 {
     private readonly int _stochasticBits;
+    private readonly RoundingMode? _mode;
 
-    /// <summary>Creates options for a mode and optional overflow policy.</summary>
+    /// <summary>Creates options that name a mode, and optionally an overflow policy.</summary>
     public RoundingOptions(RoundingMode mode, OverflowPolicy? overflow = null)
     {
-        if (!Enum.IsDefined(mode))
-            throw new ArgumentOutOfRangeException(nameof(mode), mode, "not a defined rounding mode");
         Mode = mode;
         Overflow = overflow;
     }
 
-    /// <summary>The rounding mode.</summary>
-    public RoundingMode Mode { get; init; }
+    /// <summary>
+    /// The rounding mode: the one named, or nearest-even when none is named. A format fills in its own default first
+    /// (<see cref="ScalarFormat.WithDefaults"/>), so read this only from options a format has completed.
+    /// </summary>
+    public RoundingMode Mode
+    {
+        get => _mode ?? RoundingMode.NearestEven;
+        init
+        {
+            if (!Enum.IsDefined(value))
+                throw new ArgumentOutOfRangeException(nameof(Mode), value, "not a defined rounding mode");
+            _mode = value;
+        }
+    }
+
+    /// <summary>The mode the caller named, or null to use the format's default rounding.</summary>
+    public RoundingMode? NamedMode => _mode;
 
     /// <summary>The overflow policy; null means the format's default.</summary>
     public OverflowPolicy? Overflow { get; init; }
@@ -50,4 +65,8 @@ public readonly record struct RoundingOptions
 
     /// <summary>The overflow policy in effect for a format whose default is <paramref name="formatDefault"/>.</summary>
     public OverflowPolicy OverflowOr(OverflowPolicy formatDefault) => Overflow ?? formatDefault;
+
+    /// <summary>The rounding mode in effect for a format whose default is <paramref name="formatDefault"/>: the one place
+    /// that decides "the caller named no mode, so the format's default applies".</summary>
+    public RoundingMode ModeOr(RoundingMode formatDefault) => _mode ?? formatDefault;
 }

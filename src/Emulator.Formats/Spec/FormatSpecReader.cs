@@ -89,6 +89,11 @@ public static class FormatSpecReader
         return format;
     }
 
+    /// <summary>Reads the optional <c>rounding</c> field of the scalar kinds: the format's default rounding mode (a
+    /// deterministic mode; nearest-even when absent).</summary>
+    public static RoundingMode Rounding(SpecObject spec) =>
+        spec.Choice("rounding", RoundingNames.DeterministicModeNames) is { } r ? RoundingNames.ParseMode(r) : RoundingMode.NearestEven;
+
     /// <summary>Reads the optional <c>overflow</c> field.</summary>
     public static OverflowPolicy? Overflow(SpecObject spec) =>
         spec.Choice("overflow", ["saturate", "infinity"]) is { } o ? RoundingNames.ParseOverflow(o) : null;
@@ -127,7 +132,7 @@ internal static class FloatSpec
             _ => SpecialCodes.None,
         };
         OverflowPolicy overflow = FormatSpecReader.Overflow(s) ?? OverflowPolicy.Infinity;
-        return new FloatFormat(info, signed, e, m, bias, subnormals && !ezn, specials, ezn, overflow);
+        return new FloatFormat(info, signed, e, m, bias, subnormals && !ezn, specials, ezn, overflow) { DefaultRounding = FormatSpecReader.Rounding(s) };
     }
 }
 
@@ -147,7 +152,7 @@ internal static class IntegerSpec
         bool signed = s.Bool("signed") ?? true;
         bool narrow = s.Bool("narrowRange") ?? false;
         Overflow(s);
-        return new IntegerFormat(info, bits, signed, narrow);
+        return new IntegerFormat(info, bits, signed, narrow) { DefaultRounding = FormatSpecReader.Rounding(s) };
     }
 
     public static NumberFormat ParseFixed(SpecObject s, FormatInfo info)
@@ -159,6 +164,6 @@ internal static class IntegerSpec
         Overflow(s);
         int bits = i + f + (signed ? 1 : 0);
         if (bits is < 1 or > 32) throw s.Error("fractionBits", $"integer + fraction (+ sign) bits is {bits}; it must be in 1..32");
-        return new IntegerFormat(info, bits, signed, narrow, fractionBits: f);
+        return new IntegerFormat(info, bits, signed, narrow, fractionBits: f) { DefaultRounding = FormatSpecReader.Rounding(s) };
     }
 }

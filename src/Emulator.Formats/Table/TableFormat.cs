@@ -51,7 +51,7 @@ public sealed class TableFormat : ScalarFormat
     public override int Bits => _bits;
 
     /// <inheritdoc />
-    public override IReadOnlyList<KeyValuePair<string, string>> Parameters =>
+    protected override IReadOnlyList<KeyValuePair<string, string>> FormatParameters =>
     [
         new("kind", Kind), new("bits", Bits.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         new("values", _values.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)),
@@ -99,7 +99,7 @@ public sealed class TableFormat : ScalarFormat
     }
 
     /// <inheritdoc />
-    public override uint Encode(double x, in RoundingOptions options, uint randomWord)
+    protected override uint EncodeCore(double x, in RoundingOptions options, uint randomWord)
     {
         if (double.IsNaN(x)) return _nearZeroCode;
         if (x >= _values[^1]) return (uint)(_values.Length - 1);

@@ -12,6 +12,6 @@ internal static class TableSpec
         for (int i = 1; i < values.Length; i++)
             if (!(values[i] > values[i - 1]))
                 throw new FormatSpecException(s.File, $"{s.Path}.values[{i}]", $"{values[i]} is not above the previous value {values[i - 1]}; values must be strictly increasing");
-        return new TableFormat(info, values);
+        return new TableFormat(info, values) { DefaultRounding = FormatSpecReader.Rounding(s) };
     }
 }

@@ -23,7 +23,7 @@ public static class AffineKernels
         Validate(x.Length, y.Length, nameof(y), shape, quantizer, options);
         if (x.Overlaps(y, out int offset) && offset != 0)
             throw new ArgumentException($"y overlaps x shifted by {offset} elements; in-place operation needs y to start where x starts", nameof(y));
-        Run(x, shape, MemoryMarshal.Cast<float, uint>(y), quantizer, rounding, options, codes: false);
+        Run(x, shape, MemoryMarshal.Cast<float, uint>(y), quantizer, quantizer.Format.WithDefaults(rounding), options, codes: false);
     }
 
     /// <summary>Encodes a row-major tensor to integer codes (two's complement in the format's bits).</summary>
@@ -31,7 +31,7 @@ public static class AffineKernels
         in RoundingOptions rounding = default, in KernelOptions options = default)
     {
         Validate(x.Length, codes.Length, nameof(codes), shape, quantizer, options);
-        Run(x, shape, codes, quantizer, rounding, options, codes: true);
+        Run(x, shape, codes, quantizer, quantizer.Format.WithDefaults(rounding), options, codes: true);
     }
 
     private static void Validate(int length, int outputLength, string outputName, ReadOnlySpan<int> shape, AffineQuantizer quantizer, in KernelOptions options)

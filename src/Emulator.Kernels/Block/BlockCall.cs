@@ -11,7 +11,7 @@ internal sealed class BlockCall
         Format = format;
         Layout = layout;
         TensorScale = tensorScale;
-        Rounding = rounding;
+        Rounding = format.Element.WithDefaults(rounding); // the element format's default mode where the caller names none
         IndexOffset = indexOffset;
         MaxLanes = maxLanes;
         Scales = ScaleTables.For(format);

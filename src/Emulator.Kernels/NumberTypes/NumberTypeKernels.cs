@@ -11,18 +11,21 @@ namespace Emulator.Kernels;
 /// </summary>
 public static class NumberTypeKernels
 {
-    /// <summary>Rounds float32 values to <typeparamref name="T"/>; element i uses Philox index <c>kernel.IndexOffset + i</c>.
-    /// Returns how many NaN inputs the type cannot represent (they become +0, as <see cref="NumberTypeConvert"/> does).</summary>
+    /// <summary>Rounds float32 values to <typeparamref name="T"/> as the type's casts do where <paramref name="options"/> name
+    /// no mode or overflow policy (<see cref="NumberTypeConvert.ForType"/>: nearest-even, 'infinity'); element i uses Philox
+    /// index <c>kernel.IndexOffset + i</c>. Returns how many NaN inputs the type cannot represent (they become +0, as
+    /// <see cref="NumberTypeConvert"/> does).</summary>
     public static int Convert<T>(ReadOnlySpan<float> source, Span<T> destination, in RoundingOptions options = default, in KernelOptions kernel = default)
         where T : unmanaged, IEmulatedNumber<T>
     {
         CheckLength(source.Length, destination.Length, nameof(destination));
         destination = destination[..source.Length];
+        RoundingOptions o = NumberTypeConvert.ForType(options);
         return Unsafe.SizeOf<T>() switch
         {
-            1 => QuantizeKernels.Encode(source, MemoryMarshal.Cast<T, byte>(destination), T.Format, options, kernel),
-            2 => QuantizeKernels.Encode(source, MemoryMarshal.Cast<T, ushort>(destination), T.Format, options, kernel),
-            4 => QuantizeKernels.Encode(source, MemoryMarshal.Cast<T, uint>(destination), T.Format, options, kernel),
+            1 => QuantizeKernels.Encode(source, MemoryMarshal.Cast<T, byte>(destination), T.Format, o, kernel),
+            2 => QuantizeKernels.Encode(source, MemoryMarshal.Cast<T, ushort>(destination), T.Format, o, kernel),
+            4 => QuantizeKernels.Encode(source, MemoryMarshal.Cast<T, uint>(destination), T.Format, o, kernel),
             int size => throw new NotSupportedException($"{typeof(T).Name} has {size}-byte storage; 1, 2 or 4 bytes are supported"),
         };
     }

@@ -68,7 +68,7 @@ public static class KernelVerifier
             return buf;
         }, _ => { });
         first.Sort((a, c) => a.InputBits.CompareTo(c.InputBits));
-        return new KernelVerifyResult(format.Name, rounding.Mode.Name(), start, count, mismatches, first, sw.Elapsed);
+        return new KernelVerifyResult(format.Name, format.WithDefaults(rounding).Mode.Name(), start, count, mismatches, first, sw.Elapsed);
     }
 
     private sealed class Buffers

@@ -90,7 +90,7 @@ public class FloatGoldenTests
     private const string E8m0NotNearest = "e8m0: ml_dtypes is not nearest for 2^-127 < x < 1.5*2^-127";
 
     /// <summary>Why a line of ml_dtypes is not our contract, or null when it is.</summary>
-    private static string? MlDtypesDeviation(FloatFormat f, float x, RoundingMode mode, bool saturate)
+    internal static string? MlDtypesDeviation(FloatFormat f, float x, RoundingMode mode, bool saturate)
     {
         if (float.IsNaN(x) && !f.HasNaN) return NaNWithoutNaN;
         if (float.IsInfinity(x) && saturate && (f.HasNaN || f.HasInfinity)) return SaturateInfinity;

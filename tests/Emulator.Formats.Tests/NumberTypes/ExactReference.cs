@@ -128,21 +128,23 @@ public sealed class ExactReference
 
     /// <summary>
     /// The expected code of an operation: non-finite operands, zero results and division by zero follow IEEE double
-    /// arithmetic (exact there), encoded under the 'infinity' policy when infinite; every other result is the exact
-    /// rational rounded by <see cref="RoundNearestEven"/> under the format's default policy.
+    /// arithmetic (exact there); every other result is the exact rational rounded by <see cref="RoundNearestEven"/>; all
+    /// under the 'infinity' policy, as the number types round.
     /// </summary>
     public uint Expected(double a, double b, char op)
     {
         double d = op switch { '+' => a + b, '-' => a - b, '*' => a * b, '/' => a / b, _ => throw new ArgumentException("op") };
         if (!double.IsFinite(a) || !double.IsFinite(b) || op == '/' && b == 0)
-            return _f.Encode(d, double.IsFinite(d) ? default : new RoundingOptions(RoundingMode.NearestEven, OverflowPolicy.Infinity), 0u);
+            return _f.Encode(d, Infinity, 0u);
         if (op != '/' && IsExactInDouble(a, b, d, op))
-            return d == 0 ? _f.Encode(d, default, 0u) : RoundNearestEven(d, _f.DefaultOverflow);
+            return d == 0 ? _f.Encode(d, Infinity, 0u) : RoundNearestEven(d, OverflowPolicy.Infinity);
         Rational x = ExactOf(a), y = ExactOf(b);
         Rational r = op switch { '+' => x + y, '-' => x - y, '*' => x * y, _ => x / y };
-        if (r.Num.IsZero) return _f.Encode(d, default, 0u);
-        return RoundNearestEven(r, _f.DefaultOverflow);
+        if (r.Num.IsZero) return _f.Encode(d, Infinity, 0u);
+        return RoundNearestEven(r, OverflowPolicy.Infinity);
     }
+
+    private static readonly RoundingOptions Infinity = new(RoundingMode.NearestEven, OverflowPolicy.Infinity);
 
     /// <summary>Whether a +, - or * of two doubles was exact (error-free transformations: TwoSum, and FMA for the product).</summary>
     public static bool IsExactInDouble(double a, double b, double d, char op)

@@ -83,10 +83,12 @@ public class TextTests
         Assert.Equal(-1.125, (double)Float8E4M3.Parse("-106250000000000000000001e-23", CultureInfo.InvariantCulture));
         Assert.Equal(1.125, (double)Float8E4M3.Parse("1,06250000000000000000001", NumberStyles.Float, CultureInfo.GetCultureInfo("de-DE")));
         Assert.Equal(1.125, (double)Float8E4M3.Parse(Encoding.UTF8.GetBytes(justAbove), NumberStyles.Float, CultureInfo.InvariantCulture));
-        Assert.Equal(448.0, (double)Float8E4M3.Parse("1e400", CultureInfo.InvariantCulture)); // saturate (the preset default)
+        Assert.True(Float8E4M3.IsNaN(Float8E4M3.Parse("1e400", CultureInfo.InvariantCulture))); // overflow as the casts: NaN
+        Assert.True(Float8E5M2.IsPositiveInfinity(Float8E5M2.Parse("1e400", CultureInfo.InvariantCulture))); // Inf, as Half.Parse
+        Assert.True(Half.IsPositiveInfinity(Half.Parse("1e400", CultureInfo.InvariantCulture)));
         Assert.Equal(0, Float8E4M3.Parse("1e-400", CultureInfo.InvariantCulture).ToBits());
         Assert.Equal(0x80, Float8E4M3.Parse("-1e-400", CultureInfo.InvariantCulture).ToBits());
-        Assert.Equal(448.0, (double)Float8E4M3.Parse("1,000", CultureInfo.InvariantCulture)); // group separator allowed
+        Assert.Equal(1024.0, (double)Float8E5M2.Parse("1,000", CultureInfo.InvariantCulture)); // group separator allowed
         Assert.True(Float8E5M2.IsPositiveInfinity(Float8E5M2.Parse("Infinity", CultureInfo.InvariantCulture)));
         Assert.True(Float8E4M3.IsNaN(Float8E4M3.Parse("NaN", CultureInfo.InvariantCulture)));
         Assert.False(Float8E4M3.TryParse("1.2.3", CultureInfo.InvariantCulture, out _));

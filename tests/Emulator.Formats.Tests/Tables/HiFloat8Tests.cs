@@ -30,7 +30,36 @@ public sealed class HiFloat8Tests
         Assert.Equal(32768.0, f.MaxFinite);
         Assert.Equal(Math.ScaleB(1.0, -22), f.MinSubnormal);
         Assert.Equal(OverflowPolicy.Infinity, f.DefaultOverflow);
-        Assert.Equal(RoundingMode.NearestAway, HiFloat8Format.ReferenceRounding);
+        Assert.Equal(RoundingMode.NearestAway, f.DefaultRounding); // the preset's "rounding", as the reference rounds
+    }
+
+    /// <summary>Options that name no mode round half away from zero (the preset's default rounding), with the overflow
+    /// policy as given; options that name nearest-even get nearest-even. Ties of every binade and the overflow tie 40960.</summary>
+    [Fact]
+    public void OptionsWithoutAModeRoundWithThePresetsNearestAway()
+    {
+        HiFloat8Format f = Hif8;
+        var away = new RoundingOptions(RoundingMode.NearestAway);
+        var even = new RoundingOptions(RoundingMode.NearestEven);
+        int ties = 0, differ = 0;
+        for (uint c = 0; c < 0x6E; c++)
+        {
+            double lo = f.Decode(c), hi = f.Decode(c + 1), mid = (lo + hi) / 2;
+            foreach (double x in new[] { mid, -mid })
+            {
+                Assert.Equal(f.Encode(x, away), f.Encode(x));
+                Assert.Equal(f.Encode(x, away), f.Encode(x, default(RoundingOptions), 0u));
+                Assert.Equal(f.Encode(x, away with { Overflow = OverflowPolicy.Saturate }), f.Encode(x, new RoundingOptions { Overflow = OverflowPolicy.Saturate }));
+                ties++;
+                if (f.Encode(x, even) != f.Encode(x)) differ++;
+            }
+        }
+        Assert.True(differ > ties / 4, $"only {differ} of {ties} ties differ between nearest-even and the default"); // the default is not nearest-even
+        Assert.Equal(0x6Fu, f.Encode(40960.0)); // the reference's overflow tie goes to Inf
+        Assert.Equal(0x6Eu, f.Encode(40960.0, new RoundingOptions { Overflow = OverflowPolicy.Saturate }));
+        Assert.Equal(0x6Eu, f.Encode(40960.0, even));
+        Assert.Equal(RoundingMode.NearestAway, f.WithDefaults(default).Mode);
+        Assert.Equal(RoundingMode.TowardZero, f.WithDefaults(new RoundingOptions(RoundingMode.TowardZero)).Mode);
     }
 
     /// <summary>The value set built independently from the definition: binade E has 3, 2 or 1 mantissa bits for |E| up to

@@ -9,7 +9,7 @@ namespace Emulator.Kernels.Gemm;
 /// The exact sum is s + err (TwoSum, error-free); s is moved to its odd neighbour toward err when err != 0 and s is even
 /// (round-to-odd to 53 bits), which keeps every rounding decision of the format as long as its precision p satisfies
 /// p + 2 &lt;= 53 (and p + N + 1 &lt;= 53 for stochastic rounding with N random bits: floor(nu * 2^N) is a truncation to
-/// p + N bits). The reference path is <see cref="FloatFormat.Encode(double, in RoundingOptions, uint)"/> and Decode; the
+/// p + N bits). The reference path is <see cref="ScalarFormat.Encode(double, in RoundingOptions, uint)"/> and Decode; the
 /// Vector512 path computes the same value and hands rare lanes (non-finite, overflow) to the reference. A NaN sum is
 /// encoded as <see cref="double.NaN"/> whatever NaN the hardware propagated (the sign and payload of a NaN sum depend
 /// on operand order, which the JIT may swap), so results stay deterministic.
