@@ -60,31 +60,6 @@ public class SoftmaxTests
         Assert.Contains("rank 2", ex.Message);
     }
 
-    [Fact]
-    public void RowsGiveTheSameBitsOnTwoThreads()
-    {
-        var x = GradCheck.Random(4, 600, 70);
-        var strided = GradCheck.Random(5, 30, 70, 20);
-        var (a, b, c) = Run(1);
-        var (a2, b2, c2) = Run(2);
-        Assert.Equal(a, a2); Assert.Equal(b, b2); Assert.Equal(c, c2);
-
-        (float[], float[], float[]) Run(int threads)
-        {
-            int saved = NnSettings.Threads;
-            NnSettings.Threads = threads;
-            try
-            {
-                using var _ = DisposeScope.Begin();
-                x.Grad = null;
-                var y = Functional.LogSoftmax(x, 1);
-                y.Backward(y);
-                return (y.ToArray(), x.Grad!.ToArray(), Functional.Softmax(strided, 1).ToArray());
-            }
-            finally { NnSettings.Threads = saved; }
-        }
-    }
-
     /// <summary>Softmax and log-softmax along an axis in double.</summary>
     internal static (double[] Softmax, double[] Log) Reference(float[] x, int[] shape, int axis)
     {
