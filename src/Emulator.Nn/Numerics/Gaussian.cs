@@ -1,8 +1,8 @@
 namespace Emulator.Nn.Numerics;
 
 /// <summary>
-/// The Gaussian error function in double precision, from basic IEEE operations and <see cref="Math.Exp"/> only (the same
-/// bits on every instruction set; .NET has no <c>Math.Erf</c>): |t| &lt; 1 sums the Taylor series of erf(t)/t to 18 terms
+/// The Gaussian error function in double precision from basic IEEE operations and <see cref="DoubleMath.Exp"/>, written
+/// over <see cref="ILanes{T}"/> (the same bits on Vector512, Vector256 and scalar code; .NET has no <c>Math.Erf</c>): |t| &lt; 1 sums the Taylor series of erf(t)/t to 18 terms
 /// (truncation below 1e-17); t ≥ 1 uses erfc(t) = exp(−t²)/(t√π)·K(1/t) with K a 22-term Chebyshev fit on [1/11, 1]
 /// (relative error 5e-14 against libm, written by <c>generate_erfc.py</c>); erfc(t) is taken as 0 beyond t = 11 (below 1.5e-54).
 /// Float32 results rounded from these are correctly rounded except in rare double-rounding cases.
@@ -56,34 +56,42 @@ internal static class Gaussian
         return a;
     }
 
-    /// <summary>The complementary error function erfc(t) = 1 − erf(t).</summary>
-    public static double Erfc(double t)
+    /// <summary>The complementary error function erfc(t) = 1 − erf(t) (both branches are evaluated and one selected,
+    /// so vector lanes and the scalar path run the same operations).</summary>
+    public static T Erfc<T>(T t) where T : struct, ILanes<T>
     {
-        if (double.IsNaN(t)) return t;
-        if (t <= -1) return 2 - Erfc(-t);
-        if (t < 1) return 1 - Erf(t);
-        if (t > 11) return 0;
-        double s = 1 / t, x = (2 * s - TailLow - TailHigh) / (TailHigh - TailLow);
+        var one = T.Create(1);
+        var a = T.Abs(t);
+        // |t| < 1: 1 − t·Σ aₙ t²ⁿ
+        var u = t * t;
+        var series = Series;
+        var p = T.Create(series[^1]);
+        for (int n = series.Length - 2; n >= 0; n--) p = p * u + T.Create(series[n]);
+        var near = one - t * p;
+        // |t| ≥ 1: exp(−t²)/(|t|√π)·K(1/|t|), reflected for t < 0; 0 beyond 11
+        var at = T.Max(a, one);
+        var s = one / at;
+        var x = (s * T.Create(2) - T.Create(TailLow) - T.Create(TailHigh)) / T.Create(TailHigh - TailLow);
         var c = Tail;
-        double b1 = 0, b2 = 0;
-        for (int i = c.Length - 1; i >= 1; i--) (b1, b2) = (2 * x * b1 - b2 + c[i], b1);
-        double k = x * b1 - b2 + c[0];
-        return Math.Exp(-t * t) * (s * InvSqrtPi) * k;
+        T b1 = T.Create(0), b2 = T.Create(0);
+        for (int i = c.Length - 1; i >= 1; i--) (b1, b2) = (T.Create(2) * x * b1 - b2 + T.Create(c[i]), b1);
+        var k = x * b1 - b2 + T.Create(c[0]);
+        var tail = DoubleMath.Exp(T.Create(0) - at * at) * (s * T.Create(InvSqrtPi)) * k;
+        tail = T.Select(T.GreaterThan(at, T.Create(11)), T.Create(0), tail);
+        tail = T.Select(T.LessThan(t, T.Create(0)), T.Create(2) - tail, tail);
+        var y = T.Select(T.LessThan(a, one), near, tail);
+        return T.Select(T.IsNaN(t), t, y);
     }
 
-    /// <summary>erf(t) for |t| &lt; 1 (the Taylor series), else 1 − erfc(t).</summary>
-    public static double Erf(double t)
-    {
-        if (!(Math.Abs(t) < 1)) return 1 - Erfc(t);
-        double u = t * t, p = 0;
-        var a = Series;
-        for (int n = a.Length - 1; n >= 0; n--) p = p * u + a[n];
-        return t * p;
-    }
+    /// <summary>erfc of one double.</summary>
+    public static double Erfc(double t) => Erfc(new Lane(t)).V;
 
     /// <summary>The standard normal distribution function Φ(x) = erfc(−x/√2)/2.</summary>
-    public static double Cdf(double x) => 0.5 * Erfc(-x * Sqrt1Half);
+    public static T Cdf<T>(T x) where T : struct, ILanes<T> => T.Create(0.5) * Erfc(x * T.Create(-Sqrt1Half));
 
     /// <summary>The standard normal density φ(x) = exp(−x²/2)/√(2π).</summary>
-    public static double Pdf(double x) => Math.Exp(-0.5 * x * x) * InvSqrt2Pi;
+    public static T Pdf<T>(T x) where T : struct, ILanes<T> => DoubleMath.Exp(x * x * T.Create(-0.5)) * T.Create(InvSqrt2Pi);
+
+    /// <summary>Φ of one double.</summary>
+    public static double Cdf(double x) => Cdf(new Lane(x)).V;
 }

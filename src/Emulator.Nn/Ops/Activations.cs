@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using Emulator.Nn.Autograd;
 using Emulator.Nn.Numerics;
@@ -7,7 +8,8 @@ namespace Emulator.Nn;
 /// <summary>
 /// An elementwise activation: its forward y = f(x) and its backward gx = g·f′ (from the saved input x or output y). The
 /// cheap ones run through <see cref="VectorMap"/> (exact IEEE operations: max, min, compare-select, +, ×, ÷); the
-/// transcendental ones call scalar <see cref="MathF"/> per element (the same bits on every instruction set).
+/// transcendental ones evaluate in double lanes through <see cref="DoubleMap"/> (<see cref="DoubleMath"/>: the same bits
+/// on every instruction set, and float32 results rounded from double).
 /// </summary>
 internal interface IActivation
 {
@@ -147,86 +149,91 @@ public static partial class Functional
         }
     }
 
-    private struct SigmoidAct : IActivation
+    private struct SigmoidAct : IActivation, IDoubleKernel
     {
         public static string Name => "sigmoid";
-        public static void Forward(ReadOnlySpan<float> x, Span<float> y)
-        {
-            for (int i = 0; i < x.Length; i++) y[i] = 1f / (1f + MathF.Exp(-x[i]));
-        }
+        public static void Forward(ReadOnlySpan<float> x, Span<float> y) => DoubleMap.Apply<SigmoidAct>(x, y);
         public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> gx)
         {
             for (int i = 0; i < x.Length; i++) gx[i] = g[i] * (1f - y[i]) * y[i];
         }
+        public static T Invoke<T>(T x) where T : struct, ILanes<T> => DoubleMath.Sigmoid(x);
     }
 
-    private struct TanhAct : IActivation
+    private struct TanhAct : IActivation, IDoubleKernel
     {
         public static string Name => "tanh";
-        public static void Forward(ReadOnlySpan<float> x, Span<float> y)
-        {
-            for (int i = 0; i < x.Length; i++) y[i] = MathF.Tanh(x[i]);
-        }
+        public static void Forward(ReadOnlySpan<float> x, Span<float> y) => DoubleMap.Apply<TanhAct>(x, y);
         public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> gx)
         {
             for (int i = 0; i < x.Length; i++) gx[i] = g[i] * (1f - y[i] * y[i]);
         }
+        public static T Invoke<T>(T x) where T : struct, ILanes<T> => DoubleMath.Tanh(x);
     }
 
-    private struct SiluAct : IActivation
+    /// <summary>Backward of the activations whose derivative is a function of x alone: gx = g·f′(x), f′ in double.</summary>
+    private static void TimesDerivative<TDerivative>(ReadOnlySpan<float> x, ReadOnlySpan<float> g, Span<float> gx) where TDerivative : struct, IDoubleKernel
+    {
+        DoubleMap.Apply<TDerivative>(x, gx);
+        TensorPrimitives.Multiply(gx, g, gx);
+    }
+
+    private struct SiluAct : IActivation, IDoubleKernel
     {
         public static string Name => "silu";
-        public static void Forward(ReadOnlySpan<float> x, Span<float> y)
+        public static void Forward(ReadOnlySpan<float> x, Span<float> y) => DoubleMap.Apply<SiluAct>(x, y);
+        public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> gx) =>
+            TimesDerivative<Derivative>(x, g, gx);
+        public static T Invoke<T>(T x) where T : struct, ILanes<T> => x * DoubleMath.Sigmoid(x);
+
+        /// <summary>σ(x)·(1 + x·(1 − σ(x))).</summary>
+        private struct Derivative : IDoubleKernel
         {
-            for (int i = 0; i < x.Length; i++) y[i] = x[i] / (1f + MathF.Exp(-x[i]));
-        }
-        public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> gx)
-        {
-            for (int i = 0; i < x.Length; i++)
+            public static T Invoke<T>(T x) where T : struct, ILanes<T>
             {
-                float s = 1f / (1f + MathF.Exp(-x[i]));
-                gx[i] = g[i] * s * (1f + x[i] * (1f - s));
+                var s = DoubleMath.Sigmoid(x);
+                return s * (T.Create(1) + x * (T.Create(1) - s));
             }
         }
     }
 
-    private struct GeluAct : IActivation
+    private struct GeluAct : IActivation, IDoubleKernel
     {
         public static string Name => "gelu";
-        public static void Forward(ReadOnlySpan<float> x, Span<float> y)
+        public static void Forward(ReadOnlySpan<float> x, Span<float> y) => DoubleMap.Apply<GeluAct>(x, y);
+        public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> gx) =>
+            TimesDerivative<Derivative>(x, g, gx);
+        public static T Invoke<T>(T x) where T : struct, ILanes<T> => x * Gaussian.Cdf(x);
+
+        /// <summary>Φ(x) + x·φ(x).</summary>
+        private struct Derivative : IDoubleKernel
         {
-            for (int i = 0; i < x.Length; i++) y[i] = (float)(x[i] * Gaussian.Cdf(x[i]));
-        }
-        public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> gx)
-        {
-            for (int i = 0; i < x.Length; i++)
-            {
-                double v = x[i];
-                gx[i] = (float)(g[i] * (Gaussian.Cdf(v) + v * Gaussian.Pdf(v)));
-            }
+            public static T Invoke<T>(T x) where T : struct, ILanes<T> => Gaussian.Cdf(x) + x * Gaussian.Pdf(x);
         }
     }
 
-    private struct GeluTanhAct : IActivation
+    /// <summary>PyTorch's tanh approximation 0.5·x·(1 + tanh(β(x + κx³))), β = √(2/π), κ = 0.044715 (in double).</summary>
+    private struct GeluTanhAct : IActivation, IDoubleKernel
     {
-        private const float Beta = 0.7978845608028654f, Kappa = 0.044715f; // √(2/π)
+        private const double Beta = 0.79788456080286536, Kappa = 0.044715;
 
         public static string Name => "gelu_tanh";
-        public static void Forward(ReadOnlySpan<float> x, Span<float> y)
+        public static void Forward(ReadOnlySpan<float> x, Span<float> y) => DoubleMap.Apply<GeluTanhAct>(x, y);
+        public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> gx) =>
+            TimesDerivative<Derivative>(x, g, gx);
+        public static T Invoke<T>(T x) where T : struct, ILanes<T> =>
+            T.Create(0.5) * x * (T.Create(1) + DoubleMath.Tanh(T.Create(Beta) * (x + T.Create(Kappa) * (x * x * x))));
+
+        /// <summary>0.5·(1 + t) + 0.5·x·(1 − t²)·β·(1 + 3κx²), t = tanh(β(x + κx³)).</summary>
+        private struct Derivative : IDoubleKernel
         {
-            for (int i = 0; i < x.Length; i++)
+            public static T Invoke<T>(T x) where T : struct, ILanes<T>
             {
-                float v = x[i];
-                y[i] = 0.5f * v * (1f + MathF.Tanh(Beta * (v + Kappa * (v * v * v))));
-            }
-        }
-        public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> gx)
-        {
-            for (int i = 0; i < x.Length; i++)
-            {
-                float v = x[i], v2 = v * v, t = MathF.Tanh(Beta * (v + Kappa * (v2 * v)));
-                float left = 0.5f * (1f + t), right = 0.5f * v * (1f - t * t) * Beta * (1f + 3f * Kappa * v2);
-                gx[i] = g[i] * (left + right);
+                var x2 = x * x;
+                var t = DoubleMath.Tanh(T.Create(Beta) * (x + T.Create(Kappa) * (x2 * x)));
+                var left = T.Create(0.5) * (T.Create(1) + t);
+                var right = T.Create(0.5) * x * (T.Create(1) - t * t) * T.Create(Beta) * (T.Create(1) + T.Create(3 * Kappa) * x2);
+                return left + right;
             }
         }
     }

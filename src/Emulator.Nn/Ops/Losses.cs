@@ -153,7 +153,7 @@ public static partial class Functional
             TensorPrimitives.Subtract(z, m, e);
             float shiftedTarget = e[t];
             float shiftedSum = smoothing > 0f ? DeterministicSum.Sum(e) : 0f;
-            for (int c = 0; c < classes; c++) e[c] = MathF.Exp(e[c]);
+            DoubleMap.Apply<ExpKernel>(e, e);
             float s = DeterministicSum.Sum(e), logS = MathF.Log(s);
             float nll = logS - shiftedTarget;
             TensorPrimitives.Divide(e, s, e); // softmax

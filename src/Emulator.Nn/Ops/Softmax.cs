@@ -77,7 +77,7 @@ public static partial class Functional
                 var dst = yr[..valid];
                 float m = TensorPrimitives.Max(xr);
                 Shifted(xr, m, dst);
-                for (int i = 0; i < valid; i++) dst[i] = MathF.Exp(dst[i]);
+                DoubleMap.Apply<ExpKernel>(dst, dst);
                 float s = DeterministicSum.Sum(dst);
                 if (log)
                 {
@@ -95,7 +95,7 @@ public static partial class Functional
             if (log)
             {
                 float s = DeterministicSum.Sum(gr);
-                for (int i = 0; i < valid; i++) dx[i] = gr[i] - MathF.Exp(yv[i]) * s;
+                ExpTimes(yv, s, gr, dx);
             }
             else
             {
@@ -106,6 +106,22 @@ public static partial class Functional
             }
             if (scale != 1f) TensorPrimitives.Multiply(dx, scale, dx);
             gxr[valid..].Clear();
+        }
+
+        /// <summary>dx = g − exp(y)·s (the log-softmax backward).</summary>
+        private static void ExpTimes(ReadOnlySpan<float> y, float s, ReadOnlySpan<float> g, Span<float> dx)
+        {
+            DoubleMap.Apply<ExpKernel>(y, dx);
+            TensorPrimitives.Multiply(dx, s, dx);
+            TensorPrimitives.Subtract(g, dx, dx);
+        }
+
+        /// <summary>dx = g − exp(y)·s lane by lane.</summary>
+        private static void ExpTimes(ReadOnlySpan<float> y, ReadOnlySpan<float> s, ReadOnlySpan<float> g, Span<float> dx)
+        {
+            DoubleMap.Apply<ExpKernel>(y, dx);
+            TensorPrimitives.Multiply(dx, s, dx);
+            TensorPrimitives.Subtract(g, dx, dx);
         }
 
         /// <summary>(x − m)·scale into dst.</summary>
@@ -129,7 +145,7 @@ public static partial class Functional
                 {
                     var yi = yb.Slice(i * inner, inner);
                     Shifted(xb.Slice(i * inner, inner), a, yi);
-                    for (int j = 0; j < inner; j++) yi[j] = MathF.Exp(yi[j]);
+                    DoubleMap.Apply<ExpKernel>(yi, yi);
                     if (i == 0) yi.CopyTo(b); else TensorPrimitives.Add(b, yi, b);
                 }
                 if (log)
@@ -163,7 +179,7 @@ public static partial class Functional
             {
                 var gi = gb.Slice(i * inner, inner); var yi = yb.Slice(i * inner, inner); var dx = gxb.Slice(i * inner, inner);
                 if (log)
-                    for (int j = 0; j < inner; j++) dx[j] = gi[j] - MathF.Exp(yi[j]) * b[j];
+                    ExpTimes(yi, b, gi, dx);
                 else
                 {
                     TensorPrimitives.Subtract(gi, b, dx);

@@ -20,7 +20,7 @@ public class LayoutTests
         GradCheck.Check(t => Functional.Permute(t[0], perm), [x]);
         using var _ = DisposeScope.Begin();
         var y = x.Permute(perm);
-        var inStrides = Numerics.ShapeMath.Strides(shape);
+        var inStrides = Emulator.Nn.Numerics.ShapeMath.Strides(shape);
         var outShape = y.ShapeArray;
         Assert.Equal(perm.Select(p => shape[p]), outShape);
         var index = new int[shape.Length];

@@ -97,7 +97,7 @@ public class ReductionTests
         var x = GradCheck.Random(6, 3, 1000);
         using var _ = DisposeScope.Begin();
         var y = x.Sum(1);
-        for (int r = 0; r < 3; r++) Assert.Equal(Numerics.DeterministicSum.Sum(x.Data.Slice(r * 1000, 1000)), y.Data[r]);
+        for (int r = 0; r < 3; r++) Assert.Equal(Emulator.Nn.Numerics.DeterministicSum.Sum(x.Data.Slice(r * 1000, 1000)), y.Data[r]);
     }
 
     [Fact]

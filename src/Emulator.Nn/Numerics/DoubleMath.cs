@@ -1,0 +1,93 @@
+using System.Runtime.Intrinsics;
+
+namespace Emulator.Nn.Numerics;
+
+/// <summary>
+/// Transcendentals in double precision for the float32 ops, written once over <see cref="ILanes{T}"/> so Vector512,
+/// Vector256 and scalar code perform the same IEEE operations (the same bits on every instruction set), and accurate
+/// enough (relative error about 1e-15) that the float32 results are correctly rounded except in rare double-rounding cases.
+/// </summary>
+internal static class DoubleMath
+{
+    private const double Log2E = 1.4426950408889634, Ln2Hi = 0.693147180369123816490, Ln2Lo = 1.90821492927058770002e-10;
+
+    /// <summary>1/n! for n = 0..13 (the Taylor polynomial of e^r on |r| ≤ ln2/2, truncation below 5e-18).</summary>
+    private static readonly double[] ExpTaylor = MakeExpTaylor(14);
+
+    private static double[] MakeExpTaylor(int terms)
+    {
+        var c = new double[terms];
+        double factorial = 1;
+        for (int n = 0; n < terms; n++) { if (n > 0) factorial *= n; c[n] = 1 / factorial; }
+        return c;
+    }
+
+    /// <summary>
+    /// e^x: x = k·ln2 + r with ln2 split in two (k·Ln2Hi exact), e^r by its Taylor polynomial, scaled by 2^k. Above 709
+    /// gives +∞, below −708 gives 0 (results under 2^−1022, far below float32's range); NaN propagates.
+    /// </summary>
+    public static T Exp<T>(T x) where T : struct, ILanes<T>
+    {
+        var nan = T.IsNaN(x);
+        var xc = T.Min(T.Max(T.Select(nan, T.Create(0), x), T.Create(-708)), T.Create(709));
+        var k = T.Round(xc * T.Create(Log2E));
+        var r = (xc - k * T.Create(Ln2Hi)) - k * T.Create(Ln2Lo);
+        var c = ExpTaylor;
+        var p = T.Create(c[^1]);
+        for (int n = c.Length - 2; n >= 0; n--) p = p * r + T.Create(c[n]);
+        var y = p * T.Pow2(k);
+        y = T.Select(T.GreaterThan(x, T.Create(709)), T.Create(double.PositiveInfinity), y);
+        y = T.Select(T.LessThan(x, T.Create(-708)), T.Create(0), y);
+        return T.Select(nan, x, y);
+    }
+
+    /// <summary>tanh(x) = ±(1 − e^−2|x|)/(1 + e^−2|x|), and x·(1 − x²/3) for |x| &lt; 1e-4 (no cancellation).</summary>
+    public static T Tanh<T>(T x) where T : struct, ILanes<T>
+    {
+        var e = Exp(T.Abs(x) * T.Create(-2));
+        var t = (T.Create(1) - e) / (T.Create(1) + e);
+        t = T.Select(T.LessThan(x, T.Create(0)), T.Create(0) - t, t);
+        var small = x * (T.Create(1) - x * x / T.Create(3));
+        return T.Select(T.LessThan(T.Abs(x), T.Create(1e-4)), small, t);
+    }
+
+    /// <summary>1 / (1 + e^−x).</summary>
+    public static T Sigmoid<T>(T x) where T : struct, ILanes<T> => T.Create(1) / (T.Create(1) + Exp(T.Create(0) - x));
+}
+
+/// <summary>A function evaluated in double lanes, applied to float32 data by <see cref="DoubleMap"/>.</summary>
+internal interface IDoubleKernel
+{
+    static abstract T Invoke<T>(T x) where T : struct, ILanes<T>;
+}
+
+/// <summary>The loop driver of <see cref="IDoubleKernel"/>s: floats widened to double lanes (16 or 8 at a time, or one),
+/// the kernel, and the result rounded to float32.</summary>
+internal static class DoubleMap
+{
+    /// <summary>y[i] = (float)K(x[i]) (x and y may be the same span).</summary>
+    public static void Apply<K>(ReadOnlySpan<float> x, Span<float> y) where K : struct, IDoubleKernel
+    {
+        int i = 0, n = x.Length;
+        y = y[..n];
+        if (Vector512.IsHardwareAccelerated)
+            for (; i + 16 <= n; i += 16)
+            {
+                var (lo, hi) = Vector512.Widen(Vector512.Create(x.Slice(i, 16)));
+                Vector512.Narrow(K.Invoke(new Lanes512(lo)).V, K.Invoke(new Lanes512(hi)).V).CopyTo(y.Slice(i, 16));
+            }
+        else if (Vector256.IsHardwareAccelerated)
+            for (; i + 8 <= n; i += 8)
+            {
+                var (lo, hi) = Vector256.Widen(Vector256.Create(x.Slice(i, 8)));
+                Vector256.Narrow(K.Invoke(new Lanes256(lo)).V, K.Invoke(new Lanes256(hi)).V).CopyTo(y.Slice(i, 8));
+            }
+        for (; i < n; i++) y[i] = (float)K.Invoke(new Lane(x[i])).V;
+    }
+}
+
+/// <summary>e^x.</summary>
+internal struct ExpKernel : IDoubleKernel
+{
+    public static T Invoke<T>(T x) where T : struct, ILanes<T> => DoubleMath.Exp(x);
+}
