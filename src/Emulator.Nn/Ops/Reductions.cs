@@ -160,10 +160,22 @@ public static partial class Functional
             ReadOnlySpan<float> data = x.Data;
             int rank = x.Rank, count = r.Count, outputs = x.Numel / Math.Max(1, count);
             if (count == 0) throw new ArgumentException($"argmax: cannot reduce over zero elements (input {ShapeMath.Format(x.Shape)})", nameof(x));
+            if (Trailing(x.Shape, r.KeepShape))
+            {
+                // the reduced elements of output o are the contiguous run [o·count, (o + 1)·count)
+                for (int o = 0; o < outputs; o++)
+                {
+                    int best = Best(data.Slice(o * count, count));
+                    y[o] = positions ? best : data[o * count + best];
+                    if (!offsets.IsEmpty) offsets[o] = o * count + best;
+                }
+                return;
+            }
             var strides = ShapeMath.Strides(x.Shape);
             // offsets of the reduced elements (row-major in the reduced dims) and of each output's first element
-            var reducedOffsets = TensorPool.Rent(count);
-            var ro = MemoryMarshal.Cast<float, int>(reducedOffsets.AsSpan(0, count));
+            var scratch = TensorPool.Rent(2 * count);
+            var ro = MemoryMarshal.Cast<float, int>(scratch.AsSpan(0, count));
+            var run = scratch.AsSpan(count, count);
             Span<int> index = stackalloc int[Math.Max(rank, 1)];
             Enumerate(x.Shape, strides, r.KeepShape, reduced: true, ro, index);
             index.Clear();
@@ -172,18 +184,39 @@ public static partial class Functional
             {
                 int start = 0;
                 for (int d = 0; d < rank; d++) start += index[d] * strides[d];
-                int best = 0;
-                float v = data[start + ro[0]];
-                for (int j = 1; j < count; j++)
-                {
-                    float u = data[start + ro[j]];
-                    if (u > v || (float.IsNaN(u) && !float.IsNaN(v))) { v = u; best = j; }
-                }
-                y[o] = positions ? best : v;
+                for (int j = 0; j < count; j++) run[j] = data[start + ro[j]];
+                int best = Best(run);
+                y[o] = positions ? best : run[best];
                 if (!offsets.IsEmpty) offsets[o] = start + ro[best];
                 Next(index, keptShape);
             }
-            TensorPool.Return(reducedOffsets);
+            TensorPool.Return(scratch);
+        }
+
+        /// <summary>The index of the first largest value (the first NaN if any).</summary>
+        private static int Best(ReadOnlySpan<float> run)
+        {
+            int best = 0;
+            float v = run[0];
+            for (int j = 1; j < run.Length; j++)
+            {
+                float u = run[j];
+                if (u > v || (float.IsNaN(u) && !float.IsNaN(v))) { v = u; best = j; }
+            }
+            return best;
+        }
+
+        /// <summary>Whether every reduced dimension (size &gt; 1) comes after every kept one (size &gt; 1).</summary>
+        private static bool Trailing(ReadOnlySpan<int> shape, int[] keep)
+        {
+            bool keptSeen = false;
+            for (int d = shape.Length - 1; d >= 0; d--)
+            {
+                if (shape[d] == 1) continue;
+                if (keep[d] != 1) keptSeen = true;
+                else if (keptSeen) return false;
+            }
+            return true;
         }
 
         /// <summary>Lists start offsets over the dimensions that are reduced (keep size 1) in row-major order.</summary>
