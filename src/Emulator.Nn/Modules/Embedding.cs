@@ -27,8 +27,8 @@ public sealed class Embedding : Module
     public int? PaddingIdx { get; }
 
     /// <summary>Rows for a tensor of integer-valued indices of any shape S: [S..., embedding_dim].</summary>
-    public override Tensor Forward(Tensor input) => Functional.Embedding(input, Weight, PaddingIdx);
+    public override Tensor Forward(Tensor input) => Functional.Embedding(input, UseParameter("weight", Weight), PaddingIdx);
 
     /// <summary>Rows for indices: [indices.Length, embedding_dim].</summary>
-    public Tensor Forward(ReadOnlySpan<int> indices) => Functional.Embedding(indices, Weight, PaddingIdx);
+    public Tensor Forward(ReadOnlySpan<int> indices) => Functional.Embedding(indices, UseParameter("weight", Weight), PaddingIdx);
 }

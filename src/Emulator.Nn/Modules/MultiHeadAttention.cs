@@ -7,7 +7,9 @@ namespace Emulator.Nn.Modules;
 /// <c>in_proj_weight</c> [3E, E] (query, key, value rows; Xavier-uniform), <c>in_proj_bias</c> [3E] (zeros) and the child
 /// <c>out_proj</c> (a <see cref="Linear"/> E→E with zero bias), as PyTorch names and initialises them. Each head attends
 /// with <see cref="Functional.ScaledDotProductAttention"/>. Returns the output only (PyTorch's attention weights are not
-/// computed), and dropout on the attention weights is not available yet (dropout must be 0).
+/// computed), and dropout on the attention weights is not available yet (dropout must be 0). The parameters are read
+/// through <see cref="Module.UseParameter"/> under their own names; the module is not an <see cref="IWeightLayer"/> (a
+/// quantization simulation reaches <c>out_proj</c>, a <see cref="Linear"/>).
 /// </summary>
 public sealed class MultiHeadAttention : Module
 {
@@ -59,7 +61,7 @@ public sealed class MultiHeadAttention : Module
         Tensor q, k, v;
         if (ReferenceEquals(query, key) && ReferenceEquals(key, value))
         {
-            var qkv = Functional.Linear(query, InProjWeight, InProjBias);
+            var qkv = Functional.Linear(query, UseParameter("in_proj_weight", InProjWeight), InProjBias is null ? null : UseParameter("in_proj_bias", InProjBias));
             q = Functional.Narrow(qkv, -1, 0, e); k = Functional.Narrow(qkv, -1, e, e); v = Functional.Narrow(qkv, -1, 2 * e, e);
         }
         else
@@ -68,15 +70,15 @@ public sealed class MultiHeadAttention : Module
         }
         var attended = Functional.ScaledDotProductAttention(Heads(q), Heads(k), Heads(v), attnMask, isCausal);
         var merged = Functional.Transpose(attended, 1, 2).Reshape(query.Size(0), query.Size(1), e);
-        return OutProj.Forward(merged);
+        return OutProj.Call(merged);
     }
 
     /// <summary>x projected by rows [part·E, (part + 1)·E) of the input projection.</summary>
     private Tensor Project(Tensor x, int part)
     {
         int e = EmbedDim;
-        var w = Functional.Narrow(InProjWeight, 0, part * e, e);
-        var b = InProjBias is null ? null : Functional.Narrow(InProjBias, 0, part * e, e);
+        var w = Functional.Narrow(UseParameter("in_proj_weight", InProjWeight), 0, part * e, e);
+        var b = InProjBias is null ? null : Functional.Narrow(UseParameter("in_proj_bias", InProjBias), 0, part * e, e);
         return Functional.Linear(x, w, b);
     }
 

@@ -36,7 +36,8 @@ public sealed class LayerNorm : Module
     public Tensor? Bias { get; }
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => Functional.LayerNorm(input, NormalizedShape, Weight, Bias, Eps);
+    public override Tensor Forward(Tensor input) =>
+        Functional.LayerNorm(input, NormalizedShape, Weight is null ? null : UseParameter("weight", Weight), Bias is null ? null : UseParameter("bias", Bias), Eps);
 
     internal static int[] CheckShape(int[] shape, string layer)
     {
@@ -78,5 +79,6 @@ public sealed class RMSNorm : Module
     public Tensor? Weight { get; }
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => Functional.RmsNorm(input, NormalizedShape, Weight, Eps);
+    public override Tensor Forward(Tensor input) =>
+        Functional.RmsNorm(input, NormalizedShape, Weight is null ? null : UseParameter("weight", Weight), Eps);
 }

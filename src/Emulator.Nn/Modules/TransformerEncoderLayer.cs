@@ -59,20 +59,23 @@ public sealed class TransformerEncoderLayer : Module
         var x = src;
         if (NormFirst)
         {
-            x = x + SelfAttention(Norm1.Forward(x), srcMask, isCausal);
-            return x + FeedForward(Norm2.Forward(x));
+            x = x + SelfAttention(Norm1.Call(x), srcMask, isCausal);
+            return x + FeedForward(Norm2.Call(x));
         }
-        x = Norm1.Forward(x + SelfAttention(x, srcMask, isCausal));
-        return Norm2.Forward(x + FeedForward(x));
+        x = Norm1.Call(x + SelfAttention(x, srcMask, isCausal));
+        return Norm2.Call(x + FeedForward(x));
     }
 
-    private Tensor SelfAttention(Tensor x, Tensor? mask, bool isCausal) => Dropout(SelfAttn.Forward(x, x, x, mask, isCausal));
+    /// <summary>Self-attention through <c>self_attn.Call</c> (its hooks run) when unmasked; with a mask or causal flag
+    /// through its multi-input Forward (hooks take one input).</summary>
+    private Tensor SelfAttention(Tensor x, Tensor? mask, bool isCausal) =>
+        Dropout(mask is null && !isCausal ? SelfAttn.Call(x) : SelfAttn.Forward(x, x, x, mask, isCausal));
 
     private Tensor FeedForward(Tensor x)
     {
-        var h = Linear1.Forward(x);
+        var h = Linear1.Call(x);
         h = Activation == "gelu" ? Functional.Gelu(h) : Functional.Relu(h);
-        return Dropout(Linear2.Forward(Dropout(h)));
+        return Dropout(Linear2.Call(Dropout(h)));
     }
 
     /// <summary>The dropout hook: the identity while dropout is 0 (the only value accepted until the Dropout op lands;

@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 namespace Emulator.Nn.Numerics;
 
 /// <summary>
-/// Transcendentals in double precision for the float32 ops, written once over <see cref="ILanes{T}"/> so Vector512,
+/// Transcendentals in double precision for the float32 ops, written once over <see cref="IDoubleVector{T}"/> so Vector512,
 /// Vector256 and scalar code perform the same IEEE operations (the same bits on every instruction set), and accurate
 /// enough (relative error about 1e-15) that the float32 results are correctly rounded except in rare double-rounding cases.
 /// </summary>
@@ -28,15 +28,15 @@ internal static class DoubleMath
     /// gives +∞, below −708 gives 0 (results under 2^−1022, far below float32's range); NaN propagates.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Exp<T>(T x) where T : struct, ILanes<T>
+    public static T Exp<T>(T x) where T : struct, IDoubleVector<T>
     {
         var nan = T.IsNaN(x);
-        var xc = T.Min(T.Max(T.Select(nan, T.Create(0), x), T.Create(-708)), T.Create(709));
-        var k = T.Round(xc * T.Create(Log2E));
-        var r = (xc - k * T.Create(Ln2Hi)) - k * T.Create(Ln2Lo);
+        var xc = T.Min(T.Max(T.Select(nan, T.Splat(0), x), T.Splat(-708)), T.Splat(709));
+        var k = T.Round(xc * T.Splat(Log2E));
+        var r = (xc - k * T.Splat(Ln2Hi)) - k * T.Splat(Ln2Lo);
         var y = Polynomial(r, ExpTaylor) * T.Pow2(k);
-        y = T.Select(T.GreaterThan(x, T.Create(709)), T.Create(double.PositiveInfinity), y);
-        y = T.Select(T.LessThan(x, T.Create(-708)), T.Create(0), y);
+        y = T.Select(T.GreaterThan(x, T.Splat(709)), T.Splat(double.PositiveInfinity), y);
+        y = T.Select(T.LessThan(x, T.Splat(-708)), T.Splat(0), y);
         return T.Select(nan, x, y);
     }
 
@@ -45,36 +45,36 @@ internal static class DoubleMath
     /// chain, which bounds these vector loops).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Polynomial<T>(T x, ReadOnlySpan<double> c) where T : struct, ILanes<T>
+    public static T Polynomial<T>(T x, ReadOnlySpan<double> c) where T : struct, IDoubleVector<T>
     {
         var x2 = x * x;
         int top = c.Length - 1, topEven = top & ~1, topOdd = (top - 1) | 1;
-        var even = T.Create(c[topEven]);
-        for (int i = topEven - 2; i >= 0; i -= 2) even = even * x2 + T.Create(c[i]);
+        var even = T.Splat(c[topEven]);
+        for (int i = topEven - 2; i >= 0; i -= 2) even = even * x2 + T.Splat(c[i]);
         if (top == 0) return even;
-        var odd = T.Create(c[topOdd]);
-        for (int i = topOdd - 2; i >= 1; i -= 2) odd = odd * x2 + T.Create(c[i]);
+        var odd = T.Splat(c[topOdd]);
+        for (int i = topOdd - 2; i >= 1; i -= 2) odd = odd * x2 + T.Splat(c[i]);
         return even + x * odd;
     }
 
     /// <summary>tanh(x) = ±(1 − e^−2|x|)/(1 + e^−2|x|), and x·(1 − x²/3) for |x| &lt; 1e-4 (no cancellation).</summary>
-    public static T Tanh<T>(T x) where T : struct, ILanes<T>
+    public static T Tanh<T>(T x) where T : struct, IDoubleVector<T>
     {
-        var e = Exp(T.Abs(x) * T.Create(-2));
-        var t = (T.Create(1) - e) / (T.Create(1) + e);
-        t = T.Select(T.LessThan(x, T.Create(0)), T.Create(0) - t, t);
-        var small = x * (T.Create(1) - x * x / T.Create(3));
-        return T.Select(T.LessThan(T.Abs(x), T.Create(1e-4)), small, t);
+        var e = Exp(T.Abs(x) * T.Splat(-2));
+        var t = (T.Splat(1) - e) / (T.Splat(1) + e);
+        t = T.Select(T.LessThan(x, T.Splat(0)), T.Splat(0) - t, t);
+        var small = x * (T.Splat(1) - x * x / T.Splat(3));
+        return T.Select(T.LessThan(T.Abs(x), T.Splat(1e-4)), small, t);
     }
 
     /// <summary>1 / (1 + e^−x).</summary>
-    public static T Sigmoid<T>(T x) where T : struct, ILanes<T> => T.Create(1) / (T.Create(1) + Exp(T.Create(0) - x));
+    public static T Sigmoid<T>(T x) where T : struct, IDoubleVector<T> => T.Splat(1) / (T.Splat(1) + Exp(T.Splat(0) - x));
 }
 
 /// <summary>A function evaluated in double lanes, applied to float32 data by <see cref="DoubleMap"/>.</summary>
 internal interface IDoubleKernel
 {
-    static abstract T Invoke<T>(T x) where T : struct, ILanes<T>;
+    static abstract T Invoke<T>(T x) where T : struct, IDoubleVector<T>;
 }
 
 /// <summary>The loop driver of <see cref="IDoubleKernel"/>s: floats widened to double lanes (16 or 8 at a time, or one),
@@ -98,19 +98,19 @@ internal static class DoubleMap
             if (i < n) Padded(x[i..], y[i..], 8, static v => Block256<K>(Vector256.Create(v)).CopyTo(v));
         }
         else
-            for (; i < n; i++) y[i] = (float)K.Invoke(new Lane(x[i])).V;
+            for (; i < n; i++) y[i] = (float)K.Invoke(new D1(x[i])).V;
     }
 
     private static Vector512<float> Block512<K>(Vector512<float> v) where K : struct, IDoubleKernel
     {
         var (lo, hi) = Vector512.Widen(v);
-        return Vector512.Narrow(K.Invoke(new Lanes512(lo)).V, K.Invoke(new Lanes512(hi)).V);
+        return Vector512.Narrow(K.Invoke(new D512(lo)).V, K.Invoke(new D512(hi)).V);
     }
 
     private static Vector256<float> Block256<K>(Vector256<float> v) where K : struct, IDoubleKernel
     {
         var (lo, hi) = Vector256.Widen(v);
-        return Vector256.Narrow(K.Invoke(new Lanes256(lo)).V, K.Invoke(new Lanes256(hi)).V);
+        return Vector256.Narrow(K.Invoke(new D256(lo)).V, K.Invoke(new D256(hi)).V);
     }
 
     private delegate void InPlace(Span<float> block);
@@ -129,5 +129,5 @@ internal static class DoubleMap
 /// <summary>e^x.</summary>
 internal struct ExpKernel : IDoubleKernel
 {
-    public static T Invoke<T>(T x) where T : struct, ILanes<T> => DoubleMath.Exp(x);
+    public static T Invoke<T>(T x) where T : struct, IDoubleVector<T> => DoubleMath.Exp(x);
 }

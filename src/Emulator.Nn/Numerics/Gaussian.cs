@@ -3,7 +3,7 @@ namespace Emulator.Nn.Numerics;
 
 /// <summary>
 /// The Gaussian error function in double precision from basic IEEE operations and <see cref="DoubleMath.Exp"/>, written
-/// over <see cref="ILanes{T}"/> (the same bits on Vector512, Vector256 and scalar code; .NET has no <c>Math.Erf</c>).
+/// over <see cref="IDoubleVector{T}"/> (the same bits on Vector512, Vector256 and scalar code; .NET has no <c>Math.Erf</c>).
 /// |t| &lt; 1 sums the Taylor series of erf(t)/t to 15 terms (truncation below 3e-14); |t| ≥ 1 uses
 /// erfc(t) = exp(−t²)/(t√π)·K(1/t) with K a degree-17 polynomial fitted on [1/11, 1] (relative error 3e-12, written by
 /// <c>generate_erfc.py</c>); erfc(t) is taken as 0 beyond t = 11 (below 1.5e-54). Float32 results rounded from these are
@@ -57,33 +57,33 @@ internal static class Gaussian
     /// <summary>The complementary error function erfc(t) = 1 − erf(t) (both branches are evaluated and one selected,
     /// so vector lanes and the scalar path run the same operations).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // inlined twice into a kernel it exceeds the JIT's budget (unoptimized code)
-    public static T Erfc<T>(T t) where T : struct, ILanes<T>
+    public static T Erfc<T>(T t) where T : struct, IDoubleVector<T>
     {
-        var one = T.Create(1);
+        var one = T.Splat(1);
         var a = T.Abs(t);
         // |t| < 1: 1 − t·Σ aₙ t²ⁿ
         var near = one - t * DoubleMath.Polynomial(t * t, Series);
         // |t| ≥ 1: exp(−t²)/(|t|√π)·K(1/|t|), reflected for t < 0; 0 beyond 11
         var at = T.Max(a, one);
         var s = one / at;
-        var x = (s * T.Create(2) - T.Create(TailLow) - T.Create(TailHigh)) / T.Create(TailHigh - TailLow);
+        var x = (s * T.Splat(2) - T.Splat(TailLow) - T.Splat(TailHigh)) / T.Splat(TailHigh - TailLow);
         var k = DoubleMath.Polynomial(x, Tail);
-        var tail = DoubleMath.Exp(T.Create(0) - at * at) * (s * T.Create(InvSqrtPi)) * k;
-        tail = T.Select(T.GreaterThan(at, T.Create(11)), T.Create(0), tail);
-        tail = T.Select(T.LessThan(t, T.Create(0)), T.Create(2) - tail, tail);
+        var tail = DoubleMath.Exp(T.Splat(0) - at * at) * (s * T.Splat(InvSqrtPi)) * k;
+        tail = T.Select(T.GreaterThan(at, T.Splat(11)), T.Splat(0), tail);
+        tail = T.Select(T.LessThan(t, T.Splat(0)), T.Splat(2) - tail, tail);
         var y = T.Select(T.LessThan(a, one), near, tail);
         return T.Select(T.IsNaN(t), t, y);
     }
 
     /// <summary>erfc of one double.</summary>
-    public static double Erfc(double t) => Erfc(new Lane(t)).V;
+    public static double Erfc(double t) => Erfc(new D1(t)).V;
 
     /// <summary>The standard normal distribution function Φ(x) = erfc(−x/√2)/2.</summary>
-    public static T Cdf<T>(T x) where T : struct, ILanes<T> => T.Create(0.5) * Erfc(x * T.Create(-Sqrt1Half));
+    public static T Cdf<T>(T x) where T : struct, IDoubleVector<T> => T.Splat(0.5) * Erfc(x * T.Splat(-Sqrt1Half));
 
     /// <summary>The standard normal density φ(x) = exp(−x²/2)/√(2π).</summary>
-    public static T Pdf<T>(T x) where T : struct, ILanes<T> => DoubleMath.Exp(x * x * T.Create(-0.5)) * T.Create(InvSqrt2Pi);
+    public static T Pdf<T>(T x) where T : struct, IDoubleVector<T> => DoubleMath.Exp(x * x * T.Splat(-0.5)) * T.Splat(InvSqrt2Pi);
 
     /// <summary>Φ of one double.</summary>
-    public static double Cdf(double x) => Cdf(new Lane(x)).V;
+    public static double Cdf(double x) => Cdf(new D1(x)).V;
 }

@@ -1,21 +1,21 @@
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
 using Emulator.Nn.Autograd;
 using Emulator.Nn.Numerics;
 
 namespace Emulator.Nn;
 
 /// <summary>
-/// An elementwise activation: its forward y = f(x) and its backward gx = g·f′ (from the saved input x or output y). The
-/// cheap ones run through <see cref="VectorMap"/> (exact IEEE operations: max, min, compare-select, +, ×, ÷); the
-/// transcendental ones evaluate in double lanes through <see cref="DoubleMap"/> (<see cref="DoubleMath"/>: the same bits
-/// on every instruction set, and float32 results rounded from double).
+/// An elementwise activation: its forward y = f(x) and its backward gx = g·f′ (from the saved input x or output y), on
+/// elements [from, from + count) of the tensors. The cheap ones are <see cref="IElementwiseKernel"/>s over
+/// <see cref="IFloatVector{TSelf}"/> (exact IEEE operations: max, min, compare-select, +, ×, ÷); the transcendental ones
+/// evaluate in double lanes through <see cref="DoubleMap"/> (<see cref="DoubleMath"/>): the same bits on every instruction
+/// set, float32 results rounded from double.
 /// </summary>
 internal interface IActivation
 {
     static abstract string Name { get; }
-    static abstract void Forward(ReadOnlySpan<float> x, Span<float> y);
-    static abstract void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> gx);
+    static abstract void Forward(Tensor x, Tensor y, int from, int count);
+    static abstract void Backward(Tensor x, Tensor y, Tensor g, Tensor gx, int from, int count);
 }
 
 public static partial class Functional
@@ -75,124 +75,143 @@ public static partial class Functional
             public void Run(int start, int end)
             {
                 int from = start * Chunk, count = Math.Min(end * Chunk, x.Numel) - from;
-                if (g is null) T.Forward(x.Data.Slice(from, count), y.Data.Slice(from, count));
-                else T.Backward(x.Data.Slice(from, count), y.Data.Slice(from, count), g.Data.Slice(from, count), gx!.Data.Slice(from, count));
+                if (g is null) T.Forward(x, y, from, count);
+                else T.Backward(x, y, g, gx!, from, count);
             }
         }
     }
 
-    private struct ReluAct : IActivation, IVectorUnary, IVectorBinary
+    /// <summary>Applies a kernel made from (input, output) element offsets [from, from + count).</summary>
+    private static void RunKernel<TK>(TK kernel, int count) where TK : struct, IElementwiseKernel => Elementwise.Run(ref kernel, count);
+
+    private struct ReluAct : IActivation
     {
         public static string Name => "relu";
-        public static void Forward(ReadOnlySpan<float> x, Span<float> y) => VectorMap.Apply<ReluAct>(x, y);
-        public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> gx) =>
-            VectorMap.Apply<ReluAct>(y, g, gx);
+        public static void Forward(Tensor x, Tensor y, int from, int count) =>
+            RunKernel(new Map(x.Buffer, x.Offset + from, y.Buffer, y.Offset + from), count);
+        public static void Backward(Tensor x, Tensor y, Tensor g, Tensor gx, int from, int count) =>
+            RunKernel(new Mask(y.Buffer, y.Offset + from, g.Buffer, g.Offset + from, gx.Buffer, gx.Offset + from), count);
 
-        public static float Invoke(float x) => MathF.Max(x, 0f);
-        public static Vector512<float> Invoke(Vector512<float> x) => Vector512.Max(x, Vector512<float>.Zero);
-        public static Vector256<float> Invoke(Vector256<float> x) => Vector256.Max(x, Vector256<float>.Zero);
+        /// <summary>max(x, 0).</summary>
+        private readonly struct Map(float[] x, int xo, float[] y, int yo) : IElementwiseKernel
+        {
+            public void Apply<TV>(int i) where TV : struct, IFloatVector<TV> => TV.Max(TV.Load(x, xo + i), TV.Splat(0f)).Store(y, yo + i);
+        }
 
-        // backward mask on the output (PyTorch's threshold_backward): y <= 0 ? 0 : g
-        public static float Invoke(float y, float g) => y <= 0f ? 0f : g;
-        public static Vector512<float> Invoke(Vector512<float> y, Vector512<float> g) =>
-            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(y, Vector512<float>.Zero), Vector512<float>.Zero, g);
-        public static Vector256<float> Invoke(Vector256<float> y, Vector256<float> g) =>
-            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(y, Vector256<float>.Zero), Vector256<float>.Zero, g);
+        /// <summary>y &lt;= 0 ? 0 : g on the output (PyTorch's threshold_backward).</summary>
+        private readonly struct Mask(float[] y, int yo, float[] g, int go, float[] gx, int gxo) : IElementwiseKernel
+        {
+            public void Apply<TV>(int i) where TV : struct, IFloatVector<TV> =>
+                TV.Select(TV.LessThanOrEqual(TV.Load(y, yo + i), TV.Splat(0f)), TV.Splat(0f), TV.Load(g, go + i)).Store(gx, gxo + i);
+        }
     }
 
-    private struct Relu6Act : IActivation, IVectorUnary, IVectorBinary
+    private struct Relu6Act : IActivation
     {
         public static string Name => "relu6";
-        public static void Forward(ReadOnlySpan<float> x, Span<float> y) => VectorMap.Apply<Relu6Act>(x, y);
-        public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> gx) =>
-            VectorMap.Apply<Relu6Act>(x, g, gx);
+        public static void Forward(Tensor x, Tensor y, int from, int count) =>
+            RunKernel(new Map(x.Buffer, x.Offset + from, y.Buffer, y.Offset + from), count);
+        public static void Backward(Tensor x, Tensor y, Tensor g, Tensor gx, int from, int count) =>
+            RunKernel(new Mask(x.Buffer, x.Offset + from, g.Buffer, g.Offset + from, gx.Buffer, gx.Offset + from), count);
 
-        public static float Invoke(float x) => MathF.Min(MathF.Max(x, 0f), 6f);
-        public static Vector512<float> Invoke(Vector512<float> x) => Vector512.Min(Vector512.Max(x, Vector512<float>.Zero), Vector512.Create(6f));
-        public static Vector256<float> Invoke(Vector256<float> x) => Vector256.Min(Vector256.Max(x, Vector256<float>.Zero), Vector256.Create(6f));
+        /// <summary>min(max(x, 0), 6).</summary>
+        private readonly struct Map(float[] x, int xo, float[] y, int yo) : IElementwiseKernel
+        {
+            public void Apply<TV>(int i) where TV : struct, IFloatVector<TV> =>
+                TV.Min(TV.Max(TV.Load(x, xo + i), TV.Splat(0f)), TV.Splat(6f)).Store(y, yo + i);
+        }
 
-        // backward mask on the input (PyTorch's hardtanh_backward): x <= 0 or x >= 6 ? 0 : g
-        public static float Invoke(float x, float g) => x <= 0f || x >= 6f ? 0f : g;
-        public static Vector512<float> Invoke(Vector512<float> x, Vector512<float> g) =>
-            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(x, Vector512<float>.Zero) | Vector512.GreaterThanOrEqual(x, Vector512.Create(6f)), Vector512<float>.Zero, g);
-        public static Vector256<float> Invoke(Vector256<float> x, Vector256<float> g) =>
-            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(x, Vector256<float>.Zero) | Vector256.GreaterThanOrEqual(x, Vector256.Create(6f)), Vector256<float>.Zero, g);
+        /// <summary>x &lt;= 0 or x &gt;= 6 ? 0 : g on the input (PyTorch's hardtanh_backward).</summary>
+        private readonly struct Mask(float[] x, int xo, float[] g, int go, float[] gx, int gxo) : IElementwiseKernel
+        {
+            public void Apply<TV>(int i) where TV : struct, IFloatVector<TV>
+            {
+                var v = TV.Load(x, xo + i);
+                var inside = TV.Select(TV.GreaterThanOrEqual(v, TV.Splat(6f)), TV.Splat(0f), TV.Load(g, go + i));
+                TV.Select(TV.LessThanOrEqual(v, TV.Splat(0f)), TV.Splat(0f), inside).Store(gx, gxo + i);
+            }
+        }
     }
 
-    private struct HardswishAct : IActivation, IVectorUnary, IVectorBinary
+    private struct HardswishAct : IActivation
     {
         public static string Name => "hardswish";
-        public static void Forward(ReadOnlySpan<float> x, Span<float> y) => VectorMap.Apply<HardswishAct>(x, y);
-        public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> gx) =>
-            VectorMap.Apply<HardswishAct>(x, g, gx);
+        public static void Forward(Tensor x, Tensor y, int from, int count) =>
+            RunKernel(new Map(x.Buffer, x.Offset + from, y.Buffer, y.Offset + from), count);
+        public static void Backward(Tensor x, Tensor y, Tensor g, Tensor gx, int from, int count) =>
+            RunKernel(new Derivative(x.Buffer, x.Offset + from, g.Buffer, g.Offset + from, gx.Buffer, gx.Offset + from), count);
 
-        // x * min(max(x + 3, 0), 6) / 6, in PyTorch's operation order
-        public static float Invoke(float x) => x * MathF.Min(MathF.Max(x + 3f, 0f), 6f) / 6f;
-        public static Vector512<float> Invoke(Vector512<float> x) =>
-            x * Vector512.Min(Vector512.Max(x + Vector512.Create(3f), Vector512<float>.Zero), Vector512.Create(6f)) / Vector512.Create(6f);
-        public static Vector256<float> Invoke(Vector256<float> x) =>
-            x * Vector256.Min(Vector256.Max(x + Vector256.Create(3f), Vector256<float>.Zero), Vector256.Create(6f)) / Vector256.Create(6f);
-
-        // x < -3 ? 0 : x <= 3 ? g * (x / 3 + 0.5) : g (PyTorch's hardswish_backward)
-        public static float Invoke(float x, float g) => x < -3f ? 0f : x <= 3f ? g * (x / 3f + 0.5f) : g;
-        public static Vector512<float> Invoke(Vector512<float> x, Vector512<float> g)
+        /// <summary>x·min(max(x + 3, 0), 6)/6, in PyTorch's operation order.</summary>
+        private readonly struct Map(float[] x, int xo, float[] y, int yo) : IElementwiseKernel
         {
-            var mid = g * (x / Vector512.Create(3f) + Vector512.Create(0.5f));
-            var r = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(x, Vector512.Create(3f)), mid, g);
-            return Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512.Create(-3f)), Vector512<float>.Zero, r);
+            public void Apply<TV>(int i) where TV : struct, IFloatVector<TV>
+            {
+                var v = TV.Load(x, xo + i);
+                (v * TV.Min(TV.Max(v + TV.Splat(3f), TV.Splat(0f)), TV.Splat(6f)) / TV.Splat(6f)).Store(y, yo + i);
+            }
         }
-        public static Vector256<float> Invoke(Vector256<float> x, Vector256<float> g)
+
+        /// <summary>x &lt; −3 ? 0 : x &lt;= 3 ? g·(x/3 + 0.5) : g (PyTorch's hardswish_backward).</summary>
+        private readonly struct Derivative(float[] x, int xo, float[] g, int go, float[] gx, int gxo) : IElementwiseKernel
         {
-            var mid = g * (x / Vector256.Create(3f) + Vector256.Create(0.5f));
-            var r = Vector256.ConditionalSelect(Vector256.LessThanOrEqual(x, Vector256.Create(3f)), mid, g);
-            return Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(-3f)), Vector256<float>.Zero, r);
+            public void Apply<TV>(int i) where TV : struct, IFloatVector<TV>
+            {
+                var v = TV.Load(x, xo + i);
+                var gv = TV.Load(g, go + i);
+                var r = TV.Select(TV.LessThanOrEqual(v, TV.Splat(3f)), gv * (v / TV.Splat(3f) + TV.Splat(0.5f)), gv);
+                TV.Select(TV.LessThan(v, TV.Splat(-3f)), TV.Splat(0f), r).Store(gx, gxo + i);
+            }
         }
     }
 
     private struct SigmoidAct : IActivation, IDoubleKernel
     {
         public static string Name => "sigmoid";
-        public static void Forward(ReadOnlySpan<float> x, Span<float> y) => DoubleMap.Apply<SigmoidAct>(x, y);
-        public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> gx)
+        public static void Forward(Tensor x, Tensor y, int from, int count) => DoubleMap.Apply<SigmoidAct>(x.Data.Slice(from, count), y.Data.Slice(from, count));
+        public static void Backward(Tensor x, Tensor y, Tensor g, Tensor gx, int from, int count)
         {
-            for (int i = 0; i < x.Length; i++) gx[i] = g[i] * (1f - y[i]) * y[i];
+            ReadOnlySpan<float> ys = y.Data.Slice(from, count), gs = g.Data.Slice(from, count);
+            var d = gx.Data.Slice(from, count);
+            for (int i = 0; i < d.Length; i++) d[i] = gs[i] * (1f - ys[i]) * ys[i];
         }
-        public static T Invoke<T>(T x) where T : struct, ILanes<T> => DoubleMath.Sigmoid(x);
+        public static T Invoke<T>(T x) where T : struct, IDoubleVector<T> => DoubleMath.Sigmoid(x);
     }
 
     private struct TanhAct : IActivation, IDoubleKernel
     {
         public static string Name => "tanh";
-        public static void Forward(ReadOnlySpan<float> x, Span<float> y) => DoubleMap.Apply<TanhAct>(x, y);
-        public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> gx)
+        public static void Forward(Tensor x, Tensor y, int from, int count) => DoubleMap.Apply<TanhAct>(x.Data.Slice(from, count), y.Data.Slice(from, count));
+        public static void Backward(Tensor x, Tensor y, Tensor g, Tensor gx, int from, int count)
         {
-            for (int i = 0; i < x.Length; i++) gx[i] = g[i] * (1f - y[i] * y[i]);
+            ReadOnlySpan<float> ys = y.Data.Slice(from, count), gs = g.Data.Slice(from, count);
+            var d = gx.Data.Slice(from, count);
+            for (int i = 0; i < d.Length; i++) d[i] = gs[i] * (1f - ys[i] * ys[i]);
         }
-        public static T Invoke<T>(T x) where T : struct, ILanes<T> => DoubleMath.Tanh(x);
+        public static T Invoke<T>(T x) where T : struct, IDoubleVector<T> => DoubleMath.Tanh(x);
     }
 
     /// <summary>Backward of the activations whose derivative is a function of x alone: gx = g·f′(x), f′ in double.</summary>
-    private static void TimesDerivative<TDerivative>(ReadOnlySpan<float> x, ReadOnlySpan<float> g, Span<float> gx) where TDerivative : struct, IDoubleKernel
+    private static void TimesDerivative<TDerivative>(Tensor x, Tensor g, Tensor gx, int from, int count) where TDerivative : struct, IDoubleKernel
     {
-        DoubleMap.Apply<TDerivative>(x, gx);
-        TensorPrimitives.Multiply(gx, g, gx);
+        var d = gx.Data.Slice(from, count);
+        DoubleMap.Apply<TDerivative>(x.Data.Slice(from, count), d);
+        TensorPrimitives.Multiply(d, g.Data.Slice(from, count), d);
     }
 
     private struct SiluAct : IActivation, IDoubleKernel
     {
         public static string Name => "silu";
-        public static void Forward(ReadOnlySpan<float> x, Span<float> y) => DoubleMap.Apply<SiluAct>(x, y);
-        public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> gx) =>
-            TimesDerivative<Derivative>(x, g, gx);
-        public static T Invoke<T>(T x) where T : struct, ILanes<T> => x * DoubleMath.Sigmoid(x);
+        public static void Forward(Tensor x, Tensor y, int from, int count) => DoubleMap.Apply<SiluAct>(x.Data.Slice(from, count), y.Data.Slice(from, count));
+        public static void Backward(Tensor x, Tensor y, Tensor g, Tensor gx, int from, int count) => TimesDerivative<Derivative>(x, g, gx, from, count);
+        public static T Invoke<T>(T x) where T : struct, IDoubleVector<T> => x * DoubleMath.Sigmoid(x);
 
         /// <summary>σ(x)·(1 + x·(1 − σ(x))).</summary>
         private struct Derivative : IDoubleKernel
         {
-            public static T Invoke<T>(T x) where T : struct, ILanes<T>
+            public static T Invoke<T>(T x) where T : struct, IDoubleVector<T>
             {
                 var s = DoubleMath.Sigmoid(x);
-                return s * (T.Create(1) + x * (T.Create(1) - s));
+                return s * (T.Splat(1) + x * (T.Splat(1) - s));
             }
         }
     }
@@ -200,15 +219,14 @@ public static partial class Functional
     private struct GeluAct : IActivation, IDoubleKernel
     {
         public static string Name => "gelu";
-        public static void Forward(ReadOnlySpan<float> x, Span<float> y) => DoubleMap.Apply<GeluAct>(x, y);
-        public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> gx) =>
-            TimesDerivative<Derivative>(x, g, gx);
-        public static T Invoke<T>(T x) where T : struct, ILanes<T> => x * Gaussian.Cdf(x);
+        public static void Forward(Tensor x, Tensor y, int from, int count) => DoubleMap.Apply<GeluAct>(x.Data.Slice(from, count), y.Data.Slice(from, count));
+        public static void Backward(Tensor x, Tensor y, Tensor g, Tensor gx, int from, int count) => TimesDerivative<Derivative>(x, g, gx, from, count);
+        public static T Invoke<T>(T x) where T : struct, IDoubleVector<T> => x * Gaussian.Cdf(x);
 
         /// <summary>Φ(x) + x·φ(x).</summary>
         private struct Derivative : IDoubleKernel
         {
-            public static T Invoke<T>(T x) where T : struct, ILanes<T> => Gaussian.Cdf(x) + x * Gaussian.Pdf(x);
+            public static T Invoke<T>(T x) where T : struct, IDoubleVector<T> => Gaussian.Cdf(x) + x * Gaussian.Pdf(x);
         }
     }
 
@@ -218,21 +236,20 @@ public static partial class Functional
         private const double Beta = 0.79788456080286536, Kappa = 0.044715;
 
         public static string Name => "gelu_tanh";
-        public static void Forward(ReadOnlySpan<float> x, Span<float> y) => DoubleMap.Apply<GeluTanhAct>(x, y);
-        public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> gx) =>
-            TimesDerivative<Derivative>(x, g, gx);
-        public static T Invoke<T>(T x) where T : struct, ILanes<T> =>
-            T.Create(0.5) * x * (T.Create(1) + DoubleMath.Tanh(T.Create(Beta) * (x + T.Create(Kappa) * (x * x * x))));
+        public static void Forward(Tensor x, Tensor y, int from, int count) => DoubleMap.Apply<GeluTanhAct>(x.Data.Slice(from, count), y.Data.Slice(from, count));
+        public static void Backward(Tensor x, Tensor y, Tensor g, Tensor gx, int from, int count) => TimesDerivative<Derivative>(x, g, gx, from, count);
+        public static T Invoke<T>(T x) where T : struct, IDoubleVector<T> =>
+            T.Splat(0.5) * x * (T.Splat(1) + DoubleMath.Tanh(T.Splat(Beta) * (x + T.Splat(Kappa) * (x * x * x))));
 
         /// <summary>0.5·(1 + t) + 0.5·x·(1 − t²)·β·(1 + 3κx²), t = tanh(β(x + κx³)).</summary>
         private struct Derivative : IDoubleKernel
         {
-            public static T Invoke<T>(T x) where T : struct, ILanes<T>
+            public static T Invoke<T>(T x) where T : struct, IDoubleVector<T>
             {
                 var x2 = x * x;
-                var t = DoubleMath.Tanh(T.Create(Beta) * (x + T.Create(Kappa) * (x2 * x)));
-                var left = T.Create(0.5) * (T.Create(1) + t);
-                var right = T.Create(0.5) * x * (T.Create(1) - t * t) * T.Create(Beta) * (T.Create(1) + T.Create(3 * Kappa) * x2);
+                var t = DoubleMath.Tanh(T.Splat(Beta) * (x + T.Splat(Kappa) * (x2 * x)));
+                var left = T.Splat(0.5) * (T.Splat(1) + t);
+                var right = T.Splat(0.5) * x * (T.Splat(1) - t * t) * T.Splat(Beta) * (T.Splat(1) + T.Splat(3 * Kappa) * x2);
                 return left + right;
             }
         }

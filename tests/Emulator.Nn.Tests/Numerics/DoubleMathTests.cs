@@ -16,19 +16,19 @@ public class DoubleMathTests
     {
         for (double x = -707; x <= 708; x += 0.37)
         {
-            double want = Math.Exp(x), got = DoubleMath.Exp(new Lane(x)).V;
+            double want = Math.Exp(x), got = DoubleMath.Exp(new D1(x)).V;
             Assert.True(Math.Abs(got - want) <= 1e-14 * want, $"exp({x}): {got:R} vs {want:R}");
         }
-        Assert.Equal(double.PositiveInfinity, DoubleMath.Exp(new Lane(710)).V);
-        Assert.Equal(0.0, DoubleMath.Exp(new Lane(-709)).V);
-        Assert.Equal(1.0, DoubleMath.Exp(new Lane(0)).V);
-        Assert.True(double.IsNaN(DoubleMath.Exp(new Lane(double.NaN)).V));
+        Assert.Equal(double.PositiveInfinity, DoubleMath.Exp(new D1(710)).V);
+        Assert.Equal(0.0, DoubleMath.Exp(new D1(-709)).V);
+        Assert.Equal(1.0, DoubleMath.Exp(new D1(0)).V);
+        Assert.True(double.IsNaN(DoubleMath.Exp(new D1(double.NaN)).V));
         for (double x = -30; x <= 30; x += 0.0173)
         {
-            double want = Math.Tanh(x), got = DoubleMath.Tanh(new Lane(x)).V;
+            double want = Math.Tanh(x), got = DoubleMath.Tanh(new D1(x)).V;
             Assert.True(Math.Abs(got - want) <= 1e-12 * Math.Abs(want), $"tanh({x}): {got:R} vs {want:R}");
         }
-        Assert.Equal(1e-5 * (1 - 1e-10 / 3), DoubleMath.Tanh(new Lane(1e-5)).V, 1e-20);
+        Assert.Equal(1e-5 * (1 - 1e-10 / 3), DoubleMath.Tanh(new D1(1e-5)).V, 1e-20);
     }
 
     [Fact]
@@ -47,9 +47,9 @@ public class DoubleMathTests
         {
             double v = x[i];
             Same((float)(v * Gaussian.Cdf(v)), gelu[i], v);
-            Same((float)DoubleMath.Sigmoid(new Lane(v)).V, sigmoid[i], v);
-            Same((float)DoubleMath.Tanh(new Lane(v)).V, tanh[i], v);
-            Same((float)DoubleMath.Exp(new Lane(v)).V, exp[i], v);
+            Same((float)DoubleMath.Sigmoid(new D1(v)).V, sigmoid[i], v);
+            Same((float)DoubleMath.Tanh(new D1(v)).V, tanh[i], v);
+            Same((float)DoubleMath.Exp(new D1(v)).V, exp[i], v);
         }
     }
 
