@@ -104,7 +104,8 @@ public static partial class Functional
                 if (rank > 0 && strides[rank - 1] == stride * size) { dims[rank - 1] *= size; strides[rank - 1] = stride; continue; }
                 dims[rank] = size; strides[rank] = stride; rank++;
             }
-            if (rank == 0) { if (dst.Length > 0) dst[0] = src[0]; return; }
+            if (dst.Length == 0) return;
+            if (rank == 0) { dst[0] = src[0]; return; }
             int inner = dims[rank - 1], step = strides[rank - 1], rows = dst.Length / inner;
             Span<int> index = stackalloc int[rank];
             index.Clear();

@@ -92,6 +92,16 @@ public class LayoutTests
     }
 
     [Fact]
+    public void EmptyTensorsKeepTheirShapes()
+    {
+        using var _ = DisposeScope.Begin();
+        var x = Tensor.Zeros(0, 3);
+        Assert.Equal([3, 0], x.Transpose(0, 1).ShapeArray);
+        Assert.Equal([0, 1], x.Narrow(1, 2, 1).ShapeArray);
+        Assert.Equal([2, 3], Functional.Cat([x, Tensor.Ones(2, 3)]).ShapeArray);
+    }
+
+    [Fact]
     public void ErrorsNameTheOpAndShapes()
     {
         var x = GradCheck.Random(7, 2, 3);
