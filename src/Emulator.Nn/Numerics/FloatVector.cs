@@ -44,6 +44,21 @@ internal interface IFloatVector<TSelf> where TSelf : struct, IFloatVector<TSelf>
 
     /// <summary>Lane-wise IEEE maximum (NaN if either is NaN; +0 above −0), as <c>torch.maximum</c>.</summary>
     static abstract TSelf Max(TSelf a, TSelf b);
+
+    /// <summary>Lane-wise IEEE minimum (NaN if either is NaN; −0 below +0), as <c>torch.minimum</c>.</summary>
+    static abstract TSelf Min(TSelf a, TSelf b);
+
+    /// <summary>A mask: all bits set in lanes where a &lt; b (false for NaN), else zero.</summary>
+    static abstract TSelf LessThan(TSelf a, TSelf b);
+
+    /// <summary>A mask: all bits set in lanes where a ≤ b (false for NaN), else zero.</summary>
+    static abstract TSelf LessThanOrEqual(TSelf a, TSelf b);
+
+    /// <summary>A mask: all bits set in lanes where a ≥ b (false for NaN), else zero.</summary>
+    static abstract TSelf GreaterThanOrEqual(TSelf a, TSelf b);
+
+    /// <summary>Lane-wise <paramref name="mask"/> ? <paramref name="whenTrue"/> : <paramref name="whenFalse"/> (mask from a comparison).</summary>
+    static abstract TSelf Select(TSelf mask, TSelf whenTrue, TSelf whenFalse);
 }
 
 /// <summary>A kernel applied to <c>TV.Count</c> consecutive elements starting at an index.</summary>
@@ -100,6 +115,11 @@ internal readonly struct F512(Vector512<float> v) : IFloatVector<F512>
     public static F512 operator /(F512 a, F512 b) => new(a._v / b._v);
     public static F512 Sqrt(F512 a) => new(Vector512.Sqrt(a._v));
     public static F512 Max(F512 a, F512 b) => new(Vector512.Max(a._v, b._v));
+    public static F512 Min(F512 a, F512 b) => new(Vector512.Min(a._v, b._v));
+    public static F512 LessThan(F512 a, F512 b) => new(Vector512.LessThan(a._v, b._v));
+    public static F512 LessThanOrEqual(F512 a, F512 b) => new(Vector512.LessThanOrEqual(a._v, b._v));
+    public static F512 GreaterThanOrEqual(F512 a, F512 b) => new(Vector512.GreaterThanOrEqual(a._v, b._v));
+    public static F512 Select(F512 mask, F512 whenTrue, F512 whenFalse) => new(Vector512.ConditionalSelect(mask._v, whenTrue._v, whenFalse._v));
 }
 
 /// <summary>8 lanes (<see cref="Vector256{T}"/>).</summary>
@@ -119,6 +139,11 @@ internal readonly struct F256(Vector256<float> v) : IFloatVector<F256>
     public static F256 operator /(F256 a, F256 b) => new(a._v / b._v);
     public static F256 Sqrt(F256 a) => new(Vector256.Sqrt(a._v));
     public static F256 Max(F256 a, F256 b) => new(Vector256.Max(a._v, b._v));
+    public static F256 Min(F256 a, F256 b) => new(Vector256.Min(a._v, b._v));
+    public static F256 LessThan(F256 a, F256 b) => new(Vector256.LessThan(a._v, b._v));
+    public static F256 LessThanOrEqual(F256 a, F256 b) => new(Vector256.LessThanOrEqual(a._v, b._v));
+    public static F256 GreaterThanOrEqual(F256 a, F256 b) => new(Vector256.GreaterThanOrEqual(a._v, b._v));
+    public static F256 Select(F256 mask, F256 whenTrue, F256 whenFalse) => new(Vector256.ConditionalSelect(mask._v, whenTrue._v, whenFalse._v));
 }
 
 /// <summary>4 lanes (<see cref="Vector128{T}"/>).</summary>
@@ -138,6 +163,11 @@ internal readonly struct F128(Vector128<float> v) : IFloatVector<F128>
     public static F128 operator /(F128 a, F128 b) => new(a._v / b._v);
     public static F128 Sqrt(F128 a) => new(Vector128.Sqrt(a._v));
     public static F128 Max(F128 a, F128 b) => new(Vector128.Max(a._v, b._v));
+    public static F128 Min(F128 a, F128 b) => new(Vector128.Min(a._v, b._v));
+    public static F128 LessThan(F128 a, F128 b) => new(Vector128.LessThan(a._v, b._v));
+    public static F128 LessThanOrEqual(F128 a, F128 b) => new(Vector128.LessThanOrEqual(a._v, b._v));
+    public static F128 GreaterThanOrEqual(F128 a, F128 b) => new(Vector128.GreaterThanOrEqual(a._v, b._v));
+    public static F128 Select(F128 mask, F128 whenTrue, F128 whenFalse) => new(Vector128.ConditionalSelect(mask._v, whenTrue._v, whenFalse._v));
 }
 
 /// <summary>One lane: plain float arithmetic (the scalar tail and the no-SIMD path).</summary>
@@ -155,4 +185,10 @@ internal readonly struct F1(float v) : IFloatVector<F1>
     public static F1 operator /(F1 a, F1 b) => new(a._v / b._v);
     public static F1 Sqrt(F1 a) => new(MathF.Sqrt(a._v));
     public static F1 Max(F1 a, F1 b) => new(MathF.Max(a._v, b._v));
+    public static F1 Min(F1 a, F1 b) => new(MathF.Min(a._v, b._v));
+    public static F1 LessThan(F1 a, F1 b) => Mask(a._v < b._v);
+    public static F1 LessThanOrEqual(F1 a, F1 b) => Mask(a._v <= b._v);
+    public static F1 GreaterThanOrEqual(F1 a, F1 b) => Mask(a._v >= b._v);
+    public static F1 Select(F1 mask, F1 whenTrue, F1 whenFalse) => BitConverter.SingleToInt32Bits(mask._v) != 0 ? whenTrue : whenFalse;
+    private static F1 Mask(bool on) => new(on ? BitConverter.Int32BitsToSingle(-1) : 0f);
 }

@@ -22,7 +22,8 @@ public static partial class Functional
         float beta, Span<float> c)
     {
         int lda = transA ? m : k, ldb = transB ? k : n;
-        Sgemm.Multiply(transA ? Transpose.Transposed : Transpose.None, transB ? Transpose.Transposed : Transpose.None, m, n, k,
+        const Kernels.Gemm.Transpose T = Kernels.Gemm.Transpose.Transposed, N = Kernels.Gemm.Transpose.None; // Functional.Transpose is the tensor op
+        Sgemm.Multiply(transA ? T : N, transB ? T : N, m, n, k,
             alpha, a, Math.Max(1, lda), b, Math.Max(1, ldb), beta, c, Math.Max(1, n), NnSettings.Threads);
     }
 
