@@ -1,19 +1,21 @@
 namespace Emulator.Nn.Numerics;
 
 /// <summary>
-/// The shapes of a 2-D convolution (NCHW input, weight [OutC, C / Groups, KH, KW]) with stride, padding and dilation, and
-/// the sizes derived from them: output plane OH x OW, im2col rows per group K = (C / Groups)·KH·KW, P = OH·OW columns.
+/// The shapes of a 2-D convolution (NCHW input, weight [OutC, C / Groups, KH, KW]) or pooling window (OutC = C, one group)
+/// with stride, padding and dilation, and the sizes derived from them: output plane OH x OW, im2col rows per group
+/// K = (C / Groups)·KH·KW, P = OH·OW columns.
 /// </summary>
 internal readonly struct ConvGeometry
 {
     public readonly int N, C, H, W, OutC, KH, KW, SH, SW, PH, PW, DH, DW, Groups, OH, OW;
 
-    public ConvGeometry(int n, int c, int h, int w, int outC, int kh, int kw, Size2 stride, Size2 padding, Size2 dilation, int groups)
+    public ConvGeometry(int n, int c, int h, int w, int outC, int kh, int kw, Size2 stride, Size2 padding, Size2 dilation, int groups,
+        bool ceilMode = false)
     {
         N = n; C = c; H = h; W = w; OutC = outC; KH = kh; KW = kw;
         SH = stride.H; SW = stride.W; PH = padding.H; PW = padding.W; DH = dilation.H; DW = dilation.W; Groups = groups;
-        OH = OutputSize(h, kh, SH, PH, DH, false);
-        OW = OutputSize(w, kw, SW, PW, DW, false);
+        OH = OutputSize(h, kh, SH, PH, DH, ceilMode);
+        OW = OutputSize(w, kw, SW, PW, DW, ceilMode);
     }
 
     /// <summary>Elements of one input plane (H·W).</summary>
