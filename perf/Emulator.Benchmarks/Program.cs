@@ -8,6 +8,14 @@ using Emulator.Kernels.Gemm;
 // Quick tables (the library entries behind `emu bench quantize` and `emu bench gemm`):
 //   dotnet run -c Release --project perf/Emulator.Benchmarks -- quick [--threads N] [--formats a,b] [--modes m,n] [--sizes 4096,16777216]
 //   dotnet run -c Release --project perf/Emulator.Benchmarks -- gemm [threads] [size...]
+//   dotnet run -c Release --project perf/Emulator.Benchmarks -- nnops [iterations] [threads...]   (FashionCnn ops, batch 128)
+if (args.Length > 0 && args[0] == "nnops")
+{
+    int iterations = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 15;
+    int[] threadCounts = args.Length > 2 ? args.Skip(2).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray() : [1, 2];
+    Emulator.Benchmarks.NnOpsBench.Print(threadCounts, iterations, Console.Out);
+    return;
+}
 if (args.Length > 0 && args[0] == "gemm")
 {
     int threads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1;

@@ -4,71 +4,174 @@ using System.Runtime.Intrinsics;
 namespace Emulator.Nn.Numerics;
 
 /// <summary>
-/// im2col and col2im of one image for <see cref="ConvGeometry"/>: the column matrix has C·KH·KW rows, row
-/// (c·KH + i)·KW + j holding, at column oh·OW + ow, the input tap x[c, oh·SH + i·DH − PH, ow·SW + j·DW − PW] (0 in the
-/// padding). Rows are written as runs of one output row each; stride-1 runs are vector copies.
+/// im2col and col2im for <see cref="ConvGeometry"/>. The column matrix of an image has C·KH·KW rows of P = OH·OW columns;
+/// row (c·KH + i)·KW + j holds, at column oh·OW + ow, the tap x[c, oh·SH + i·DH − PH, ow·SW + j·DW − PW] (0 in the
+/// padding). Several images may share one matrix (row stride <c>ld</c>, image t at column t·P). Gathering reads a
+/// zero-bordered copy of the image, so every run of OW taps is a plain (vector) copy; col2im sums, for each input element,
+/// its taps in the fixed order (i, j) ascending, reading the column matrix with masked vector loads.
 /// </summary>
 internal static unsafe class Im2Col
 {
-    /// <summary>Fills <paramref name="col"/> (C·KH·KW x OH·OW) from the image <paramref name="x"/> (C x H x W).</summary>
-    public static void Gather(in ConvGeometry g, float* x, float* col)
+    /// <summary>Floats of slack a column buffer needs before and after its rows (masked vector reads run past them).</summary>
+    public static int Slack(in ConvGeometry g) => 64 + g.W + g.PW + (g.KW - 1) * g.DW;
+
+    /// <summary>Floats of one zero-bordered image (C x (H + 2·PH) x (W + 2·PW)) plus 16 of read slack.</summary>
+    public static int PaddedImageSize(in ConvGeometry g) => g.C * (g.H + 2 * g.PH) * (g.W + 2 * g.PW) + 16;
+
+    /// <summary>Copies image <paramref name="x"/> (C x H x W) into the centre of a zero-bordered one.</summary>
+    public static void PadImage(in ConvGeometry g, float* x, float* xpad)
     {
-        int ow = g.OW, p = g.P;
+        int hp = g.H + 2 * g.PH, wp = g.W + 2 * g.PW;
+        if (g.PH == 0 && g.PW == 0)
+        {
+            new Span<float>(x, g.C * g.InPlane).CopyTo(new Span<float>(xpad, g.C * g.InPlane));
+            Clear(xpad + g.C * g.InPlane, 16);
+            return;
+        }
+        for (int c = 0; c < g.C; c++)
+        {
+            float* plane = xpad + (long)c * hp * wp;
+            Clear(plane, g.PH * wp + g.PW);
+            for (int h = 0; h < g.H; h++)
+            {
+                float* row = plane + (h + g.PH) * wp + g.PW;
+                Copy(x + ((long)c * g.H + h) * g.W, row, g.W);
+                Clear(row + g.W, h == g.H - 1 ? g.PW : 2 * g.PW);
+            }
+            Clear(plane + (g.PH + g.H) * wp, g.PH * wp);
+        }
+        Clear(xpad + (long)g.C * hp * wp, 16);
+    }
+
+    /// <summary>Writes the P columns of one image, row r at <paramref name="col"/> + r·ld, from its padded copy.</summary>
+    public static void Gather(in ConvGeometry g, float* xpad, float* col, int ld)
+    {
+        int hp = g.H + 2 * g.PH, wp = g.W + 2 * g.PW, ow = g.OW;
         for (int c = 0; c < g.C; c++)
             for (int i = 0; i < g.KH; i++)
-            {
-                int offH = i * g.DH - g.PH;
-                var (ohLo, ohHi) = ConvGeometry.ValidRange(offH, g.SH, g.H, g.OH);
                 for (int j = 0; j < g.KW; j++)
                 {
-                    int offW = j * g.DW - g.PW;
-                    var (lo, hi) = ConvGeometry.ValidRange(offW, g.SW, g.W, ow);
-                    float* row = col + (long)((c * g.KH + i) * g.KW + j) * p;
-                    Clear(row, ohLo * ow);
-                    for (int oh = ohLo; oh < ohHi; oh++)
+                    float* dst = col + (long)((c * g.KH + i) * g.KW + j) * ld;
+                    float* src = xpad + (long)c * hp * wp + i * g.DH * wp + j * g.DW;
+                    if (g.SW == 1)
                     {
-                        float* dst = row + oh * ow;
-                        float* src = x + (long)c * g.InPlane + (oh * g.SH + offH) * g.W + offW; // src[o·SW] is the tap of column o
-                        Clear(dst, lo);
-                        if (g.SW == 1) Copy(src + lo, dst + lo, hi - lo);
-                        else for (int o = lo; o < hi; o++) dst[o] = src[o * g.SW];
-                        Clear(dst + hi, ow - hi);
+                        // a run may spill up to a vector into the runs after it (written right after) but not past the image
+                        int oh = 0;
+                        for (; oh < g.OH && oh * ow + SpillWidth(ow) <= g.P; oh++) CopySpill(src + oh * g.SH * wp, dst + oh * ow, ow);
+                        for (; oh < g.OH; oh++) Copy(src + oh * g.SH * wp, dst + oh * ow, ow);
                     }
-                    Clear(row + ohHi * ow, (g.OH - ohHi) * ow);
+                    else
+                        for (int oh = 0; oh < g.OH; oh++)
+                        {
+                            float* s = src + oh * g.SH * wp, d = dst + oh * ow;
+                            for (int o = 0; o < ow; o++) d[o] = s[o * g.SW];
+                        }
                 }
-            }
     }
 
     /// <summary>
-    /// x = col2im(col): every column entry added into the input position it was gathered from (zero first), in the fixed
-    /// order of the rows, so an element's sum never depends on threads.
+    /// dx = col2im(col) for one image (columns of row r at <paramref name="col"/> + r·ld, with <see cref="Slack"/> readable
+    /// floats around the matrix): each input element is the sum of its taps in the order (i, j) ascending, from +0.
     /// </summary>
-    public static void Scatter(in ConvGeometry g, float* col, float* x)
+    public static void Scatter(in ConvGeometry g, float* col, int ld, float* dx)
     {
-        new Span<float>(x, g.C * g.InPlane).Clear();
-        int ow = g.OW, p = g.P;
+        if (g.SH == 1 && g.SW == 1)
+        {
+            if (Vector512.IsHardwareAccelerated) ScatterStride1<Lanes512F>(g, col, ld, dx);
+            else if (Vector256.IsHardwareAccelerated) ScatterStride1<Lanes256F>(g, col, ld, dx);
+            else ScatterStride1<Lanes1F>(g, col, ld, dx);
+            return;
+        }
+        // strided: the same order, element by element
         for (int c = 0; c < g.C; c++)
-            for (int i = 0; i < g.KH; i++)
-            {
-                int offH = i * g.DH - g.PH;
-                var (ohLo, ohHi) = ConvGeometry.ValidRange(offH, g.SH, g.H, g.OH);
-                for (int j = 0; j < g.KW; j++)
+            for (int ih = 0; ih < g.H; ih++)
+                for (int iw = 0; iw < g.W; iw++)
                 {
-                    int offW = j * g.DW - g.PW;
-                    var (lo, hi) = ConvGeometry.ValidRange(offW, g.SW, g.W, ow);
-                    float* row = col + (long)((c * g.KH + i) * g.KW + j) * p;
-                    for (int oh = ohLo; oh < ohHi; oh++)
+                    float acc = 0f;
+                    for (int i = 0; i < g.KH; i++)
                     {
-                        float* src = row + oh * ow;
-                        float* dst = x + (long)c * g.InPlane + (oh * g.SH + offH) * g.W + offW;
-                        if (g.SW == 1) Add(src + lo, dst + lo, hi - lo);
-                        else for (int o = lo; o < hi; o++) dst[o * g.SW] += src[o];
+                        int th = ih + g.PH - i * g.DH;
+                        if (th < 0 || th % g.SH != 0 || th / g.SH >= g.OH) continue;
+                        for (int j = 0; j < g.KW; j++)
+                        {
+                            int tw = iw + g.PW - j * g.DW;
+                            if (tw < 0 || tw % g.SW != 0 || tw / g.SW >= g.OW) continue;
+                            acc += col[(long)((c * g.KH + i) * g.KW + j) * ld + th / g.SH * g.OW + tw / g.SW];
+                        }
+                    }
+                    dx[((long)c * g.H + ih) * g.W + iw] = acc;
+                }
+    }
+
+    /// <summary>Stride-1 col2im: an input row at a time, <typeparamref name="TL"/>.Count columns per vector; a tap (i, j)
+    /// adds column ow = iw + PW − j·DW of row oh = ih + PH − i·DH where 0 &lt;= ow &lt; OW (mask), and + 0 elsewhere.</summary>
+    private static void ScatterStride1<TL>(in ConvGeometry g, float* col, int ld, float* dx) where TL : struct, IFloatLanes<TL>
+    {
+        int lanes = TL.Count, nv = (g.W + lanes - 1) / lanes;
+        // masks[(j·nv + v)·lanes + l]: all ones when column iw = v·lanes + l reads a valid ow for tap column j
+        float[] maskBuffer = TensorPool.Rent(g.KW * nv * lanes);
+        fixed (float* maskFloats = maskBuffer)
+        {
+            uint* masks = (uint*)maskFloats;
+            ScatterRows<TL>(g, col, ld, dx, masks, nv);
+        }
+        TensorPool.Return(maskBuffer);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ScatterRows<TL>(in ConvGeometry g, float* col, int ld, float* dx, uint* masks, int nv) where TL : struct, IFloatLanes<TL>
+    {
+        int lanes = TL.Count;
+        for (int j = 0; j < g.KW; j++)
+            for (int iw = 0; iw < nv * lanes; iw++)
+            {
+                int o = iw + g.PW - j * g.DW;
+                masks[j * nv * lanes + iw] = o >= 0 && o < g.OW && iw < g.W ? uint.MaxValue : 0u;
+            }
+        float* last = stackalloc float[lanes];
+        for (int c = 0; c < g.C; c++)
+            for (int ih = 0; ih < g.H; ih++)
+            {
+                float* dst = dx + ((long)c * g.H + ih) * g.W;
+                long room = (long)g.C * g.InPlane - ((long)c * g.H + ih) * g.W; // floats from dst to the end of the image
+                for (int v = 0; v < nv; v++)
+                {
+                    var acc = TL.Zero;
+                    for (int i = 0; i < g.KH; i++)
+                    {
+                        int oh = ih + g.PH - i * g.DH;
+                        if ((uint)oh >= (uint)g.OH) continue;
+                        float* src = col + (long)(c * g.KH + i) * g.KW * ld + oh * g.OW + g.PW + v * lanes;
+                        for (int j = 0; j < g.KW; j++)
+                            acc = TL.AddMasked(acc, TL.Load(src + (long)j * ld - j * g.DW), masks + (j * nv + v) * lanes);
+                    }
+                    // a row's last vector may spill into the rows after it (written next), but not past the image
+                    if ((v + 1) * lanes <= room) TL.Store(acc, dst + v * lanes);
+                    else
+                    {
+                        TL.Store(acc, last);
+                        for (int l = 0; l < g.W - v * lanes; l++) dst[v * lanes + l] = last[l];
                     }
                 }
             }
     }
 
-    /// <summary>dst[0..n) = src[0..n) (short runs: vector moves, the last one overlapping).</summary>
+    /// <summary>Floats <see cref="CopySpill"/> may write past a run of n.</summary>
+    private static int SpillWidth(int n) => Vector512.IsHardwareAccelerated ? (n + 15) / 16 * 16 : Vector256.IsHardwareAccelerated ? (n + 7) / 8 * 8 : n;
+
+    /// <summary>dst[0..n) = src[0..n), and possibly up to a vector more (src must be readable and dst writable there).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopySpill(float* src, float* dst, int n)
+    {
+        if (Vector512.IsHardwareAccelerated)
+            for (int k = 0; k < n; k += 16) Vector512.Store(Vector512.Load(src + k), dst + k);
+        else if (Vector256.IsHardwareAccelerated)
+            for (int k = 0; k < n; k += 8) Vector256.Store(Vector256.Load(src + k), dst + k);
+        else
+            for (int k = 0; k < n; k++) dst[k] = src[k];
+    }
+
+    /// <summary>dst[0..n) = src[0..n) exactly (vector moves, the last one overlapping).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Copy(float* src, float* dst, int n)
     {
@@ -84,19 +187,7 @@ internal static unsafe class Im2Col
             for (int k = 0; k < n; k++) dst[k] = src[k];
     }
 
-    /// <summary>dst[k] += src[k] for k in [0, n): one correctly rounded add per element on every path.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Add(float* src, float* dst, int n)
-    {
-        int k = 0;
-        if (Vector512.IsHardwareAccelerated)
-            for (; k + 16 <= n; k += 16) Vector512.Store(Vector512.Load(dst + k) + Vector512.Load(src + k), dst + k);
-        if (Vector256.IsHardwareAccelerated)
-            for (; k + 8 <= n; k += 8) Vector256.Store(Vector256.Load(dst + k) + Vector256.Load(src + k), dst + k);
-        for (; k < n; k++) dst[k] += src[k];
-    }
-
-    /// <summary>dst[0..n) = 0.</summary>
+    /// <summary>dst[0..n) = +0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Clear(float* dst, int n)
     {

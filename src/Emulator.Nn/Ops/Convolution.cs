@@ -47,38 +47,44 @@ public static partial class Functional
         return ConvNode.Apply(input, weight, bias, g);
     }
 
-    private sealed unsafe class ConvNode(Tensor x, Tensor w, Tensor? b, ConvGeometry g) : Function
+    private sealed unsafe class ConvNode(Tensor x, Tensor w, Tensor? b, ConvGeometry g, int chunk) : Function
     {
-        /// <summary>Images per weight-gradient block at most this many blocks (fixed by N alone, never by threads).</summary>
+        /// <summary>Weight-gradient blocks at most (each sums its chunks in order; fixed by the shapes, never by threads).</summary>
         private const int WeightGradBlocks = 16;
+
+        /// <summary>Bytes of a chunk's column matrix aimed for (it stays in a core's L2 cache between im2col and GEMM).</summary>
+        private const int ChunkColumnBytes = 384 << 10;
 
         public override string Name => "convolution_backward";
 
         public static Tensor Apply(Tensor x, Tensor w, Tensor? b, in ConvGeometry g)
         {
+            // images per GEMM: enough that the GEMM's columns (chunk·P) are many, few enough that the columns stay in cache
+            int chunk = (int)Math.Clamp(ChunkColumnBytes / ((long)g.ColRows * g.P * sizeof(float)), 1, Math.Max(1, g.N));
             var y = Tensor.Empty(g.N, g.OutC, g.OH, g.OW);
-            RangeWork.Run(g.N, WorkPerImage(g), new Forward(g, x, w, b, y, GemmThreads(g.N)));
-            var node = new ConvNode(x, w, b, g);
+            int chunks = (g.N + chunk - 1) / chunk;
+            RangeWork.Run(chunks, WorkPerImage(g) * chunk, new Forward(g, chunk, x, w, b, y, GemmThreads(chunks)));
+            var node = new ConvNode(x, w, b, g, chunk);
             return b is null ? node.Record(y, x, w) : node.Record(y, x, w, b);
         }
 
         /// <summary>Multiply-adds of one image (the split threshold of <see cref="RangeWork"/>).</summary>
         private static long WorkPerImage(in ConvGeometry g) => (long)g.OutC * g.K * g.P;
 
-        /// <summary>GEMMs run on one thread when images are split among the threads, else on all of them.</summary>
+        /// <summary>GEMMs run on one thread when work items are split among the threads, else on all of them.</summary>
         private static int GemmThreads(int items) => items >= NnSettings.Threads ? 1 : NnSettings.Threads;
 
         protected internal override void Backward(Tensor grad)
         {
             bool needW = w.RequiresGrad, needB = b is { RequiresGrad: true };
             var dx = x.RequiresGrad ? Tensor.Empty(x.ShapeArray) : null;
-            int blocks = Math.Min(g.N, WeightGradBlocks), wSize = g.OutC * g.K;
+            int chunks = (g.N + chunk - 1) / chunk, blocks = Math.Min(chunks, WeightGradBlocks), wSize = g.OutC * g.K;
             float[]? partials = needW || needB ? TensorPool.Rent(blocks * (wSize + g.OutC)) : null;
             try
             {
                 if (dx is not null || partials is not null)
                     RangeWork.Run(blocks, WorkPerImage(g) * 2 * g.N / blocks,
-                        new BackwardBlocks(g, x, w, grad, dx, partials, needW, needB, blocks, GemmThreads(blocks)));
+                        new BackwardBlocks(g, chunk, x, w, grad, dx, partials, needW, needB, blocks, GemmThreads(blocks)));
                 if (dx is not null) AccumulateGrad(x, dx);
                 if (needW) AccumulateGrad(w, SumBlocks(partials!, blocks, 0, wSize, wSize + g.OutC, w.ShapeArray));
                 if (needB) AccumulateGrad(b!, SumBlocks(partials!, blocks, wSize, g.OutC, wSize + g.OutC, [g.OutC]));
@@ -100,86 +106,136 @@ public static partial class Functional
             return t;
         }
 
-        /// <summary>Forward over images [start, end): im2col into a pooled buffer, then one GEMM per group into NCHW.</summary>
-        private readonly struct Forward(ConvGeometry g, Tensor x, Tensor w, Tensor? b, Tensor y, int gemmThreads) : IRangeBody
+        /// <summary>Pooled scratch of one worker: padded images, a column matrix (with slack) and a chunk's output or
+        /// gradient rows.</summary>
+        private readonly struct Scratch : IDisposable
+        {
+            public readonly float[] Padded, Columns, Rows;
+
+            public Scratch(in ConvGeometry g, int chunk, bool columns, bool rows)
+            {
+                Padded = TensorPool.Rent(chunk * Im2Col.PaddedImageSize(g));
+                Columns = TensorPool.Rent(columns ? g.ColRows * chunk * g.P + 2 * Im2Col.Slack(g) : 1);
+                Rows = TensorPool.Rent(rows ? g.OutC * chunk * g.P : 1);
+            }
+
+            public void Dispose()
+            {
+                TensorPool.Return(Padded);
+                TensorPool.Return(Columns);
+                TensorPool.Return(Rows);
+            }
+        }
+
+        /// <summary>The column matrix of images [n0, n0 + count) (row stride count·P) into <paramref name="col"/>.</summary>
+        private static void Columns(in ConvGeometry g, float* x, int n0, int count, float* padded, float* col)
+        {
+            int image = g.C * g.InPlane, paddedSize = Im2Col.PaddedImageSize(g);
+            for (int t = 0; t < count; t++)
+            {
+                float* xp = padded + (long)t * paddedSize;
+                Im2Col.PadImage(g, x + (long)(n0 + t) * image, xp);
+                Im2Col.Gather(g, xp, col + (long)t * g.P, count * g.P);
+            }
+        }
+
+        /// <summary>Forward over chunks [start, end): im2col of the chunk, one GEMM per group (C starts as the bias:
+        /// c = fma(1, Σ, bias), one rounding), written to NCHW (straight when the chunk is one image).</summary>
+        private readonly struct Forward(ConvGeometry g, int chunk, Tensor x, Tensor w, Tensor? b, Tensor y, int gemmThreads) : IRangeBody
         {
             public void Run(int start, int end)
             {
-                float[]? colBuffer = g.IsPointwise ? null : TensorPool.Rent(g.ColRows * g.P);
-                try
+                bool direct = g.IsPointwise && chunk == 1;
+                using var scratch = new Scratch(g, chunk, !direct, chunk > 1);
+                fixed (float* px = x.Data, py = y.Data, pw = w.Data, padded = scratch.Padded, columns = scratch.Columns, rows = scratch.Rows)
                 {
-                    fixed (float* px = x.Data, pcol = colBuffer)
+                    float* colBase = columns + Im2Col.Slack(g);
+                    int p = g.P, k = g.K, ocg = g.OutCG;
+                    for (int ch = start; ch < end; ch++)
                     {
-                        int p = g.P, k = g.K, ocg = g.OutCG, image = g.C * g.InPlane;
-                        for (int n = start; n < end; n++)
+                        int n0 = ch * chunk, count = Math.Min(chunk, g.N - n0), ld = count * p;
+                        float* col = direct ? px + (long)n0 * g.C * g.InPlane : colBase;
+                        if (!direct) Columns(g, px, n0, count, padded, col);
+                        float* c = count == 1 ? py + (long)n0 * g.OutC * p : rows;
+                        float beta = 0f;
+                        if (b is not null)
                         {
-                            float* col = px + (long)n * image;
-                            if (!g.IsPointwise) { Im2Col.Gather(g, col, pcol); col = pcol; }
-                            var yn = y.Data.Slice(n * g.OutC * p, g.OutC * p);
-                            float beta = 0f;
-                            if (b is not null)
-                            {
-                                var bias = b.Data;
-                                for (int co = 0; co < g.OutC; co++) yn.Slice(co * p, p).Fill(bias[co]);
-                                beta = 1f; // C starts as the bias: c = fma(1, Σ, bias), one rounding
-                            }
-                            for (int gi = 0; gi < g.Groups; gi++)
-                                Gemm(false, false, ocg, p, k, 1f, w.Data.Slice(gi * ocg * k, ocg * k), new ReadOnlySpan<float>(col + (long)gi * k * p, k * p),
-                                    beta, yn.Slice(gi * ocg * p, ocg * p), gemmThreads);
+                            var bias = b.Data;
+                            for (int co = 0; co < g.OutC; co++) new Span<float>(c + (long)co * ld, ld).Fill(bias[co]);
+                            beta = 1f;
                         }
+                        for (int gi = 0; gi < g.Groups; gi++)
+                            Gemm(false, false, ocg, ld, k, 1f, new ReadOnlySpan<float>(pw + gi * ocg * k, ocg * k),
+                                new ReadOnlySpan<float>(col + (long)gi * k * ld, k * ld), beta, new Span<float>(c + (long)gi * ocg * ld, ocg * ld), gemmThreads);
+                        if (count > 1)
+                            for (int t = 0; t < count; t++)
+                                for (int co = 0; co < g.OutC; co++)
+                                    Im2Col.Copy(rows + (long)co * ld + t * p, py + ((long)(n0 + t) * g.OutC + co) * p, p);
                     }
-                }
-                finally
-                {
-                    if (colBuffer is not null) TensorPool.Return(colBuffer);
                 }
             }
         }
 
         /// <summary>
-        /// Backward over weight-gradient blocks [start, end): block k covers images [N·k/B, N·(k+1)/B) and accumulates its
-        /// own dW (dY_n · col_nᵀ, images in order) and bias sums; dX of each image is col2im(Wᵀ · dY_n).
+        /// Backward over weight-gradient blocks [start, end): block k covers chunks [C·k/B, C·(k+1)/B) and accumulates its own
+        /// dW (dY_chunk · col_chunkᵀ, chunks in order) and bias sums (images in order); dX of each image is
+        /// col2im(Wᵀ · dY_chunk).
         /// </summary>
-        private readonly struct BackwardBlocks(ConvGeometry g, Tensor x, Tensor w, Tensor dy, Tensor? dx, float[]? partials,
+        private readonly struct BackwardBlocks(ConvGeometry g, int chunk, Tensor x, Tensor w, Tensor dy, Tensor? dx, float[]? partials,
             bool needW, bool needB, int blocks, int gemmThreads) : IRangeBody
         {
             public void Run(int start, int end)
             {
                 int p = g.P, k = g.K, ocg = g.OutCG, image = g.C * g.InPlane, wSize = g.OutC * k;
-                float[]? colBuffer = needW && !g.IsPointwise ? TensorPool.Rent(g.ColRows * p) : null;
-                float[]? dcolBuffer = dx is not null && !g.IsPointwise ? TensorPool.Rent(g.ColRows * p) : null;
+                int chunks = (g.N + chunk - 1) / chunk;
+                bool directW = g.IsPointwise && chunk == 1, directX = g.IsPointwise && chunk == 1;
+                using var scratch = new Scratch(g, chunk, needW && !directW || dx is not null && !directX, chunk > 1);
+                float[]? dcolBuffer = dx is not null && !directX ? TensorPool.Rent(g.ColRows * chunk * p + 2 * Im2Col.Slack(g)) : null;
                 try
                 {
-                    fixed (float* px = x.Data, pcol = colBuffer, pdcol = dcolBuffer)
-                    fixed (float* pdx = dx is null ? default : dx.Data)
+                    fixed (float* px = x.Data, pdy = dy.Data, pw = w.Data, padded = scratch.Padded, columns = scratch.Columns, rows = scratch.Rows)
+                    fixed (float* pdx = dx is null ? default : dx.Data, dcolBase = dcolBuffer, pPartials = partials)
                     {
+                        float* colBase = columns + Im2Col.Slack(g);
+                        float* dcol = dcolBase + Im2Col.Slack(g);
                         for (int blk = start; blk < end; blk++)
                         {
-                            var dW = partials is null ? default : partials.AsSpan(blk * (wSize + g.OutC), wSize);
-                            var dB = partials is null ? default : partials.AsSpan(blk * (wSize + g.OutC) + wSize, g.OutC);
-                            dB.Clear();
-                            int n0 = (int)((long)g.N * blk / blocks), n1 = (int)((long)g.N * (blk + 1) / blocks);
-                            for (int n = n0; n < n1; n++)
+                            float* dW = pPartials + (long)blk * (wSize + g.OutC), dB = dW + wSize;
+                            if (needB) new Span<float>(dB, g.OutC).Clear();
+                            int c0 = (int)((long)chunks * blk / blocks), c1 = (int)((long)chunks * (blk + 1) / blocks);
+                            for (int ch = c0; ch < c1; ch++)
                             {
-                                var dyn = dy.Data.Slice(n * g.OutC * p, g.OutC * p);
+                                int n0 = ch * chunk, count = Math.Min(chunk, g.N - n0), ld = count * p;
+                                // the chunk's output gradient as [OutC, count·P] rows
+                                float* dyc = pdy + (long)n0 * g.OutC * p;
+                                if (count > 1)
+                                {
+                                    for (int t = 0; t < count; t++)
+                                        for (int co = 0; co < g.OutC; co++)
+                                            Im2Col.Copy(pdy + ((long)(n0 + t) * g.OutC + co) * p, rows + (long)co * ld + t * p, p);
+                                    dyc = rows;
+                                }
                                 if (needB)
-                                    for (int co = 0; co < g.OutC; co++) dB[co] += DeterministicSum.Sum(dyn.Slice(co * p, p));
+                                    for (int t = 0; t < count; t++)
+                                        for (int co = 0; co < g.OutC; co++)
+                                            dB[co] += DeterministicSum.Sum(new ReadOnlySpan<float>(pdy + ((long)(n0 + t) * g.OutC + co) * p, p));
                                 if (needW)
                                 {
-                                    float* col = px + (long)n * image;
-                                    if (!g.IsPointwise) { Im2Col.Gather(g, col, pcol); col = pcol; }
-                                    float beta = n == n0 ? 0f : 1f;
+                                    float* col = directW ? px + (long)n0 * image : colBase;
+                                    if (!directW) Columns(g, px, n0, count, padded, col);
+                                    float beta = ch == c0 ? 0f : 1f;
                                     for (int gi = 0; gi < g.Groups; gi++)
-                                        Gemm(false, true, ocg, k, p, 1f, dyn.Slice(gi * ocg * p, ocg * p), new ReadOnlySpan<float>(col + (long)gi * k * p, k * p),
-                                            beta, dW.Slice(gi * ocg * k, ocg * k), gemmThreads);
+                                        Gemm(false, true, ocg, k, ld, 1f, new ReadOnlySpan<float>(dyc + (long)gi * ocg * ld, ocg * ld),
+                                            new ReadOnlySpan<float>(col + (long)gi * k * ld, k * ld), beta, new Span<float>(dW + gi * ocg * k, ocg * k), gemmThreads);
                                 }
                                 if (pdx is not null)
                                 {
-                                    float* dxn = pdx + (long)n * image, dcol = g.IsPointwise ? dxn : pdcol;
+                                    float* target = directX ? pdx + (long)n0 * image : dcol;
                                     for (int gi = 0; gi < g.Groups; gi++)
-                                        Gemm(true, false, k, p, ocg, 1f, w.Data.Slice(gi * ocg * k, ocg * k), dyn.Slice(gi * ocg * p, ocg * p),
-                                            0f, new Span<float>(dcol + (long)gi * k * p, k * p), gemmThreads);
-                                    if (!g.IsPointwise) Im2Col.Scatter(g, dcol, dxn);
+                                        Gemm(true, false, k, ld, ocg, 1f, new ReadOnlySpan<float>(pw + gi * ocg * k, ocg * k),
+                                            new ReadOnlySpan<float>(dyc + (long)gi * ocg * ld, ocg * ld), 0f, new Span<float>(target + (long)gi * k * ld, k * ld), gemmThreads);
+                                    if (!directX)
+                                        for (int t = 0; t < count; t++) Im2Col.Scatter(g, dcol + (long)t * p, ld, pdx + (long)(n0 + t) * image);
                                 }
                             }
                         }
@@ -187,7 +243,6 @@ public static partial class Functional
                 }
                 finally
                 {
-                    if (colBuffer is not null) TensorPool.Return(colBuffer);
                     if (dcolBuffer is not null) TensorPool.Return(dcolBuffer);
                 }
             }

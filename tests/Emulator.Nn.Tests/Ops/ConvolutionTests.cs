@@ -36,6 +36,50 @@ public class ConvolutionTests
         for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], y.Data[i], 1e-4);
     }
 
+    /// <summary>Large images (one image per GEMM, the FashionCnn conv2 geometry) against the definition, gradients included.</summary>
+    [Theory]
+    [InlineData(16, 14, 5, 2, 1)]
+    [InlineData(3, 33, 3, 1, 2)]
+    public void LargeImagesMatchTheDefinitionWithGradients(int c, int size, int k, int pad, int stride)
+    {
+        var x = GradCheck.Random(11, 3, c, size, size);
+        var w = GradCheck.Random(12, 4, c, k, k);
+        var b = GradCheck.Random(13, 4);
+        using var _ = DisposeScope.Begin();
+        var y = Functional.Conv2d(x, w, b, stride, pad);
+        var expected = Reference(x, w, b, (stride, stride), (pad, pad), (1, 1), 1, out var shape);
+        Assert.Equal(shape, y.ShapeArray);
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], y.Data[i], 1e-4);
+        var g = GradCheck.Random(14, shape);
+        y.Backward(g);
+        // dX = Σ w·g over the taps that read x; dW = Σ g·x; db = Σ g
+        int oh = shape[2], ow = shape[3];
+        var dx = new double[x.Numel];
+        var dw = new double[w.Numel];
+        var db = new double[4];
+        for (int n = 0; n < 3; n++)
+            for (int o = 0; o < 4; o++)
+                for (int r = 0; r < oh; r++)
+                    for (int q = 0; q < ow; q++)
+                    {
+                        double gv = g.Data[((n * 4 + o) * oh + r) * ow + q];
+                        db[o] += gv;
+                        for (int ci = 0; ci < c; ci++)
+                            for (int i = 0; i < k; i++)
+                                for (int j = 0; j < k; j++)
+                                {
+                                    int ih = r * stride - pad + i, iw = q * stride - pad + j;
+                                    if (ih < 0 || ih >= size || iw < 0 || iw >= size) continue;
+                                    int xi = ((n * c + ci) * size + ih) * size + iw, wi = ((o * c + ci) * k + i) * k + j;
+                                    dx[xi] += w.Data[wi] * gv;
+                                    dw[wi] += x.Data[xi] * gv;
+                                }
+                    }
+        for (int i = 0; i < dx.Length; i++) Assert.Equal(dx[i], x.Grad!.Data[i], 1e-3);
+        for (int i = 0; i < dw.Length; i++) Assert.Equal(dw[i], w.Grad!.Data[i], 2e-3);
+        for (int i = 0; i < 4; i++) Assert.Equal(db[i], b.Grad!.Data[i], 1e-3);
+    }
+
     [Fact]
     public void UnbatchedInputGivesUnbatchedOutput()
     {
