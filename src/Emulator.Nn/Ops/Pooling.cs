@@ -120,9 +120,16 @@ public static partial class Functional
                     var plane = xs.Slice(pl * g.InPlane, g.InPlane);
                     var yp = ys.Slice(pl * g.P, g.P);
                     var ip = ids.Slice(pl * g.P, g.P);
-                    if (twoByTwo) TwoByTwo(plane, g.W, g.OH, g.OW, yp, ip);
+                    if (twoByTwo) TwoByTwo(plane, yp, ip);
                     else General(plane, yp, ip);
                 }
+            }
+
+            private unsafe void TwoByTwo(ReadOnlySpan<float> plane, Span<float> yp, Span<int> ip)
+            {
+                fixed (float* px = plane, py = yp)
+                fixed (int* pi = ip)
+                    MaxPool2x2.Plane(px, g.W, g.OH, g.OW, py, pi);
             }
 
             private void General(ReadOnlySpan<float> plane, Span<float> yp, Span<int> ip)
@@ -148,26 +155,6 @@ public static partial class Functional
                         ip[oh * g.OW + ow] = at;
                     }
                 }
-            }
-
-            /// <summary>The 2x2 stride-2 windows (every window inside the plane).</summary>
-            private static void TwoByTwo(ReadOnlySpan<float> plane, int w, int oh, int ow, Span<float> yp, Span<int> ip)
-            {
-                for (int r = 0; r < oh; r++)
-                    for (int q = 0; q < ow; q++)
-                    {
-                        int o = 2 * r * w + 2 * q;
-                        float best = plane[o];
-                        int at = o;
-                        float v = plane[o + 1];
-                        if (v > best || float.IsNaN(v)) { best = v; at = o + 1; }
-                        v = plane[o + w];
-                        if (v > best || float.IsNaN(v)) { best = v; at = o + w; }
-                        v = plane[o + w + 1];
-                        if (v > best || float.IsNaN(v)) { best = v; at = o + w + 1; }
-                        yp[r * ow + q] = best;
-                        ip[r * ow + q] = at;
-                    }
             }
         }
 

@@ -9,6 +9,7 @@ public class PoolingTests
     {
         { [2, 3, 6, 8], (2, 2), (2, 2), (0, 0), (1, 1), false },   // the FashionCnn pool (fast path)
         { [2, 2, 7, 5], (2, 2), (2, 2), (0, 0), (1, 1), false },   // odd sizes: last row/column unused
+        { [1, 2, 4, 21], (2, 2), (2, 2), (0, 0), (1, 1), false },  // rows of 10 outputs (vector chunks, the last overlapping)
         { [1, 2, 7, 6], (3, 3), (2, 2), (1, 1), (1, 1), false },   // overlapping windows, padding
         { [1, 2, 7, 8], (3, 2), (1, 2), (1, 1), (2, 1), false },   // dilation, non-square
         { [2, 1, 6, 7], (3, 3), (2, 2), (0, 1), (1, 1), true },    // ceil mode: partial last windows
@@ -100,6 +101,46 @@ public class PoolingTests
         Assert.Equal(5f, y.Data[1]);
         y.Backward(Tensor.Ones(1, 1, 1, 2));
         Assert.Equal([0, 1, 1, 0, 0, 0, 0, 0], x.Grad!.ToArray()); // the NaN; the first of the tied 5s of window (5, 4 / 2, 5)
+    }
+
+    /// <summary>Ties and NaNs in 2x2 windows of every row width (scalar, 4- and 8-wide vector paths): the value and the
+    /// gradient's position follow the rule "v replaces m when v &gt; m or v is NaN", windows in row-major order.</summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(6)]
+    [InlineData(14)]
+    [InlineData(28)]
+    [InlineData(34)]
+    public void TwoByTwoTiesAndNaNsFollowTheScanRule(int w)
+    {
+        var x = GradCheck.Random(7, 2, 3, 4, w);
+        for (int i = 0; i < x.Numel; i++)
+        {
+            uint r = Philox4x32.Word(7, 8, i) % 8;
+            x.Data[i] = r == 0 ? float.NaN : r % 3; // many ties, some NaNs
+        }
+        x.Grad = null;
+        using var _ = DisposeScope.Begin();
+        var y = Functional.MaxPool2d(x, 2);
+        y.Backward(Tensor.Ones(y.ShapeArray));
+        var expectedGrad = new float[x.Numel];
+        int ow = w / 2;
+        for (int pl = 0; pl < 6; pl++)
+            for (int r = 0; r < 2; r++)
+                for (int q = 0; q < ow; q++)
+                {
+                    int at = -1;
+                    float best = float.NegativeInfinity;
+                    foreach (int o in new[] { 0, 1, w, w + 1 })
+                    {
+                        int idx = pl * 4 * w + 2 * r * w + 2 * q + o;
+                        float v = x.Data[idx];
+                        if (at < 0 || v > best || float.IsNaN(v)) { best = v; at = idx; }
+                    }
+                    Assert.Equal(best, y.Data[(pl * 2 + r) * ow + q]);
+                    expectedGrad[at] += 1f;
+                }
+        Assert.Equal(expectedGrad, x.Grad!.ToArray());
     }
 
     [Fact]
