@@ -99,7 +99,7 @@ public static class NnOpsBench
             var rows = new List<NnOpsRecord>();
             foreach (var c in NnOpCase.FashionCnnFeatures())
             {
-                for (int i = 0; i < 5; i++) Step(c, out _, out _);
+                for (int i = 0; i < 40; i++) Step(c, out _, out _); // past tiered compilation (30 calls) and its background delay
                 var fwd = new double[iterations];
                 var bwd = new double[iterations];
                 var cpu = new double[iterations];

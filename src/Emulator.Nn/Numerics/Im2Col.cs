@@ -129,11 +129,36 @@ internal static unsafe class Im2Col
                 masks[j * nv * lanes + iw] = o >= 0 && o < g.OW && iw < g.W ? uint.MaxValue : 0u;
             }
         float* last = stackalloc float[lanes];
-        for (int c = 0; c < g.C; c++)
+        long channelStride = (long)g.KH * g.KW * ld;
+        int c = 0;
+        // four channels at a time: four independent sums in flight (each element still adds its taps in (i, j) order)
+        for (; c + 4 <= g.C; c += 4)
             for (int ih = 0; ih < g.H; ih++)
-            {
-                float* dst = dx + ((long)c * g.H + ih) * g.W;
-                long room = (long)g.C * g.InPlane - ((long)c * g.H + ih) * g.W; // floats from dst to the end of the image
+                for (int v = 0; v < nv; v++)
+                {
+                    TL a0 = TL.Zero, a1 = TL.Zero, a2 = TL.Zero, a3 = TL.Zero;
+                    for (int i = 0; i < g.KH; i++)
+                    {
+                        int oh = ih + g.PH - i * g.DH;
+                        if ((uint)oh >= (uint)g.OH) continue;
+                        float* src = col + (long)(c * g.KH + i) * g.KW * ld + oh * g.OW + g.PW + v * lanes;
+                        for (int j = 0; j < g.KW; j++)
+                        {
+                            float* s0 = src + (long)j * ld - j * g.DW;
+                            uint* m = masks + (j * nv + v) * lanes;
+                            a0 = TL.AddMasked(a0, TL.Load(s0), m);
+                            a1 = TL.AddMasked(a1, TL.Load(s0 + channelStride), m);
+                            a2 = TL.AddMasked(a2, TL.Load(s0 + 2 * channelStride), m);
+                            a3 = TL.AddMasked(a3, TL.Load(s0 + 3 * channelStride), m);
+                        }
+                    }
+                    StoreRow(g, a0, dx, c, ih, v, last);
+                    StoreRow(g, a1, dx, c + 1, ih, v, last);
+                    StoreRow(g, a2, dx, c + 2, ih, v, last);
+                    StoreRow(g, a3, dx, c + 3, ih, v, last);
+                }
+        for (; c < g.C; c++)
+            for (int ih = 0; ih < g.H; ih++)
                 for (int v = 0; v < nv; v++)
                 {
                     var acc = TL.Zero;
@@ -145,15 +170,23 @@ internal static unsafe class Im2Col
                         for (int j = 0; j < g.KW; j++)
                             acc = TL.AddMasked(acc, TL.Load(src + (long)j * ld - j * g.DW), masks + (j * nv + v) * lanes);
                     }
-                    // a row's last vector may spill into the rows after it (written next), but not past the image
-                    if ((v + 1) * lanes <= room) TL.Store(acc, dst + v * lanes);
-                    else
-                    {
-                        TL.Store(acc, last);
-                        for (int l = 0; l < g.W - v * lanes; l++) dst[v * lanes + l] = last[l];
-                    }
+                    StoreRow(g, acc, dx, c, ih, v, last);
                 }
-            }
+    }
+
+    /// <summary>Stores vector v of input row ih of channel c; it may spill into the channel's later rows (written after it)
+    /// but not past the channel's plane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow<TL>(in ConvGeometry g, TL acc, float* dx, int c, int ih, int v, float* last) where TL : struct, IFloatLanes<TL>
+    {
+        int lanes = TL.Count;
+        float* dst = dx + ((long)c * g.H + ih) * g.W + v * lanes;
+        if ((long)(v + 1) * lanes <= (long)(g.H - ih) * g.W) TL.Store(acc, dst);
+        else
+        {
+            TL.Store(acc, last);
+            for (int l = 0; l < g.W - v * lanes; l++) dst[l] = last[l];
+        }
     }
 
     /// <summary>Floats <see cref="CopySpill"/> may write past a run of n.</summary>

@@ -7,7 +7,8 @@ namespace Emulator.Nn.Numerics;
 /// Max pooling with 2x2 windows at stride 2 (every window inside the plane), with the plane offset of each maximum. The
 /// candidates of a window are taken in row-major order and candidate v replaces the maximum m when v &gt; m or v is NaN
 /// (PyTorch's rule: the first maximum, NaN propagates); the vector paths compute exactly that compare-and-select per lane,
-/// eight (or four) outputs at a time from deinterleaved even and odd columns, the last chunk of a row overlapping.
+/// eight (or four) outputs at a time from deinterleaved even and odd columns (8-lane shuffles), the last chunk of a row
+/// overlapping.
 /// </summary>
 internal static unsafe class MaxPool2x2
 {
@@ -30,7 +31,7 @@ internal static unsafe class MaxPool2x2
                     if (q0 == ow - 8) break;
                 }
             }
-            else if (Vector128.IsHardwareAccelerated && ow >= 4)
+            else if (Vector256.IsHardwareAccelerated && ow >= 4)
             {
                 for (int q = 0; ; q += 4)
                 {
@@ -86,21 +87,20 @@ internal static unsafe class MaxPool2x2
         bestAt = Vector256.ConditionalSelect(take.AsInt32(), at, bestAt);
     }
 
-    /// <summary>Outputs q0..q0+3 of a row pair: inputs a[0..8) and a[w..w+8).</summary>
+    /// <summary>Outputs q0..q0+3 of a row pair: inputs a[0..8) and a[w..w+8) (one 8-lane load per row, split into its even
+    /// and odd halves).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Chunk4(float* a, int w, int at, float* y, int* index)
     {
-        var split = Vector128.Create(0, 2, 1, 3);
-        var t0 = Vector128.Shuffle(Vector128.Load(a), split);
-        var t1 = Vector128.Shuffle(Vector128.Load(a + 4), split);
-        var b0 = Vector128.Shuffle(Vector128.Load(a + w), split);
-        var b1 = Vector128.Shuffle(Vector128.Load(a + w + 4), split);
-        var best = Vector128.Create(t0.GetLower(), t1.GetLower());
+        var split = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
+        var t = Vector256.Shuffle(Vector256.Load(a), split);
+        var b = Vector256.Shuffle(Vector256.Load(a + w), split);
+        var best = t.GetLower();
         var ids = Vector128.Create(at) + Vector128.Create(0, 2, 4, 6);
         var bestAt = ids;
-        Take(ref best, ref bestAt, Vector128.Create(t0.GetUpper(), t1.GetUpper()), ids + Vector128.Create(1));
-        Take(ref best, ref bestAt, Vector128.Create(b0.GetLower(), b1.GetLower()), ids + Vector128.Create(w));
-        Take(ref best, ref bestAt, Vector128.Create(b0.GetUpper(), b1.GetUpper()), ids + Vector128.Create(w + 1));
+        Take(ref best, ref bestAt, t.GetUpper(), ids + Vector128.Create(1));
+        Take(ref best, ref bestAt, b.GetLower(), ids + Vector128.Create(w));
+        Take(ref best, ref bestAt, b.GetUpper(), ids + Vector128.Create(w + 1));
         best.Store(y);
         bestAt.Store(index);
     }

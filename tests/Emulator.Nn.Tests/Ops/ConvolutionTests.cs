@@ -16,6 +16,7 @@ public class ConvolutionTests
         { [2, 3, 4, 5], [4, 3, 1, 1], (1, 1), (0, 0), (1, 1), 1, true },      // pointwise 1x1
         { [2, 1, 6, 6], [4, 1, 5, 5], (1, 1), (2, 2), (1, 1), 1, true },      // FashionCnn conv1 in miniature
         { [1, 2, 5, 5], [2, 2, 2, 2], (3, 3), (1, 1), (2, 1), 1, true },      // stride > kernel
+        { [2, 5, 6, 3], [2, 5, 3, 3], (1, 1), (1, 1), (1, 1), 1, true },      // channels in a block of four and one more
     };
 
     [Theory]
