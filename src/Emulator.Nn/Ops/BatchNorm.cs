@@ -133,8 +133,8 @@ public static partial class Functional
                 {
                     float mu = mean.Data[ch], inv = invStd.Data[ch], gamma = weight is null ? 1f : weight.Data[ch];
                     bool sums = batchStats && dx is not null || dw is not null || db is not null;
-                    float sumG = sums ? ChannelStatistics.Sum(gs, n, c, inner, ch) : 0f;
-                    float sumGx = sums ? ChannelStatistics.CenteredDot(gs, 0f, xs, mu, n, c, inner, ch) : 0f; // Σ g·(x − mean)
+                    // Σ g and Σ g·(x − mean) in one pass
+                    var (sumG, sumGx) = sums ? ChannelStatistics.SumAndCenteredDot(gs, 0f, xs, mu, n, c, inner, ch) : (0f, 0f);
                     if (dw is not null) dw.Data[ch] = sumGx * inv;
                     if (db is not null) db.Data[ch] = sumG;
                     if (dx is null) continue;
