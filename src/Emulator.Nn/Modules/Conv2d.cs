@@ -50,17 +50,11 @@ public sealed class Conv2d : Module
         Padding = (padding ?? 0).AtLeast(0, op, nameof(padding));
         Dilation = (dilation ?? 1).AtLeast(1, op, nameof(dilation));
         Groups = groups;
-        int fanIn = inChannels / groups * KernelSize.H * KernelSize.W;
-        float bound = 1f / MathF.Sqrt(fanIn);
         var w = Tensor.Persistent(outChannels, inChannels / groups, KernelSize.H, KernelSize.W);
-        Init.Uniform(w, -bound, bound, seed, stream: 0);
+        var b = bias ? Tensor.Persistent(outChannels) : null;
+        Init.LayerDefault(w, b, inChannels / groups * KernelSize.H * KernelSize.W, seed);
         Weight = RegisterParameter("weight", w);
-        if (bias)
-        {
-            var b = Tensor.Persistent(outChannels);
-            Init.Uniform(b, -bound, bound, seed, stream: 1);
-            Bias = RegisterParameter("bias", b);
-        }
+        if (b is not null) Bias = RegisterParameter("bias", b);
     }
 
     /// <inheritdoc />

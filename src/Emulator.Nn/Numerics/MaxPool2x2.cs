@@ -88,28 +88,20 @@ internal static unsafe class MaxPool2x2
     }
 
     /// <summary>Outputs q0..q0+3 of a row pair: inputs a[0..8) and a[w..w+8) (one 8-lane load per row, split into its even
-    /// and odd halves).</summary>
+    /// and odd halves; the compare-and-select runs on 8 lanes, the upper four repeating the lower).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Chunk4(float* a, int w, int at, float* y, int* index)
     {
         var split = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
         var t = Vector256.Shuffle(Vector256.Load(a), split);
         var b = Vector256.Shuffle(Vector256.Load(a + w), split);
-        var best = t.GetLower();
-        var ids = Vector128.Create(at) + Vector128.Create(0, 2, 4, 6);
+        var best = Vector256.Create(t.GetLower(), t.GetLower());
+        var ids = Vector256.Create(at) + Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6);
         var bestAt = ids;
-        Take(ref best, ref bestAt, t.GetUpper(), ids + Vector128.Create(1));
-        Take(ref best, ref bestAt, b.GetLower(), ids + Vector128.Create(w));
-        Take(ref best, ref bestAt, b.GetUpper(), ids + Vector128.Create(w + 1));
-        best.Store(y);
-        bestAt.Store(index);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Take(ref Vector128<float> best, ref Vector128<int> bestAt, Vector128<float> v, Vector128<int> at)
-    {
-        var take = Vector128.GreaterThan(v, best) | ~Vector128.Equals(v, v);
-        best = Vector128.ConditionalSelect(take, v, best);
-        bestAt = Vector128.ConditionalSelect(take.AsInt32(), at, bestAt);
+        Take(ref best, ref bestAt, Vector256.Create(t.GetUpper(), t.GetUpper()), ids + Vector256.Create(1));
+        Take(ref best, ref bestAt, Vector256.Create(b.GetLower(), b.GetLower()), ids + Vector256.Create(w));
+        Take(ref best, ref bestAt, Vector256.Create(b.GetUpper(), b.GetUpper()), ids + Vector256.Create(w + 1));
+        best.GetLower().Store(y);
+        bestAt.GetLower().Store(index);
     }
 }

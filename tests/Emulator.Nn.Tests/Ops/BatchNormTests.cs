@@ -148,22 +148,16 @@ public class BatchNormTests
         var two = Run(2);
         for (int i = 0; i < one.Length; i++) Assert.Equal(one[i], two[i]);
 
-        float[][] Run(int threads)
+        float[][] Run(int threads) => Threads.Run<float[][]>(threads, () =>
         {
-            int saved = NnSettings.Threads;
-            NnSettings.Threads = threads;
-            try
-            {
-                foreach (var t in new[] { x, w, b }) t.Grad = null;
-                var rm = Tensor.Persistent(6);
-                var rv = Tensor.Persistent(6);
-                using var _ = DisposeScope.Begin();
-                var y = Functional.BatchNorm(x, rm, rv, w, b, training: true);
-                (y * y).Backward(Tensor.Ones(y.ShapeArray));
-                return [y.ToArray(), x.Grad!.ToArray(), w.Grad!.ToArray(), b.Grad!.ToArray(), rm.ToArray(), rv.ToArray()];
-            }
-            finally { NnSettings.Threads = saved; }
-        }
+            foreach (var t in new[] { x, w, b }) t.Grad = null;
+            var rm = Tensor.Persistent(6);
+            var rv = Tensor.Persistent(6);
+            using var _ = DisposeScope.Begin();
+            var y = Functional.BatchNorm(x, rm, rv, w, b, training: true);
+            (y * y).Backward(Tensor.Ones(y.ShapeArray));
+            return [y.ToArray(), x.Grad!.ToArray(), w.Grad!.ToArray(), b.Grad!.ToArray(), rm.ToArray(), rv.ToArray()];
+        });
     }
 
     [Fact]

@@ -103,22 +103,16 @@ public class ConvolutionTests
         var two = Run(2);
         for (int i = 0; i < one.Length; i++) Assert.Equal(one[i], two[i]);
 
-        float[][] Run(int threads)
+        float[][] Run(int threads) => Threads.Run<float[][]>(threads, () =>
         {
-            int saved = NnSettings.Threads;
-            NnSettings.Threads = threads;
-            try
-            {
-                foreach (var t in new[] { x, w, b, xd, wd }) t.Grad = null;
-                using var _ = DisposeScope.Begin();
-                var y = Functional.Conv2d(x, w, b, stride: (1, 2), padding: 1);
-                var yd = Functional.Conv2d(xd, wd, null, stride: 2, padding: 1, groups: 4);
-                y.Backward(Tensor.Full(0.5f, y.ShapeArray) * y);
-                yd.Backward(Tensor.Full(0.25f, yd.ShapeArray) * yd);
-                return [y.ToArray(), yd.ToArray(), x.Grad!.ToArray(), w.Grad!.ToArray(), b.Grad!.ToArray(), xd.Grad!.ToArray(), wd.Grad!.ToArray()];
-            }
-            finally { NnSettings.Threads = saved; }
-        }
+            foreach (var t in new[] { x, w, b, xd, wd }) t.Grad = null;
+            using var _ = DisposeScope.Begin();
+            var y = Functional.Conv2d(x, w, b, stride: (1, 2), padding: 1);
+            var yd = Functional.Conv2d(xd, wd, null, stride: 2, padding: 1, groups: 4);
+            y.Backward(Tensor.Full(0.5f, y.ShapeArray) * y);
+            yd.Backward(Tensor.Full(0.25f, yd.ShapeArray) * yd);
+            return [y.ToArray(), yd.ToArray(), x.Grad!.ToArray(), w.Grad!.ToArray(), b.Grad!.ToArray(), xd.Grad!.ToArray(), wd.Grad!.ToArray()];
+        });
     }
 
     [Fact]

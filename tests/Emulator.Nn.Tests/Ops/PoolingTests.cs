@@ -151,24 +151,18 @@ public class PoolingTests
         var two = Run(2);
         for (int i = 0; i < one.Length; i++) Assert.Equal(one[i], two[i]);
 
-        float[][] Run(int threads)
+        float[][] Run(int threads) => Threads.Run<float[][]>(threads, () =>
         {
-            int saved = NnSettings.Threads;
-            NnSettings.Threads = threads;
-            try
-            {
-                x.Grad = null;
-                using var _ = DisposeScope.Begin();
-                var a = Functional.MaxPool2d(x, 3, 2, 1);
-                var b = Functional.AvgPool2d(x, 3, 1, 1);
-                var c = Functional.AdaptiveAvgPool2d(x, (5, 7));
-                a.Backward(Tensor.Ones(a.ShapeArray));
-                b.Backward(Tensor.Full(0.5f, b.ShapeArray));
-                c.Backward(Tensor.Full(0.25f, c.ShapeArray));
-                return [a.ToArray(), b.ToArray(), c.ToArray(), x.Grad!.ToArray()];
-            }
-            finally { NnSettings.Threads = saved; }
-        }
+            x.Grad = null;
+            using var _ = DisposeScope.Begin();
+            var a = Functional.MaxPool2d(x, 3, 2, 1);
+            var b = Functional.AvgPool2d(x, 3, 1, 1);
+            var c = Functional.AdaptiveAvgPool2d(x, (5, 7));
+            a.Backward(Tensor.Ones(a.ShapeArray));
+            b.Backward(Tensor.Full(0.5f, b.ShapeArray));
+            c.Backward(Tensor.Full(0.25f, c.ShapeArray));
+            return [a.ToArray(), b.ToArray(), c.ToArray(), x.Grad!.ToArray()];
+        });
     }
 
     [Fact]
