@@ -25,6 +25,9 @@ internal static class ChannelStatistics
     public static (float Sum, float Dot) SumAndCenteredDot(ReadOnlySpan<float> a, float ca, ReadOnlySpan<float> b, float cb, int n, int channels, int inner, int c) =>
         Rows<SumAndDot>(a, ca, b, cb, n, channels, inner, c);
 
+    /// <summary>Σ a[i]·b[i] of one row in the same 32-lane order (each product rounded, then added).</summary>
+    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => Row<DotOnly>(a, 0f, b, 0f).Dot;
+
     private interface IMode
     {
         static abstract bool Sum { get; }

@@ -23,6 +23,15 @@ internal unsafe interface IFloatLanes<TSelf> where TSelf : struct, IFloatLanes<T
 
     /// <summary>acc + v in the lanes whose mask word is all ones, acc + 0 in the others.</summary>
     static abstract TSelf AddMasked(TSelf acc, TSelf v, uint* mask);
+
+    /// <summary>Every lane = s.</summary>
+    static abstract TSelf Create(float s);
+
+    /// <summary>a·b + c with one rounding (fused).</summary>
+    static abstract TSelf MultiplyAdd(TSelf a, TSelf b, TSelf c);
+
+    /// <summary>a + b.</summary>
+    static abstract TSelf Add(TSelf a, TSelf b);
 }
 
 /// <summary>16 lanes of <see cref="Vector512{T}"/>.</summary>
@@ -35,6 +44,9 @@ internal readonly unsafe struct Lanes512F(Vector512<float> v) : IFloatLanes<Lane
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Lanes512F v, float* p) => v._v.Store(p);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512F AddMasked(Lanes512F acc, Lanes512F v, uint* mask) => new(acc._v + (v._v & Vector512.Load(mask).AsSingle()));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512F Create(float s) => new(Vector512.Create(s));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512F MultiplyAdd(Lanes512F a, Lanes512F b, Lanes512F c) => new(Vector512.FusedMultiplyAdd(a._v, b._v, c._v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512F Add(Lanes512F a, Lanes512F b) => new(a._v + b._v);
 }
 
 /// <summary>8 lanes of <see cref="Vector256{T}"/>.</summary>
@@ -47,6 +59,9 @@ internal readonly unsafe struct Lanes256F(Vector256<float> v) : IFloatLanes<Lane
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Lanes256F v, float* p) => v._v.Store(p);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256F AddMasked(Lanes256F acc, Lanes256F v, uint* mask) => new(acc._v + (v._v & Vector256.Load(mask).AsSingle()));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256F Create(float s) => new(Vector256.Create(s));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256F MultiplyAdd(Lanes256F a, Lanes256F b, Lanes256F c) => new(Vector256.FusedMultiplyAdd(a._v, b._v, c._v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256F Add(Lanes256F a, Lanes256F b) => new(a._v + b._v);
 }
 
 /// <summary>One scalar lane (the fallback without vector hardware).</summary>
@@ -59,4 +74,7 @@ internal readonly unsafe struct Lanes1F(float v) : IFloatLanes<Lanes1F>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Lanes1F v, float* p) => *p = v._v;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes1F AddMasked(Lanes1F acc, Lanes1F v, uint* mask) => new(acc._v + (*mask != 0 ? v._v : 0f));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1F Create(float s) => new(s);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1F MultiplyAdd(Lanes1F a, Lanes1F b, Lanes1F c) => new(MathF.FusedMultiplyAdd(a._v, b._v, c._v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1F Add(Lanes1F a, Lanes1F b) => new(a._v + b._v);
 }

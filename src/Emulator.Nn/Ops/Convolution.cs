@@ -16,12 +16,27 @@ public static partial class Functional
     /// <exception cref="ArgumentException">Ranks, channel counts, groups or hyperparameters do not fit (the message names
     /// the op, the shapes and the valid range).</exception>
     public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias = null, Size2? stride = null, Size2? padding = null,
-        Size2? dilation = null, int groups = 1)
+        Size2? dilation = null, int groups = 1) => Conv2dWith(ConvAlgorithm.Auto, input, weight, bias, stride, padding, dilation, groups);
+
+    /// <summary>How a convolution is computed (benchmarks and tests choose; <see cref="Auto"/> is the faster one).</summary>
+    internal enum ConvAlgorithm
+    {
+        /// <summary>Direct kernels when every output channel reads one input channel and there are several channels, else im2col.</summary>
+        Auto,
+        /// <summary>im2col + GEMM.</summary>
+        Im2Col,
+        /// <summary>Direct kernels (only when every output channel reads one input channel).</summary>
+        Direct,
+    }
+
+    /// <summary><see cref="Conv2d(Tensor, Tensor, Tensor?, Size2?, Size2?, Size2?, int)"/> with a chosen algorithm.</summary>
+    internal static Tensor Conv2dWith(ConvAlgorithm algorithm, Tensor input, Tensor weight, Tensor? bias = null, Size2? stride = null,
+        Size2? padding = null, Size2? dilation = null, int groups = 1)
     {
         const string op = "conv2d";
         if (input.Rank == 3)
         {
-            var y = Conv2d(input.Reshape(1, input.Size(0), input.Size(1), input.Size(2)), weight, bias, stride, padding, dilation, groups);
+            var y = Conv2dWith(algorithm, input.Reshape(1, input.Size(0), input.Size(1), input.Size(2)), weight, bias, stride, padding, dilation, groups);
             return y.Reshape(y.Size(1), y.Size(2), y.Size(3));
         }
         if (input.Rank != 4)
@@ -44,7 +59,14 @@ public static partial class Functional
         var g = new ConvGeometry(input.Size(0), c, input.Size(2), input.Size(3), outC, weight.Size(2), weight.Size(3), s, p, d, groups);
         if (g.OH < 1 || g.OW < 1)
             throw new ArgumentException($"{op}: input {ShapeMath.Format(input.Shape)} with padding {p} is smaller than the dilated kernel ({d.H * (g.KH - 1) + 1} x {d.W * (g.KW - 1) + 1})", nameof(input));
-        return ConvNode.Apply(input, weight, bias, g);
+        bool direct = algorithm switch
+        {
+            ConvAlgorithm.Direct when g.CG != 1 => throw new ArgumentException($"{op}: the direct kernels need one input channel per group (groups = {g.C}); got groups={groups}", nameof(groups)),
+            ConvAlgorithm.Direct => true,
+            ConvAlgorithm.Auto => g.CG == 1 && g.C > 1,
+            _ => false,
+        };
+        return direct ? DepthwiseConvNode.Apply(input, weight, bias, g) : ConvNode.Apply(input, weight, bias, g);
     }
 
     private sealed unsafe class ConvNode(Tensor x, Tensor w, Tensor? b, ConvGeometry g, int chunk) : Function

@@ -17,6 +17,9 @@ public class ConvolutionTests
         { [2, 1, 6, 6], [4, 1, 5, 5], (1, 1), (2, 2), (1, 1), 1, true },      // FashionCnn conv1 in miniature
         { [1, 2, 5, 5], [2, 2, 2, 2], (3, 3), (1, 1), (2, 1), 1, true },      // stride > kernel
         { [2, 5, 6, 3], [2, 5, 3, 3], (1, 1), (1, 1), (1, 1), 1, true },      // channels in a block of four and one more
+        { [2, 4, 9, 18], [4, 1, 3, 3], (1, 1), (1, 1), (1, 1), 4, true },     // depthwise rows of 16+ (vector chunks, overlapping)
+        { [1, 2, 10, 11], [6, 1, 3, 2], (1, 1), (0, 2), (2, 3), 2, false },   // depthwise, multiplier 3, dilation, wide padding
+        { [1, 3, 9, 20], [3, 1, 3, 3], (2, 3), (1, 1), (1, 1), 3, true },     // depthwise, strides 2 and 3
     };
 
     [Theory]
@@ -27,14 +30,18 @@ public class ConvolutionTests
         var w = GradCheck.Random(2, ws);
         var b = GradCheck.Random(3, ws[0]);
         Tensor[] inputs = withBias ? [x, w, b] : [x, w];
-        Func<Tensor[], Tensor> f = t => Functional.Conv2d(t[0], t[1], withBias ? t[2] : null, stride, padding, dilation, groups);
-        GradCheck.Check(f, inputs);
-
-        using var _ = DisposeScope.Begin();
-        var y = f(inputs);
         var expected = Reference(x, w, withBias ? b : null, stride, padding, dilation, groups, out var shape);
-        Assert.Equal(shape, y.ShapeArray);
-        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], y.Data[i], 1e-4);
+        // both algorithms where the direct (depthwise) kernels apply
+        var algorithms = ws[1] == 1 ? new[] { Functional.ConvAlgorithm.Im2Col, Functional.ConvAlgorithm.Direct } : [Functional.ConvAlgorithm.Im2Col];
+        foreach (var algorithm in algorithms)
+        {
+            Func<Tensor[], Tensor> f = t => Functional.Conv2dWith(algorithm, t[0], t[1], withBias ? t[2] : null, stride, padding, dilation, groups);
+            GradCheck.Check(f, inputs);
+            using var _ = DisposeScope.Begin();
+            var y = f(inputs);
+            Assert.Equal(shape, y.ShapeArray);
+            for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], y.Data[i], 1e-4);
+        }
     }
 
     /// <summary>Large images (one image per GEMM, the FashionCnn conv2 geometry) against the definition, gradients included.</summary>
@@ -98,7 +105,7 @@ public class ConvolutionTests
         var w = GradCheck.Random(7, 6, 4, 3, 3);
         var b = GradCheck.Random(8, 6);
         var xd = GradCheck.Random(9, 9, 4, 12, 11);
-        var wd = GradCheck.Random(10, 8, 1, 3, 3);
+        var wd = GradCheck.Random(10, 8, 1, 3, 3); // depthwise, multiplier 2 (direct kernels)
         var one = Run(1);
         var two = Run(2);
         for (int i = 0; i < one.Length; i++) Assert.Equal(one[i], two[i]);
