@@ -66,6 +66,34 @@ public sealed class NnOpCase
         ];
     }
 
+    /// <summary>
+    /// Convolutions where both algorithms apply (one input channel per group), each as im2col + GEMM and as direct kernels:
+    /// FashionCnn's conv1 (1→16, 5x5) and MobileNet-like depthwise 3x3 layers at batch 128.
+    /// </summary>
+    public static NnOpCase[] ConvAlgorithms(int batch = 128)
+    {
+        var w1 = Parameter(11, 16, 1, 5, 5);
+        var b1 = Parameter(12, 16);
+        var wd = Parameter(13, 64, 1, 3, 3);
+        var bd = Parameter(14, 64);
+        var cases = new List<NnOpCase>();
+        foreach (var algorithm in new[] { Functional.ConvAlgorithm.Im2Col, Functional.ConvAlgorithm.Direct })
+        {
+            string tag = algorithm == Functional.ConvAlgorithm.Im2Col ? "im2col" : "direct";
+            cases.Add(new($"conv1 {tag}", [batch, 1, 28, 28], false, x => Functional.Conv2dWith(algorithm, x, w1, b1, padding: 2), 21));
+            cases.Add(new($"dw3x3 16x16 {tag}", [batch, 64, 16, 16], true, x => Functional.Conv2dWith(algorithm, x, wd, bd, padding: 1, groups: 64), 22));
+            cases.Add(new($"dw3x3/2 32x32 {tag}", [batch, 64, 32, 32], true, x => Functional.Conv2dWith(algorithm, x, wd, bd, stride: 2, padding: 1, groups: 64), 23));
+        }
+        return [.. cases];
+    }
+
+    private static Tensor Parameter(ulong seed, params int[] shape)
+    {
+        var t = Random(seed, shape);
+        t.RequiresGrad = true;
+        return t;
+    }
+
     private static Tensor Random(ulong seed, int[] shape)
     {
         var t = Tensor.Persistent(shape);
@@ -89,15 +117,15 @@ public static class NnOpsBench
     /// <summary>PyTorch 1.13's CPU training step on this machine, one thread: 128 images at about 3,800 images/s (issue 14).</summary>
     public const double PyTorchStepMs = 128 / 3800.0 * 1000;
 
-    /// <summary>Measures every op of <see cref="NnOpCase.FashionCnnFeatures"/>.</summary>
-    public static List<NnOpsRecord> Run(int threads, int iterations, Action<NnOpsRecord>? progress = null)
+    /// <summary>Measures every op of <see cref="NnOpCase.FashionCnnFeatures"/> (or the given cases).</summary>
+    public static List<NnOpsRecord> Run(int threads, int iterations, Action<NnOpsRecord>? progress = null, Func<NnOpCase[]>? cases = null)
     {
         int saved = NnSettings.Threads;
         NnSettings.Threads = threads;
         try
         {
             var rows = new List<NnOpsRecord>();
-            foreach (var c in NnOpCase.FashionCnnFeatures())
+            foreach (var c in (cases ?? (() => NnOpCase.FashionCnnFeatures()))())
             {
                 for (int i = 0; i < 40; i++) Step(c, out _, out _); // past tiered compilation (30 calls) and its background delay
                 var fwd = new double[iterations];
@@ -179,6 +207,12 @@ public static class NnOpsBench
             }
             output.WriteLine($"{"all",-6} {t,3} {"",8} {"",8} {sum,8:F2} {sum / PyTorchStepMs,6:P0} {cpu,8:F2}");
         }
+        output.WriteLine();
+        output.WriteLine("Convolutions with one input channel per group, batch 128: im2col + GEMM against the direct kernels");
+        output.WriteLine($"{"op",-22} {"thr",3} {"fwd ms",8} {"bwd ms",8} {"total",8} {"cpu ms",8}");
+        foreach (int t in threadCounts)
+            foreach (var r in Run(t, iterations, null, () => NnOpCase.ConvAlgorithms()))
+                output.WriteLine($"{r.Op,-22} {r.Threads,3} {r.ForwardMs,8:F2} {r.BackwardMs,8:F2} {r.ForwardMs + r.BackwardMs,8:F2} {r.CpuMs,8:F2}");
     }
 }
 
