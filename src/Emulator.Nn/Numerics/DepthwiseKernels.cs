@@ -7,7 +7,9 @@ namespace Emulator.Nn.Numerics;
 /// Direct kernels of a convolution whose output channels each read one input channel (groups = in_channels: depthwise,
 /// with any channel multiplier). Planes are read from zero-bordered copies, so every output element runs the same
 /// sequence of fused multiply-adds over all of its taps, (i, j) ascending from +0 (padding taps add w·0), on every width;
-/// stride-1 rows are computed a vector of columns at a time, the last vector of a row overlapping the one before.
+/// rows are computed a vector of columns at a time (the last vector of a row overlapping the one before) and four rows at
+/// once (four independent sums in flight). The weight gradient accumulates, per tap, 16 lanes (column ow goes to lane
+/// ow mod 16, images and rows in order) combined as <see cref="DeterministicSum.Combine"/> — the same on every width.
 /// </summary>
 internal static unsafe class DepthwiseKernels
 {
@@ -23,19 +25,48 @@ internal static unsafe class DepthwiseKernels
     private static void Forward<TL>(in ConvGeometry g, float* xpad, float* w, float bias, bool hasBias, float* y) where TL : struct, IFloatLanes<TL>
     {
         int lanes = TL.Count, wp = g.W + 2 * g.PW;
-        for (int oh = 0; oh < g.OH; oh++)
+        long rowStep = (long)g.SH * wp;
+        var vb = TL.Create(bias);
+        for (int oh = 0; oh < g.OH; oh += 4)
+        {
+            bool four = oh + 4 <= g.OH;
             for (int q = 0; ; q += lanes)
             {
                 int q0 = Math.Min(q, g.OW - lanes);
-                float* src = xpad + (long)oh * g.SH * wp + q0 * g.SW;
-                var acc = TL.Zero;
-                for (int i = 0; i < g.KH; i++)
-                    for (int j = 0; j < g.KW; j++)
-                        acc = TL.MultiplyAdd(TL.Load(src + i * g.DH * wp + j * g.DW), TL.Create(w[i * g.KW + j]), acc);
-                if (hasBias) acc = TL.Add(acc, TL.Create(bias));
-                TL.Store(acc, y + oh * g.OW + q0);
+                float* src = xpad + oh * rowStep + q0 * g.SW;
+                float* dst = y + oh * g.OW + q0;
+                if (four)
+                {
+                    TL a0 = TL.Zero, a1 = TL.Zero, a2 = TL.Zero, a3 = TL.Zero;
+                    for (int i = 0; i < g.KH; i++)
+                        for (int j = 0; j < g.KW; j++)
+                        {
+                            float* s = src + i * g.DH * wp + j * g.DW;
+                            var wv = TL.Create(w[i * g.KW + j]);
+                            a0 = TL.MultiplyAdd(TL.Load(s), wv, a0);
+                            a1 = TL.MultiplyAdd(TL.Load(s + rowStep), wv, a1);
+                            a2 = TL.MultiplyAdd(TL.Load(s + 2 * rowStep), wv, a2);
+                            a3 = TL.MultiplyAdd(TL.Load(s + 3 * rowStep), wv, a3);
+                        }
+                    if (hasBias) { a0 = TL.Add(a0, vb); a1 = TL.Add(a1, vb); a2 = TL.Add(a2, vb); a3 = TL.Add(a3, vb); }
+                    TL.Store(a0, dst);
+                    TL.Store(a1, dst + g.OW);
+                    TL.Store(a2, dst + 2 * g.OW);
+                    TL.Store(a3, dst + 3 * g.OW);
+                }
+                else
+                    for (int r = 0; r < g.OH - oh; r++)
+                    {
+                        var acc = TL.Zero;
+                        for (int i = 0; i < g.KH; i++)
+                            for (int j = 0; j < g.KW; j++)
+                                acc = TL.MultiplyAdd(TL.Load(src + r * rowStep + i * g.DH * wp + j * g.DW), TL.Create(w[i * g.KW + j]), acc);
+                        if (hasBias) acc = TL.Add(acc, vb);
+                        TL.Store(acc, dst + r * g.OW);
+                    }
                 if (q0 == g.OW - lanes) break;
             }
+        }
     }
 
     /// <summary>Zero borders of a padded output-gradient plane: top/bottom (KH − 1)·DH − PH rows, left/right (KW − 1)·DW − PW
@@ -43,14 +74,14 @@ internal static unsafe class DepthwiseKernels
     public static Size2 GradBorder(in ConvGeometry g) => (Math.Max(0, (g.KH - 1) * g.DH - g.PH), Math.Max(0, (g.KW - 1) * g.DW - g.PW));
 
     /// <summary>
-    /// dx (H x W) of one input channel = Σ over its <paramref name="multiplier"/> output channels k, then taps (i, j), of
-    /// w[k, i, j]·dy[k, ih + PH − i·DH, iw + PW − j·DW], from padded gradient planes (<see cref="GradBorder"/>; stride 1), or
-    /// element by element over the valid taps (strided).
+    /// dx (H x W) of one input channel. Stride 1: Σ over its <paramref name="multiplier"/> output channels k, then taps
+    /// (i, j), of w[k, i, j]·dy[k, ih + PH − i·DH, iw + PW − j·DW] from padded gradient planes (<see cref="GradBorder"/>).
+    /// Strided: each valid tap fused-added into its input element, (k, i, j) in order, onto +0.
     /// </summary>
     public static void InputGrad(in ConvGeometry g, float* dyPad, float* dy, float* w, int multiplier, float* dx)
     {
-        if (g.SH != 1 || g.SW != 1) { InputGradStrided(g, dy, w, multiplier, dx); return; }
-        if (Vector512.IsHardwareAccelerated && g.W >= 16) InputGrad<Lanes512F>(g, dyPad, w, multiplier, dx);
+        if (g.SH != 1 || g.SW != 1) InputGradStrided(g, dy, w, multiplier, dx);
+        else if (Vector512.IsHardwareAccelerated && g.W >= 16) InputGrad<Lanes512F>(g, dyPad, w, multiplier, dx);
         else if (Vector256.IsHardwareAccelerated && g.W >= 8) InputGrad<Lanes256F>(g, dyPad, w, multiplier, dx);
         else InputGrad<Lanes1F>(g, dyPad, w, multiplier, dx);
     }
@@ -61,58 +92,103 @@ internal static unsafe class DepthwiseKernels
         int lanes = TL.Count, taps = g.KH * g.KW;
         var border = GradBorder(g);
         int hq = g.OH + 2 * border.H, wq = g.OW + 2 * border.W;
-        for (int ih = 0; ih < g.H; ih++)
+        for (int ih = 0; ih < g.H; ih += 4)
+        {
+            bool four = ih + 4 <= g.H;
             for (int q = 0; ; q += lanes)
             {
                 int q0 = Math.Min(q, g.W - lanes);
-                var acc = TL.Zero;
-                for (int k = 0; k < multiplier; k++)
+                float* dst = dx + ih * g.W + q0;
+                if (four)
                 {
-                    float* plane = dyPad + (long)k * hq * wq + (ih + g.PH + border.H) * wq + q0 + g.PW + border.W;
-                    for (int i = 0; i < g.KH; i++)
-                        for (int j = 0; j < g.KW; j++)
-                            acc = TL.MultiplyAdd(TL.Load(plane - i * g.DH * wq - j * g.DW), TL.Create(w[k * taps + i * g.KW + j]), acc);
+                    TL a0 = TL.Zero, a1 = TL.Zero, a2 = TL.Zero, a3 = TL.Zero;
+                    for (int k = 0; k < multiplier; k++)
+                    {
+                        float* plane = dyPad + (long)k * hq * wq + (ih + g.PH + border.H) * wq + q0 + g.PW + border.W;
+                        for (int i = 0; i < g.KH; i++)
+                            for (int j = 0; j < g.KW; j++)
+                            {
+                                float* s = plane - i * g.DH * wq - j * g.DW;
+                                var wv = TL.Create(w[k * taps + i * g.KW + j]);
+                                a0 = TL.MultiplyAdd(TL.Load(s), wv, a0);
+                                a1 = TL.MultiplyAdd(TL.Load(s + wq), wv, a1);
+                                a2 = TL.MultiplyAdd(TL.Load(s + 2 * wq), wv, a2);
+                                a3 = TL.MultiplyAdd(TL.Load(s + 3 * wq), wv, a3);
+                            }
+                    }
+                    TL.Store(a0, dst);
+                    TL.Store(a1, dst + g.W);
+                    TL.Store(a2, dst + 2 * g.W);
+                    TL.Store(a3, dst + 3 * g.W);
                 }
-                TL.Store(acc, dx + ih * g.W + q0);
+                else
+                    for (int r = 0; r < g.H - ih; r++)
+                    {
+                        var acc = TL.Zero;
+                        for (int k = 0; k < multiplier; k++)
+                        {
+                            float* plane = dyPad + (long)k * hq * wq + (ih + r + g.PH + border.H) * wq + q0 + g.PW + border.W;
+                            for (int i = 0; i < g.KH; i++)
+                                for (int j = 0; j < g.KW; j++)
+                                    acc = TL.MultiplyAdd(TL.Load(plane - i * g.DH * wq - j * g.DW), TL.Create(w[k * taps + i * g.KW + j]), acc);
+                        }
+                        TL.Store(acc, dst + r * g.W);
+                    }
                 if (q0 == g.W - lanes) break;
             }
+        }
     }
 
     private static void InputGradStrided(in ConvGeometry g, float* dy, float* w, int multiplier, float* dx)
     {
         int taps = g.KH * g.KW;
-        for (int ih = 0; ih < g.H; ih++)
-            for (int iw = 0; iw < g.W; iw++)
+        new Span<float>(dx, g.InPlane).Clear();
+        for (int k = 0; k < multiplier; k++)
+            for (int i = 0; i < g.KH; i++)
             {
-                float acc = 0f;
-                for (int k = 0; k < multiplier; k++)
-                    for (int i = 0; i < g.KH; i++)
+                var (ohLo, ohHi) = ConvGeometry.ValidRange(i * g.DH - g.PH, g.SH, g.H, g.OH);
+                for (int j = 0; j < g.KW; j++)
+                {
+                    int offW = j * g.DW - g.PW;
+                    var (lo, hi) = ConvGeometry.ValidRange(offW, g.SW, g.W, g.OW);
+                    float wv = w[k * taps + i * g.KW + j];
+                    for (int oh = ohLo; oh < ohHi; oh++)
                     {
-                        int th = ih + g.PH - i * g.DH;
-                        if (th < 0 || th % g.SH != 0 || th / g.SH >= g.OH) continue;
-                        for (int j = 0; j < g.KW; j++)
-                        {
-                            int tw = iw + g.PW - j * g.DW;
-                            if (tw < 0 || tw % g.SW != 0 || tw / g.SW >= g.OW) continue;
-                            acc = MathF.FusedMultiplyAdd(dy[(long)k * g.P + th / g.SH * g.OW + tw / g.SW], w[k * taps + i * g.KW + j], acc);
-                        }
+                        float* src = dy + (long)k * g.P + oh * g.OW;
+                        float* dst = dx + (oh * g.SH + i * g.DH - g.PH) * g.W + offW;
+                        for (int o = lo; o < hi; o++) dst[o * g.SW] = MathF.FusedMultiplyAdd(src[o], wv, dst[o * g.SW]);
                     }
-                dx[ih * g.W + iw] = acc;
+                }
             }
     }
 
+    /// <summary>Columns of a padded output-gradient row for <see cref="WeightGrad"/>: OW rounded up to 16.</summary>
+    public static int GradRowWidth(in ConvGeometry g) => (g.OW + 15) / 16 * 16;
+
     /// <summary>
-    /// Adds one image's contribution to the tap gradients of one output channel: sums[i·KW + j] += Σ over output rows (in
-    /// order) of the row dot product (<see cref="ChannelStatistics.Dot"/>) of dy with the tap's input row.
+    /// Adds one image's contribution to the 16 lanes of every tap of one output channel: lanes[(i·KW + j)·16 + l] +=
+    /// dy[oh, ow]·x[oh·SH + i·DH, ow·SW + j·DW] for ow = 16·t + l, rows oh in order (product rounded, then added; lanes past
+    /// OW add +0). <paramref name="dyRows"/> holds dy with rows <see cref="GradRowWidth"/> wide; <paramref name="row"/> is
+    /// scratch of that width (strided gathers).
     /// </summary>
-    public static void WeightGrad(in ConvGeometry g, float* xpad, float* dy, float* row, float* sums)
+    public static void WeightGrad(in ConvGeometry g, float* xpad, float* dyRows, float* row, float* lanes)
     {
-        int wp = g.W + 2 * g.PW;
-        for (int i = 0; i < g.KH; i++)
-            for (int j = 0; j < g.KW; j++)
-            {
-                float s = sums[i * g.KW + j];
-                for (int oh = 0; oh < g.OH; oh++)
+        if (Vector512.IsHardwareAccelerated) WeightGrad<Lanes512F>(g, xpad, dyRows, row, lanes);
+        else if (Vector256.IsHardwareAccelerated) WeightGrad<Lanes256F>(g, xpad, dyRows, row, lanes);
+        else WeightGrad<Lanes1F>(g, xpad, dyRows, row, lanes);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WeightGrad<TL>(in ConvGeometry g, float* xpad, float* dyRows, float* row, float* lanes) where TL : struct, IFloatLanes<TL>
+    {
+        int width = GradRowWidth(g), wp = g.W + 2 * g.PW, n = TL.Count;
+        uint* masks = stackalloc uint[width];
+        for (int l = 0; l < width; l++) masks[l] = l < g.OW ? uint.MaxValue : 0u;
+        for (int oh = 0; oh < g.OH; oh++)
+        {
+            float* dyRow = dyRows + oh * width;
+            for (int i = 0; i < g.KH; i++)
+                for (int j = 0; j < g.KW; j++)
                 {
                     float* src = xpad + (long)(oh * g.SH + i * g.DH) * wp + j * g.DW;
                     if (g.SW != 1)
@@ -120,9 +196,11 @@ internal static unsafe class DepthwiseKernels
                         for (int o = 0; o < g.OW; o++) row[o] = src[o * g.SW];
                         src = row;
                     }
-                    s += ChannelStatistics.Dot(new ReadOnlySpan<float>(dy + oh * g.OW, g.OW), new ReadOnlySpan<float>(src, g.OW));
+                    float* acc = lanes + (i * g.KW + j) * 16;
+                    for (int t = 0; t < width; t += 16)
+                        for (int l = 0; l < 16; l += n)
+                            TL.Store(TL.AddMasked(TL.Load(acc + l), TL.Multiply(TL.Load(dyRow + t + l), TL.Load(src + t + l)), masks + t + l), acc + l);
                 }
-                sums[i * g.KW + j] = s;
-            }
+        }
     }
 }

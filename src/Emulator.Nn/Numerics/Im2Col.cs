@@ -82,25 +82,26 @@ internal static unsafe class Im2Col
             else ScatterStride1<Lanes1F>(g, col, ld, dx);
             return;
         }
-        // strided: the same order, element by element
+        // strided: every column entry added into its input element, rows (c, i, j) in order, so an element's taps still
+        // arrive in (i, j) order onto +0
+        new Span<float>(dx, g.C * g.InPlane).Clear();
         for (int c = 0; c < g.C; c++)
-            for (int ih = 0; ih < g.H; ih++)
-                for (int iw = 0; iw < g.W; iw++)
+            for (int i = 0; i < g.KH; i++)
+            {
+                var (ohLo, ohHi) = ConvGeometry.ValidRange(i * g.DH - g.PH, g.SH, g.H, g.OH);
+                for (int j = 0; j < g.KW; j++)
                 {
-                    float acc = 0f;
-                    for (int i = 0; i < g.KH; i++)
+                    int offW = j * g.DW - g.PW;
+                    var (lo, hi) = ConvGeometry.ValidRange(offW, g.SW, g.W, g.OW);
+                    float* row = col + (long)((c * g.KH + i) * g.KW + j) * ld;
+                    for (int oh = ohLo; oh < ohHi; oh++)
                     {
-                        int th = ih + g.PH - i * g.DH;
-                        if (th < 0 || th % g.SH != 0 || th / g.SH >= g.OH) continue;
-                        for (int j = 0; j < g.KW; j++)
-                        {
-                            int tw = iw + g.PW - j * g.DW;
-                            if (tw < 0 || tw % g.SW != 0 || tw / g.SW >= g.OW) continue;
-                            acc += col[(long)((c * g.KH + i) * g.KW + j) * ld + th / g.SH * g.OW + tw / g.SW];
-                        }
+                        float* src = row + oh * g.OW;
+                        float* dst = dx + (long)c * g.InPlane + (oh * g.SH + i * g.DH - g.PH) * g.W + offW;
+                        for (int o = lo; o < hi; o++) dst[o * g.SW] += src[o];
                     }
-                    dx[((long)c * g.H + ih) * g.W + iw] = acc;
                 }
+            }
     }
 
     /// <summary>Stride-1 col2im: an input row at a time, <typeparamref name="TL"/>.Count columns per vector; a tap (i, j)

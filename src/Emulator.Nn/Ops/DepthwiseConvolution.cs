@@ -99,32 +99,33 @@ public static partial class Functional
             public void Run(int start, int end)
             {
                 var one = new ConvGeometry(1, 1, g.H, g.W, 1, g.KH, g.KW, (g.SH, g.SW), (g.PH, g.PW), (g.DH, g.DW), 1);
-                float[] padded = TensorPool.Rent(Im2Col.PaddedImageSize(one) + g.OW);
-                int taps = g.KH * g.KW;
+                int taps = g.KH * g.KW, width = DepthwiseKernels.GradRowWidth(g), paddedSize = Im2Col.PaddedImageSize(one);
+                float[] scratch = TensorPool.Rent(paddedSize + width + g.OH * width + taps * 16);
                 try
                 {
-                    fixed (float* px = x.Data, pdy = dy.Data, pdw = dw.Data, pp = padded)
+                    fixed (float* px = x.Data, pdy = dy.Data, pdw = dw.Data, pp = scratch)
                     {
-                        float* row = pp + Im2Col.PaddedImageSize(one);
+                        float* row = pp + paddedSize, dyRows = row + width, lanes = dyRows + g.OH * width;
                         for (int co = start; co < end; co++)
                         {
-                            float* sums = pdw + co * taps;
-                            new Span<float>(sums, taps).Clear();
+                            new Span<float>(lanes, taps * 16).Clear();
                             float bias = 0f;
                             for (int n = 0; n < g.N; n++)
                             {
                                 float* dyn = pdy + ((long)n * g.OutC + co) * g.P;
                                 bias += DeterministicSum.Sum(new ReadOnlySpan<float>(dyn, g.P));
+                                for (int oh = 0; oh < g.OH; oh++) Im2Col.Copy(dyn + oh * g.OW, dyRows + oh * width, g.OW);
                                 Im2Col.PadImage(one, px + ((long)n * g.C + co / g.OutCG) * g.InPlane, pp);
-                                DepthwiseKernels.WeightGrad(g, pp, dyn, row, sums);
+                                DepthwiseKernels.WeightGrad(g, pp, dyRows, row, lanes);
                             }
+                            for (int t = 0; t < taps; t++) pdw[co * taps + t] = DeterministicSum.Combine(new Span<float>(lanes + t * 16, 16));
                             db.Data[co] = bias;
                         }
                     }
                 }
                 finally
                 {
-                    TensorPool.Return(padded);
+                    TensorPool.Return(scratch);
                 }
             }
         }
