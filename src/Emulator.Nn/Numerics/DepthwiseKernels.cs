@@ -40,19 +40,9 @@ internal static unsafe class DepthwiseKernels
                     TL a0 = TL.Zero, a1 = TL.Zero, a2 = TL.Zero, a3 = TL.Zero;
                     for (int i = 0; i < g.KH; i++)
                         for (int j = 0; j < g.KW; j++)
-                        {
-                            float* s = src + i * g.DH * wp + j * g.DW;
-                            var wv = TL.Create(w[i * g.KW + j]);
-                            a0 = TL.MultiplyAdd(TL.Load(s), wv, a0);
-                            a1 = TL.MultiplyAdd(TL.Load(s + rowStep), wv, a1);
-                            a2 = TL.MultiplyAdd(TL.Load(s + 2 * rowStep), wv, a2);
-                            a3 = TL.MultiplyAdd(TL.Load(s + 3 * rowStep), wv, a3);
-                        }
+                            Tap4(ref a0, ref a1, ref a2, ref a3, src + i * g.DH * wp + j * g.DW, rowStep, TL.Create(w[i * g.KW + j]));
                     if (hasBias) { a0 = TL.Add(a0, vb); a1 = TL.Add(a1, vb); a2 = TL.Add(a2, vb); a3 = TL.Add(a3, vb); }
-                    TL.Store(a0, dst);
-                    TL.Store(a1, dst + g.OW);
-                    TL.Store(a2, dst + 2 * g.OW);
-                    TL.Store(a3, dst + 3 * g.OW);
+                    Store4(a0, a1, a2, a3, dst, g.OW);
                 }
                 else
                     for (int r = 0; r < g.OH - oh; r++)
@@ -67,6 +57,25 @@ internal static unsafe class DepthwiseKernels
                 if (q0 == g.OW - lanes) break;
             }
         }
+    }
+
+    /// <summary>One tap of four rows: a_r = fma(s[r·step ..], w, a_r).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tap4<TL>(ref TL a0, ref TL a1, ref TL a2, ref TL a3, float* s, long step, TL w) where TL : struct, IFloatLanes<TL>
+    {
+        a0 = TL.MultiplyAdd(TL.Load(s), w, a0);
+        a1 = TL.MultiplyAdd(TL.Load(s + step), w, a1);
+        a2 = TL.MultiplyAdd(TL.Load(s + 2 * step), w, a2);
+        a3 = TL.MultiplyAdd(TL.Load(s + 3 * step), w, a3);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store4<TL>(TL a0, TL a1, TL a2, TL a3, float* dst, int step) where TL : struct, IFloatLanes<TL>
+    {
+        TL.Store(a0, dst);
+        TL.Store(a1, dst + step);
+        TL.Store(a2, dst + 2 * step);
+        TL.Store(a3, dst + 3 * step);
     }
 
     /// <summary>Zero borders of a padded output-gradient plane: top/bottom (KH − 1)·DH − PH rows, left/right (KW − 1)·DW − PW
@@ -107,19 +116,9 @@ internal static unsafe class DepthwiseKernels
                         float* plane = dyPad + (long)k * hq * wq + (ih + g.PH + border.H) * wq + q0 + g.PW + border.W;
                         for (int i = 0; i < g.KH; i++)
                             for (int j = 0; j < g.KW; j++)
-                            {
-                                float* s = plane - i * g.DH * wq - j * g.DW;
-                                var wv = TL.Create(w[k * taps + i * g.KW + j]);
-                                a0 = TL.MultiplyAdd(TL.Load(s), wv, a0);
-                                a1 = TL.MultiplyAdd(TL.Load(s + wq), wv, a1);
-                                a2 = TL.MultiplyAdd(TL.Load(s + 2 * wq), wv, a2);
-                                a3 = TL.MultiplyAdd(TL.Load(s + 3 * wq), wv, a3);
-                            }
+                                Tap4(ref a0, ref a1, ref a2, ref a3, plane - i * g.DH * wq - j * g.DW, wq, TL.Create(w[k * taps + i * g.KW + j]));
                     }
-                    TL.Store(a0, dst);
-                    TL.Store(a1, dst + g.W);
-                    TL.Store(a2, dst + 2 * g.W);
-                    TL.Store(a3, dst + 3 * g.W);
+                    Store4(a0, a1, a2, a3, dst, g.W);
                 }
                 else
                     for (int r = 0; r < g.H - ih; r++)

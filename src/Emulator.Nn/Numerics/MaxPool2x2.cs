@@ -69,22 +69,11 @@ internal static unsafe class MaxPool2x2
         var t1 = Vector256.Shuffle(Vector256.Load(a + 8), split);
         var b0 = Vector256.Shuffle(Vector256.Load(a + w), split);
         var b1 = Vector256.Shuffle(Vector256.Load(a + w + 8), split);
-        var best = Vector256.Create(t0.GetLower(), t1.GetLower());
-        var ids = Vector256.Create(at) + Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
-        var bestAt = ids;
-        Take(ref best, ref bestAt, Vector256.Create(t0.GetUpper(), t1.GetUpper()), ids + Vector256.Create(1));
-        Take(ref best, ref bestAt, Vector256.Create(b0.GetLower(), b1.GetLower()), ids + Vector256.Create(w));
-        Take(ref best, ref bestAt, Vector256.Create(b0.GetUpper(), b1.GetUpper()), ids + Vector256.Create(w + 1));
+        var (best, bestAt) = Select(Vector256.Create(t0.GetLower(), t1.GetLower()), Vector256.Create(t0.GetUpper(), t1.GetUpper()),
+            Vector256.Create(b0.GetLower(), b1.GetLower()), Vector256.Create(b0.GetUpper(), b1.GetUpper()),
+            Vector256.Create(at) + Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14), w);
         best.Store(y);
         bestAt.Store(index);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Take(ref Vector256<float> best, ref Vector256<int> bestAt, Vector256<float> v, Vector256<int> at)
-    {
-        var take = Vector256.GreaterThan(v, best) | ~Vector256.Equals(v, v);
-        best = Vector256.ConditionalSelect(take, v, best);
-        bestAt = Vector256.ConditionalSelect(take.AsInt32(), at, bestAt);
     }
 
     /// <summary>Outputs q0..q0+3 of a row pair: inputs a[0..8) and a[w..w+8) (one 8-lane load per row, split into its even
@@ -95,13 +84,32 @@ internal static unsafe class MaxPool2x2
         var split = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
         var t = Vector256.Shuffle(Vector256.Load(a), split);
         var b = Vector256.Shuffle(Vector256.Load(a + w), split);
-        var best = Vector256.Create(t.GetLower(), t.GetLower());
-        var ids = Vector256.Create(at) + Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6);
-        var bestAt = ids;
-        Take(ref best, ref bestAt, Vector256.Create(t.GetUpper(), t.GetUpper()), ids + Vector256.Create(1));
-        Take(ref best, ref bestAt, Vector256.Create(b.GetLower(), b.GetLower()), ids + Vector256.Create(w));
-        Take(ref best, ref bestAt, Vector256.Create(b.GetUpper(), b.GetUpper()), ids + Vector256.Create(w + 1));
+        var (best, bestAt) = Select(Vector256.Create(t.GetLower(), t.GetLower()), Vector256.Create(t.GetUpper(), t.GetUpper()),
+            Vector256.Create(b.GetLower(), b.GetLower()), Vector256.Create(b.GetUpper(), b.GetUpper()),
+            Vector256.Create(at) + Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6), w);
         best.GetLower().Store(y);
         bestAt.GetLower().Store(index);
+    }
+
+    /// <summary>The window maxima of candidates (top-left, top-right, bottom-left, bottom-right) in scan order, with the
+    /// offsets (top-left offsets <paramref name="at"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<float>, Vector256<int>) Select(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d,
+        Vector256<int> at, int w)
+    {
+        var best = a;
+        var bestAt = at;
+        Take(ref best, ref bestAt, b, at + Vector256.Create(1));
+        Take(ref best, ref bestAt, c, at + Vector256.Create(w));
+        Take(ref best, ref bestAt, d, at + Vector256.Create(w + 1));
+        return (best, bestAt);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Take(ref Vector256<float> best, ref Vector256<int> bestAt, Vector256<float> v, Vector256<int> at)
+    {
+        var take = Vector256.GreaterThan(v, best) | ~Vector256.Equals(v, v);
+        best = Vector256.ConditionalSelect(take, v, best);
+        bestAt = Vector256.ConditionalSelect(take.AsInt32(), at, bestAt);
     }
 }
