@@ -6,6 +6,14 @@ using Emulator.Kernels.Bench;
 // BenchmarkDotNet: dotnet run -c Release --project perf/Emulator.Benchmarks -- --filter '*'  (add --job short for a quick look)
 // Quick tables (the library entries behind `emu bench quantize` and `emu bench gemm`):
 //   dotnet run -c Release --project perf/Emulator.Benchmarks -- quick [--threads N] [--formats a,b] [--modes m,n] [--sizes 4096,16777216]
+//   dotnet run -c Release --project perf/Emulator.Benchmarks -- nnops [iterations] [threads...]   (FashionCnn ops, batch 128)
+if (args.Length > 0 && args[0] == "nnops")
+{
+    int iterations = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 15;
+    int[] threadCounts = args.Length > 2 ? args.Skip(2).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray() : [1, 2];
+    Emulator.Benchmarks.NnOpsBench.Print(threadCounts, iterations, Console.Out);
+    return;
+}
 // The GEMM speed table is `emu bench gemm` (src/Emulator.Cli/Bench/GemmBench.cs).
 // SGEMM against OpenBLAS, one thread, side by side (see perf/sgemm-vs-openblas.sh):
 //   dotnet run -c Release --project perf/Emulator.Benchmarks -- sgemm-openblas [--seconds S] [name:ta:tb:m:n:k ...]

@@ -45,6 +45,17 @@ public static class Init
         Uniform(t, -bound, bound, seed, stream);
     }
 
+    /// <summary>
+    /// PyTorch's default initialisation of <c>Linear</c> and <c>ConvNd</c> (their <c>reset_parameters</c>): the weight from
+    /// Kaiming-uniform with a = √5, i.e. U(−1/√fan_in, 1/√fan_in) (stream 0), the bias from the same bound (stream 1).
+    /// </summary>
+    public static void LayerDefault(Tensor weight, Tensor? bias, int fanIn, ulong seed)
+    {
+        float bound = 1f / MathF.Sqrt(fanIn);
+        Uniform(weight, -bound, bound, seed, stream: 0);
+        if (bias is not null) Uniform(bias, -bound, bound, seed, stream: 1);
+    }
+
     /// <summary>A uniform float in [0, 1) from the 24 high bits of a Philox word.</summary>
     private static float Unit(ulong seed, uint stream, long i) => (Philox4x32.Word(seed, stream, i) >> 8) * (1f / 16777216f);
 }

@@ -16,15 +16,10 @@ public sealed class Linear : Module, IWeightLayer
         if (inFeatures < 1) throw new ArgumentOutOfRangeException(nameof(inFeatures), inFeatures, "in_features must be >= 1");
         if (outFeatures < 1) throw new ArgumentOutOfRangeException(nameof(outFeatures), outFeatures, "out_features must be >= 1");
         var w = Tensor.Persistent(outFeatures, inFeatures);
-        float bound = 1f / MathF.Sqrt(inFeatures);
-        Init.Uniform(w, -bound, bound, seed, stream: 0);
+        var b = bias ? Tensor.Persistent(outFeatures) : null;
+        Init.LayerDefault(w, b, inFeatures, seed);
         Weight = RegisterParameter("weight", w);
-        if (bias)
-        {
-            var b = Tensor.Persistent(outFeatures);
-            Init.Uniform(b, -bound, bound, seed, stream: 1);
-            Bias = RegisterParameter("bias", b);
-        }
+        if (b is not null) Bias = RegisterParameter("bias", b);
     }
 
     /// <inheritdoc />

@@ -17,14 +17,15 @@ public static partial class Functional
     /// <summary>y = x Wᵀ + b (<c>F.linear</c>): x [..., in], weight [out, in], bias [out] or null.</summary>
     public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias = null) => LinearNode.Apply(x, weight, bias);
 
-    /// <summary>C (m x n, ldc = n) = alpha · op(A) op(B) + beta · C on the Nn thread setting.</summary>
+    /// <summary>C (m x n, ldc = n) = alpha · op(A) op(B) + beta · C on <paramref name="threads"/> threads (0: the Nn thread
+    /// setting; ops that already run in parallel over images pass 1).</summary>
     internal static void Gemm(bool transA, bool transB, int m, int n, int k, float alpha, ReadOnlySpan<float> a, ReadOnlySpan<float> b,
-        float beta, Span<float> c)
+        float beta, Span<float> c, int threads = 0)
     {
         int lda = transA ? m : k, ldb = transB ? k : n;
         const Kernels.Gemm.Transpose T = Kernels.Gemm.Transpose.Transposed, N = Kernels.Gemm.Transpose.None; // Functional.Transpose is the tensor op
         Sgemm.Multiply(transA ? T : N, transB ? T : N, m, n, k,
-            alpha, a, Math.Max(1, lda), b, Math.Max(1, ldb), beta, c, Math.Max(1, n), NnSettings.Threads);
+            alpha, a, Math.Max(1, lda), b, Math.Max(1, ldb), beta, c, Math.Max(1, n), threads > 0 ? threads : NnSettings.Threads);
     }
 
     private sealed class MatMulNode(Tensor a, Tensor b, bool ta, bool tb, int batch, int m, int n, int k) : Function
