@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Emulator.Nn.Numerics;
 
@@ -139,6 +140,7 @@ public class Adam : Optimizer
         public float Beta1, OneMinusBeta1, Beta2, OneMinusBeta2, NegStepSize, Bc2Sqrt, Eps, WeightDecay, Decay;
         public bool HasWeightDecay, HasDecay, Amsgrad;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public readonly void Apply<TV>(int i) where TV : struct, IFloatVector<TV>
         {
             var p = TV.Load(P, Po + i);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Emulator.Nn.Numerics;
 
@@ -123,6 +124,7 @@ public sealed class Sgd : Optimizer
         public float Lr, WeightDecay, Momentum, OneMinusDampening;
         public bool HasWeightDecay, HasMomentum, First, Nesterov;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public readonly void Apply<TV>(int i) where TV : struct, IFloatVector<TV>
         {
             var p = TV.Load(P, Po + i);

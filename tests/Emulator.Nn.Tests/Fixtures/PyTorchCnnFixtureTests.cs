@@ -1,4 +1,5 @@
-// TODO(lead): compiled once Conv2d, BatchNorm2d, MaxPool2d (branch cnn) and ReLU, Flatten (branch ops) are merged:
+// TODO(lead): compiled once Conv2d, BatchNorm2d, MaxPool2d (branch cnn) and ReLU, Flatten (branch ops) are merged
+// (checked on a scratch merge of train + cnn 75157d3 + ops 10e674b: passes, logits within 2e-8 of PyTorch's);
 // delete this #if and its #endif when merging them with branch train.
 #if NN_CNN_MODULES
 using Emulator.Nn.IO;
@@ -30,7 +31,7 @@ public class PyTorchCnnFixtureTests
         {
             var logits = net.Forward(Fixture.Read(io, "input"));
             Assert.Equal([3, 10], logits.ShapeArray);
-            Fixture.AssertClose(Fixture.Read(io, "logits").Data, logits.Data, 1e-4, 1e-5, "logits");
+            Fixture.AssertClose(Fixture.Read(io, "logits").Data, logits.Data, 1e-5, 1e-6, "logits");
         }
     }
 }

@@ -1,7 +1,8 @@
 using Emulator.Nn.Numerics;
 using Emulator.Nn.Tests.Optim;
 
-namespace Emulator.Nn.Tests.Numerics;
+// not Emulator.Nn.Tests.Numerics: that namespace would hide Emulator.Nn.Numerics from tests that write Numerics.X
+namespace Emulator.Nn.Tests;
 
 public class FloatVectorTests
 {
