@@ -186,6 +186,9 @@ public sealed class Dataset
         return (mean, std);
     }
 
+    /// <summary>The stored bytes of a data set read from bytes (null for float images); shared, not copied.</summary>
+    internal byte[]? RawBytes() => _bytes;
+
     private float Raw(int offset) => _bytes is not null ? _bytes[offset] / 255f : _floats![offset];
 
     /// <summary>Number of images of each class (length <see cref="NumClasses"/>).</summary>
