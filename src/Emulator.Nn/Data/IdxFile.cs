@@ -12,7 +12,7 @@ namespace Emulator.Nn.Data;
 public static class IdxFile
 {
     /// <summary>Largest array accepted (bytes of values), so a corrupt header cannot exhaust memory.</summary>
-    public const long MaxBytes = 1L << 31;
+    public const long MaxBytes = int.MaxValue;
 
     /// <summary>Reads an IDX file, gzip-compressed or plain.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>

@@ -29,16 +29,22 @@ public static partial class NpyFile
     public static NdArray Read(Stream stream, string name)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        try { return ReadCore(stream, name); }
-        catch (EndOfStreamException) { throw new InvalidDataException($".npy file '{name}': truncated (the data ends before the shape in its header is filled)"); }
+        return ReadAs(stream, $".npy file '{name}'");
     }
 
-    private static NdArray ReadCore(Stream s, string name)
+    /// <summary>Reads a .npy array; error messages start with <paramref name="where"/> (e.g. "--in 'x.npy'").</summary>
+    internal static NdArray ReadAs(Stream stream, string where)
     {
-        string where = $".npy file '{name}'";
+        try { return ReadCore(stream, where); }
+        catch (EndOfStreamException) { throw new InvalidDataException($"{where}: truncated (the data ends before the shape in its header is filled)"); }
+    }
+
+    private static NdArray ReadCore(Stream s, string where)
+    {
         Span<byte> pre = stackalloc byte[8];
-        s.ReadExactly(pre);
-        if (!pre[..6].SequenceEqual(Magic)) throw new InvalidDataException($"{where}: not a NumPy .npy file (missing \\x93NUMPY magic)");
+        int got = s.ReadAtLeast(pre, pre.Length, throwOnEndOfStream: false);
+        if (got < 6 || !pre[..6].SequenceEqual(Magic)) throw new InvalidDataException($"{where}: not a NumPy .npy file (missing \\x93NUMPY magic)");
+        if (got < pre.Length) throw new EndOfStreamException();
         int major = pre[6];
         int headerLength;
         Span<byte> len = stackalloc byte[4];
@@ -151,7 +157,8 @@ public static partial class NpyFile
         stream.Write(Encoding.Latin1.GetBytes(header));
     }
 
-    private static string DTypeName(NdType type) => type switch
+    /// <summary>NumPy's dtype string of a type as this class writes it (<c>&lt;f4</c>, <c>|u1</c>, ...).</summary>
+    internal static string DTypeName(NdType type) => type switch
     {
         NdType.UInt8 => "|u1",
         NdType.Int8 => "|i1",
