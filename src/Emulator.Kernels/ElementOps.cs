@@ -84,28 +84,34 @@ internal struct IntegerDecodeOp : IElementOp<IntegerPlan>
         IntegerKernel.Decode(input, plan);
 }
 
-/// <summary>Picks the rule struct of a rounding mode and runs the driver with it.</summary>
+/// <summary>Runs <see cref="LoopDriver"/> with the rule struct of the rounding mode (<see cref="RoundingRules.Dispatch"/>).</summary>
 internal static class RuleDispatch
 {
-    public static void Run<TOp, TPlan, TIn, TInIo, TOut, TOutIo>(Emulator.Formats.RoundingMode mode,
+    /// <summary>The element op over the spans under <paramref name="rounding"/> (its mode, seed and stream; decodes pass
+    /// <c>default</c>).</summary>
+    public static void Run<TOp, TPlan, TIn, TInIo, TOut, TOutIo>(
         ReadOnlySpan<TIn> source, Span<TOut> destination, in TPlan plan, in Emulator.Formats.RoundingOptions rounding, in KernelOptions options)
         where TOp : struct, IElementOp<TPlan> where TPlan : struct
         where TIn : unmanaged where TInIo : struct, ILaneIo<TIn> where TOut : unmanaged where TOutIo : struct, ILaneIo<TOut>
     {
-        ulong seed = rounding.Seed; uint stream = rounding.Stream; long first = options.IndexOffset;
-        int lanes = options.MaxLanes, threads = options.Threads;
-        switch (mode)
-        {
-            case Emulator.Formats.RoundingMode.NearestEven: LoopDriver.Run<TOp, TPlan, NearestEvenRule, TIn, TInIo, TOut, TOutIo>(source, destination, plan, seed, stream, first, lanes, threads); break;
-            case Emulator.Formats.RoundingMode.NearestAway: LoopDriver.Run<TOp, TPlan, NearestAwayRule, TIn, TInIo, TOut, TOutIo>(source, destination, plan, seed, stream, first, lanes, threads); break;
-            case Emulator.Formats.RoundingMode.NearestZero: LoopDriver.Run<TOp, TPlan, NearestZeroRule, TIn, TInIo, TOut, TOutIo>(source, destination, plan, seed, stream, first, lanes, threads); break;
-            case Emulator.Formats.RoundingMode.TowardZero: LoopDriver.Run<TOp, TPlan, TowardZeroRule, TIn, TInIo, TOut, TOutIo>(source, destination, plan, seed, stream, first, lanes, threads); break;
-            case Emulator.Formats.RoundingMode.TowardPositive: LoopDriver.Run<TOp, TPlan, TowardPositiveRule, TIn, TInIo, TOut, TOutIo>(source, destination, plan, seed, stream, first, lanes, threads); break;
-            case Emulator.Formats.RoundingMode.TowardNegative: LoopDriver.Run<TOp, TPlan, TowardNegativeRule, TIn, TInIo, TOut, TOutIo>(source, destination, plan, seed, stream, first, lanes, threads); break;
-            case Emulator.Formats.RoundingMode.ToOdd: LoopDriver.Run<TOp, TPlan, ToOddRule, TIn, TInIo, TOut, TOutIo>(source, destination, plan, seed, stream, first, lanes, threads); break;
-            case Emulator.Formats.RoundingMode.Stochastic: LoopDriver.Run<TOp, TPlan, StochasticRule, TIn, TInIo, TOut, TOutIo>(source, destination, plan, seed, stream, first, lanes, threads); break;
-            case Emulator.Formats.RoundingMode.StochasticEqual: LoopDriver.Run<TOp, TPlan, StochasticEqualRule, TIn, TInIo, TOut, TOutIo>(source, destination, plan, seed, stream, first, lanes, threads); break;
-            default: throw new ArgumentOutOfRangeException(nameof(mode), mode, "not a rounding mode");
-        }
+        var run = new LoopRun<TOp, TPlan, TIn, TInIo, TOut, TOutIo>(source, destination, plan, rounding, options);
+        RoundingRules.Dispatch(rounding.Mode, ref run);
+    }
+
+    private readonly ref struct LoopRun<TOp, TPlan, TIn, TInIo, TOut, TOutIo>(ReadOnlySpan<TIn> source, Span<TOut> destination,
+        in TPlan plan, in Emulator.Formats.RoundingOptions rounding, in KernelOptions options) : IRuleVisitor
+        where TOp : struct, IElementOp<TPlan> where TPlan : struct
+        where TIn : unmanaged where TInIo : struct, ILaneIo<TIn> where TOut : unmanaged where TOutIo : struct, ILaneIo<TOut>
+    {
+        private readonly ReadOnlySpan<TIn> _source = source;
+        private readonly Span<TOut> _destination = destination;
+        private readonly ref readonly TPlan _plan = ref plan;
+        private readonly ulong _seed = rounding.Seed;
+        private readonly uint _stream = rounding.Stream;
+        private readonly long _first = options.IndexOffset;
+        private readonly int _lanes = options.MaxLanes, _threads = options.Threads;
+
+        public void Visit<TRule>() where TRule : struct, IRoundingRule =>
+            LoopDriver.Run<TOp, TPlan, TRule, TIn, TInIo, TOut, TOutIo>(_source, _destination, _plan, _seed, _stream, _first, _lanes, _threads);
     }
 }

@@ -44,19 +44,19 @@ public static class QuantizeKernels
         switch (format)
         {
             case FloatFormat f when FloatPlan.Supports(f):
-                RuleDispatch.Run<FloatQuantizeOp, FloatPlan, uint, Io32, uint, Io32>(rounding.Mode, src, dst, PlanFor(f, rounding), rounding, options);
+                RuleDispatch.Run<FloatQuantizeOp, FloatPlan, uint, Io32, uint, Io32>(src, dst, PlanFor(f, rounding), rounding, options);
                 break;
             case IntegerFormat i:
-                RuleDispatch.Run<IntegerQuantizeOp, IntegerPlan, uint, Io32, uint, Io32>(rounding.Mode, src, dst, new IntegerPlan(i, rounding), rounding, options);
+                RuleDispatch.Run<IntegerQuantizeOp, IntegerPlan, uint, Io32, uint, Io32>(src, dst, new IntegerPlan(i, rounding), rounding, options);
                 break;
             case PositFormat p when PositPlan.Supports(p):
-                RuleDispatch.Run<PositQuantizeOp, PositPlan, uint, Io32, uint, Io32>(rounding.Mode, src, dst, new PositPlan(p, rounding), rounding, options);
+                RuleDispatch.Run<PositQuantizeOp, PositPlan, uint, Io32, uint, Io32>(src, dst, new PositPlan(p, rounding), rounding, options);
                 break;
             case TableFormat t:
                 TableDispatch.Quantize(src, dst, t, rounding, options);
                 break;
             case HiFloat8Format h:
-                RuleDispatch.Run<HiFloat8QuantizeOp, HiFloat8Plan, uint, Io32, uint, Io32>(rounding.Mode, src, dst, new HiFloat8Plan(h, rounding), rounding, options);
+                RuleDispatch.Run<HiFloat8QuantizeOp, HiFloat8Plan, uint, Io32, uint, Io32>(src, dst, new HiFloat8Plan(h, rounding), rounding, options);
                 break;
             default:
                 for (int k = 0; k < x.Length; k++) y[k] = format.Quantize(x[k], rounding, options.IndexOffset + k);
@@ -117,19 +117,19 @@ public static class QuantizeKernels
         switch (format)
         {
             case FloatFormat f when FloatPlan.Supports(f):
-                RuleDispatch.Run<FloatEncodeOp, FloatPlan, uint, Io32, T, TIo>(rounding.Mode, src, dst, PlanFor(f, rounding), rounding, options);
+                RuleDispatch.Run<FloatEncodeOp, FloatPlan, uint, Io32, T, TIo>(src, dst, PlanFor(f, rounding), rounding, options);
                 break;
             case IntegerFormat i:
-                RuleDispatch.Run<IntegerEncodeOp, IntegerPlan, uint, Io32, T, TIo>(rounding.Mode, src, dst, new IntegerPlan(i, rounding), rounding, options);
+                RuleDispatch.Run<IntegerEncodeOp, IntegerPlan, uint, Io32, T, TIo>(src, dst, new IntegerPlan(i, rounding), rounding, options);
                 break;
             case PositFormat p when PositPlan.Supports(p):
-                RuleDispatch.Run<PositEncodeOp, PositPlan, uint, Io32, T, TIo>(rounding.Mode, src, dst, new PositPlan(p, rounding), rounding, options);
+                RuleDispatch.Run<PositEncodeOp, PositPlan, uint, Io32, T, TIo>(src, dst, new PositPlan(p, rounding), rounding, options);
                 break;
             case TableFormat t:
                 TableDispatch.Encode<T, TIo>(src, dst, t, rounding, options);
                 break;
             case HiFloat8Format h:
-                RuleDispatch.Run<HiFloat8EncodeOp, HiFloat8Plan, uint, Io32, T, TIo>(rounding.Mode, src, dst, new HiFloat8Plan(h, rounding), rounding, options);
+                RuleDispatch.Run<HiFloat8EncodeOp, HiFloat8Plan, uint, Io32, T, TIo>(src, dst, new HiFloat8Plan(h, rounding), rounding, options);
                 break;
             default:
                 for (int k = 0; k < x.Length; k++) dst[k] = T.CreateTruncating(format.Encode(x[k], rounding, options.IndexOffset + k));
@@ -149,19 +149,19 @@ public static class QuantizeKernels
         switch (format)
         {
             case FloatFormat f when FloatPlan.Supports(f):
-                RuleDispatch.Run<FloatDecodeOp, FloatDecodePlan, T, TIo, uint, Io32>(RoundingMode.NearestEven, codes, dst, new FloatDecodePlan(f), default, options);
+                RuleDispatch.Run<FloatDecodeOp, FloatDecodePlan, T, TIo, uint, Io32>(codes, dst, new FloatDecodePlan(f), default, options);
                 break;
             case IntegerFormat i:
-                RuleDispatch.Run<IntegerDecodeOp, IntegerPlan, T, TIo, uint, Io32>(RoundingMode.NearestEven, codes, dst, new IntegerPlan(i, default), default, options);
+                RuleDispatch.Run<IntegerDecodeOp, IntegerPlan, T, TIo, uint, Io32>(codes, dst, new IntegerPlan(i, default), default, options);
                 break;
             case TableFormat t:
                 TableDispatch.Decode<T, TIo>(codes, dst, t, options);
                 break;
             case HiFloat8Format h:
-                RuleDispatch.Run<HiFloat8DecodeOp, DecodeTablePlan, T, TIo, uint, Io32>(RoundingMode.NearestEven, codes, dst, new DecodeTablePlan(h), default, options);
+                RuleDispatch.Run<HiFloat8DecodeOp, DecodeTablePlan, T, TIo, uint, Io32>(codes, dst, new DecodeTablePlan(h), default, options);
                 break;
             case PositFormat p when p.Bits > 16:
-                RuleDispatch.Run<PositDecodeOp, PositDecodePlan, T, TIo, uint, Io32>(RoundingMode.NearestEven, codes, dst, new PositDecodePlan(p), default, options);
+                RuleDispatch.Run<PositDecodeOp, PositDecodePlan, T, TIo, uint, Io32>(codes, dst, new PositDecodePlan(p), default, options);
                 break;
             case PositFormat p:
             {

@@ -59,7 +59,7 @@ internal static class AffineFastKernel
         TV err = TV.MultiplyF(t, TV.Create(0x3480_0000)); // t * 2^-22 (the error is below t * 2^-22.8)
         TV notSmall = TV.AndNot(TV.Create(uint.MaxValue), TV.GreaterThanF(TV.Create(0x4980_0000), t)); // not t < 2^20 (also NaN)
         TV n;
-        if (typeof(TRule) == typeof(NearestEvenRule) || typeof(TRule) == typeof(NearestAwayRule) || typeof(TRule) == typeof(NearestZeroRule))
+        if (typeof(INearestRule).IsAssignableFrom(typeof(TRule)))
         {
             // Nearest rules differ only at ties, and a lane whose t lies within err of a half-integer is rare: elsewhere
             // every nearest rule gives the integer nearest t, which t + 2^23 rounds to (to nearest even) in float32.
@@ -72,7 +72,8 @@ internal static class AffineFastKernel
         }
         else
         {
-            // Directed, odd and stochastic rules decide at integers (and, stochastic, at theta): rare near an integer.
+            // The other rules decide at integers (nu = 0: directed, odd, stochastic-equal; they read no nu vs 1/2) and
+            // stochastic(N), specialized below, also at theta: rare near an integer.
             TV floorT = TV.TruncateToInt32(t);
             TV frac = TV.SubtractF(t, TV.Int32ToSingle(floorT));
             rare = TV.GreaterThanF(err, frac) | TV.GreaterThanF(err, TV.SubtractF(TV.Create(0x3F80_0000), frac)) | notSmall

@@ -76,16 +76,20 @@ public static class AffineKernels
                 // float32 fast path with a proof per lane; exact float64 registers for the rest.
                 var ko = options with { IndexOffset = options.IndexOffset + start, Threads = 1 };
                 var src = MemoryMarshal.Cast<float, uint>(x.Slice(start, run));
-                if (codes) RuleDispatch.Run<AffineEncodeOp, AffinePlan, uint, Io32, uint, Io32>(rounding.Mode, src, output.Slice(start, run), plan, rounding, ko);
-                else RuleDispatch.Run<AffineQuantizeOp, AffinePlan, uint, Io32, uint, Io32>(rounding.Mode, src, output.Slice(start, run), plan, rounding, ko);
+                if (codes) RuleDispatch.Run<AffineEncodeOp, AffinePlan, uint, Io32, uint, Io32>(src, output.Slice(start, run), plan, rounding, ko);
+                else RuleDispatch.Run<AffineQuantizeOp, AffinePlan, uint, Io32, uint, Io32>(src, output.Slice(start, run), plan, rounding, ko);
             }
-            else new Segment(q, p, rounding, options.IndexOffset + start, codes).Run(x.Slice(start, run), output.Slice(start, run));
+            else
+            {
+                var segment = new Segment(q, p, rounding, options.IndexOffset + start, codes, x.Slice(start, run), output.Slice(start, run));
+                RoundingRules.Dispatch(rounding.Mode, ref segment);
+            }
             start += run;
         }
     }
 
-    /// <summary>One run of elements sharing scale and zero point.</summary>
-    private readonly struct Segment
+    /// <summary>One run of elements sharing scale and zero point; visited with the mode's rule.</summary>
+    private readonly ref struct Segment : IRuleVisitor
     {
         private readonly AffineQuantizer _q;
         private readonly IntegerFormat _format;
@@ -93,27 +97,12 @@ public static class AffineKernels
         private readonly RoundingOptions _rounding;
         private readonly long _first;
         private readonly bool _codes;
+        private readonly ReadOnlySpan<float> _x;
+        private readonly Span<uint> _output;
 
-        public Segment(AffineQuantizer q, int p, in RoundingOptions rounding, long first, bool codes)
+        public Segment(AffineQuantizer q, int p, in RoundingOptions rounding, long first, bool codes, ReadOnlySpan<float> x, Span<uint> output)
         {
-            _q = q; _format = q.Format; _p = p; _rounding = rounding; _first = first; _codes = codes;
-        }
-
-        public void Run(ReadOnlySpan<float> x, Span<uint> output)
-        {
-            switch (_rounding.Mode)
-            {
-                case RoundingMode.NearestEven: Run<NearestEvenRule>(x, output); break;
-                case RoundingMode.NearestAway: Run<NearestAwayRule>(x, output); break;
-                case RoundingMode.NearestZero: Run<NearestZeroRule>(x, output); break;
-                case RoundingMode.TowardZero: Run<TowardZeroRule>(x, output); break;
-                case RoundingMode.TowardPositive: Run<TowardPositiveRule>(x, output); break;
-                case RoundingMode.TowardNegative: Run<TowardNegativeRule>(x, output); break;
-                case RoundingMode.ToOdd: Run<ToOddRule>(x, output); break;
-                case RoundingMode.Stochastic: Run<StochasticRule>(x, output); break;
-                case RoundingMode.StochasticEqual: Run<StochasticEqualRule>(x, output); break;
-                default: throw new ArgumentOutOfRangeException(nameof(_rounding), _rounding.Mode, "not a rounding mode");
-            }
+            _q = q; _format = q.Format; _p = p; _rounding = rounding; _first = first; _codes = codes; _x = x; _output = output;
         }
 
         private uint Scalar(float x, long index)
@@ -123,8 +112,10 @@ public static class AffineKernels
             return float.IsNaN(x) ? BitConverter.SingleToUInt32Bits(float.NaN) : BitConverter.SingleToUInt32Bits((float)_q.Dequantize(k, _p));
         }
 
-        private void Run<TRule>(ReadOnlySpan<float> x, Span<uint> output) where TRule : struct, IRoundingRule
+        public void Visit<TRule>() where TRule : struct, IRoundingRule
         {
+            ReadOnlySpan<float> x = _x;
+            Span<uint> output = _output;
             int n = x.Length, width = Vector<float>.Count;
             if (!Vector.IsHardwareAccelerated || n < width)
             {

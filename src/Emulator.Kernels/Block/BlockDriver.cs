@@ -75,8 +75,8 @@ internal static unsafe class BlockDriver
         }
     }
 
-    // Table elements: the table kernel's decision thresholds (deterministic monotone modes), its stochastic(N) kernel or its
-    // rule kernel, each as the element op of the same block loop.
+    // Table elements: the table kernel's decision thresholds (deterministic monotone modes) or its rule kernel (which
+    // takes stochastic(N) to its own kernel), each as the element op of the same block loop.
     private static void Table<TL>(BlockCall call, in TablePlan plan, float* x, uint* dst, uint* sc, bool codes, int threads)
         where TL : struct, ITableLookup
     {
@@ -85,11 +85,6 @@ internal static unsafe class BlockDriver
             if (codes) ByRule<TableDecideEncodeOp<TL>, TablePlan, CodesOutput>(call, plan, x, dst, sc, threads);
             else ByRule<TableDecideQuantizeOp<TL>, TablePlan, ValuesOutput>(call, plan, x, dst, sc, threads);
         }
-        else if (call.Rounding.Mode == RoundingMode.Stochastic)
-        {
-            if (codes) Units<TableStochasticEncodeOp<TL>, TablePlan, StochasticRule, CodesOutput>(call, plan, x, dst, sc, threads);
-            else Units<TableStochasticQuantizeOp<TL>, TablePlan, StochasticRule, ValuesOutput>(call, plan, x, dst, sc, threads);
-        }
         else if (codes) ByRule<TableEncodeOp<TL>, TablePlan, CodesOutput>(call, plan, x, dst, sc, threads);
         else ByRule<TableQuantizeOp<TL>, TablePlan, ValuesOutput>(call, plan, x, dst, sc, threads);
     }
@@ -97,19 +92,15 @@ internal static unsafe class BlockDriver
     private static void ByRule<TOp, TPlan, TOut>(BlockCall call, TPlan plan, float* x, uint* dst, uint* sc, int threads)
         where TOp : struct, IElementOp<TPlan> where TPlan : struct where TOut : struct, IBlockOutput
     {
-        switch (call.Rounding.Mode)
-        {
-            case RoundingMode.NearestEven: Units<TOp, TPlan, NearestEvenRule, TOut>(call, plan, x, dst, sc, threads); break;
-            case RoundingMode.NearestAway: Units<TOp, TPlan, NearestAwayRule, TOut>(call, plan, x, dst, sc, threads); break;
-            case RoundingMode.NearestZero: Units<TOp, TPlan, NearestZeroRule, TOut>(call, plan, x, dst, sc, threads); break;
-            case RoundingMode.TowardZero: Units<TOp, TPlan, TowardZeroRule, TOut>(call, plan, x, dst, sc, threads); break;
-            case RoundingMode.TowardPositive: Units<TOp, TPlan, TowardPositiveRule, TOut>(call, plan, x, dst, sc, threads); break;
-            case RoundingMode.TowardNegative: Units<TOp, TPlan, TowardNegativeRule, TOut>(call, plan, x, dst, sc, threads); break;
-            case RoundingMode.ToOdd: Units<TOp, TPlan, ToOddRule, TOut>(call, plan, x, dst, sc, threads); break;
-            case RoundingMode.Stochastic: Units<TOp, TPlan, StochasticRule, TOut>(call, plan, x, dst, sc, threads); break;
-            case RoundingMode.StochasticEqual: Units<TOp, TPlan, StochasticEqualRule, TOut>(call, plan, x, dst, sc, threads); break;
-            default: throw new ArgumentOutOfRangeException(nameof(call), call.Rounding.Mode, "not a rounding mode");
-        }
+        var units = new UnitsRun<TOp, TPlan, TOut>(call, plan, x, dst, sc, threads);
+        RoundingRules.Dispatch(call.Rounding.Mode, ref units);
+    }
+
+    /// <summary><see cref="Units"/> with the rule of the call's mode.</summary>
+    private readonly struct UnitsRun<TOp, TPlan, TOut>(BlockCall call, TPlan plan, float* x, uint* dst, uint* sc, int threads) : IRuleVisitor
+        where TOp : struct, IElementOp<TPlan> where TPlan : struct where TOut : struct, IBlockOutput
+    {
+        public void Visit<TRule>() where TRule : struct, IRoundingRule => Units<TOp, TPlan, TRule, TOut>(call, plan, x, dst, sc, threads);
     }
 
     // 1xB: a unit is a run of consecutive blocks; tiles: a unit is a run of bands (R rows of one matrix).

@@ -105,7 +105,7 @@ internal sealed class ScaleTables
         if (_vectorEncode)
         {
             var src = System.Runtime.InteropServices.MemoryMarshal.Cast<float, uint>(d);
-            RuleDispatch.Run<FloatEncodeOp, FloatPlan, uint, Io32, uint, Io32>(RoundingMode.NearestEven, src, codes, _plan, _rounding,
+            RuleDispatch.Run<FloatEncodeOp, FloatPlan, uint, Io32, uint, Io32>(src, codes, _plan, _rounding,
                 new KernelOptions { MaxLanes = lanes });
         }
         else

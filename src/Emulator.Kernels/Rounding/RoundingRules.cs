@@ -39,6 +39,58 @@ internal interface IRoundingRule
     static abstract TV VariableIncrement<TV>(TV sig, TV kept, TV lowMask, TV negative, TV random) where TV : struct, ILanes<TV>;
 }
 
+/// <summary>
+/// A rule whose kernels the loop driver runs one register per step instead of two: its ops are too large for the JIT
+/// to inline twice into one loop (to-odd's float op; inlined twice, the lane operations became calls, 25x slower).
+/// A marker interface rather than a static property: the JIT decides <c>typeof(IOneRegisterPerStep).IsAssignableFrom</c>
+/// while importing, before inlining, whereas a property's constant is known only after the inliner has spent its
+/// budget on the dead two-register loop (measured: to-odd at 0.06x of copy speed).
+/// </summary>
+internal interface IOneRegisterPerStep : IRoundingRule;
+
+/// <summary>
+/// A round-to-nearest rule: up when nu &gt; 1/2, down when nu &lt; 1/2; only at nu = 1/2 does it read its tie-break (parity,
+/// sign). Kernels that round the nearest rules alike away from ties test it with
+/// <c>typeof(INearestRule).IsAssignableFrom(typeof(TRule))</c> (folded while importing, see <see cref="IOneRegisterPerStep"/>).
+/// </summary>
+internal interface INearestRule : IRoundingRule;
+
+/// <summary>
+/// Code generic over the rounding rule, run by <see cref="RoundingRules.Dispatch"/> with the rule struct of a
+/// <see cref="RoundingMode"/>. A visitor is a (ref) struct that holds a call's arguments and calls its generic kernel in
+/// <see cref="Visit"/>, so the kernel is compiled once per rule with the rule's decision inlined; a visitor that computes
+/// something keeps the result in a field (it is passed by reference).
+/// </summary>
+internal interface IRuleVisitor
+{
+    /// <summary>Runs the visitor's kernel with the rule <typeparamref name="TRule"/>.</summary>
+    void Visit<TRule>() where TRule : struct, IRoundingRule;
+}
+
+/// <summary>The one mode-to-rule map: every kernel that takes a <see cref="RoundingMode"/> reaches its rule struct here.</summary>
+internal static class RoundingRules
+{
+    /// <summary>Calls <paramref name="visitor"/>.Visit with the rule struct of <paramref name="mode"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="mode"/> is not a <see cref="RoundingMode"/>.</exception>
+    public static void Dispatch<TVisitor>(RoundingMode mode, scoped ref TVisitor visitor)
+        where TVisitor : struct, IRuleVisitor, allows ref struct
+    {
+        switch (mode)
+        {
+            case RoundingMode.NearestEven: visitor.Visit<NearestEvenRule>(); break;
+            case RoundingMode.NearestAway: visitor.Visit<NearestAwayRule>(); break;
+            case RoundingMode.NearestZero: visitor.Visit<NearestZeroRule>(); break;
+            case RoundingMode.TowardZero: visitor.Visit<TowardZeroRule>(); break;
+            case RoundingMode.TowardPositive: visitor.Visit<TowardPositiveRule>(); break;
+            case RoundingMode.TowardNegative: visitor.Visit<TowardNegativeRule>(); break;
+            case RoundingMode.ToOdd: visitor.Visit<ToOddRule>(); break;
+            case RoundingMode.Stochastic: visitor.Visit<StochasticRule>(); break;
+            case RoundingMode.StochasticEqual: visitor.Visit<StochasticEqualRule>(); break;
+            default: throw new ArgumentOutOfRangeException(nameof(mode), mode, "not a rounding mode");
+        }
+    }
+}
+
 /// <summary>Constants of the bit-pattern rounding trick for D discarded bits (D = 0 gives zero increments).</summary>
 internal readonly struct PatternConstants
 {
@@ -63,7 +115,7 @@ internal readonly struct PatternConstants
     }
 }
 
-internal struct NearestEvenRule : IRoundingRule
+internal struct NearestEvenRule : INearestRule
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV VariableIncrement<TV>(TV sig, TV kept, TV lowMask, TV negative, TV random) where TV : struct, ILanes<TV> =>
@@ -77,7 +129,7 @@ internal struct NearestEvenRule : IRoundingRule
     public static TV RoundsUp<TV>(in RoundingLanes<TV> r, int shift) where TV : struct, ILanes<TV> => r.AboveHalf | (r.AtHalf & r.LowerOdd);
 }
 
-internal struct NearestAwayRule : IRoundingRule
+internal struct NearestAwayRule : INearestRule
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV VariableIncrement<TV>(TV sig, TV kept, TV lowMask, TV negative, TV random) where TV : struct, ILanes<TV> =>
@@ -91,7 +143,7 @@ internal struct NearestAwayRule : IRoundingRule
     public static TV RoundsUp<TV>(in RoundingLanes<TV> r, int shift) where TV : struct, ILanes<TV> => r.AboveHalf | r.AtHalf;
 }
 
-internal struct NearestZeroRule : IRoundingRule
+internal struct NearestZeroRule : INearestRule
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV VariableIncrement<TV>(TV sig, TV kept, TV lowMask, TV negative, TV random) where TV : struct, ILanes<TV> =>
@@ -147,7 +199,7 @@ internal struct TowardNegativeRule : IRoundingRule
     public static TV RoundsUp<TV>(in RoundingLanes<TV> r, int shift) where TV : struct, ILanes<TV> => r.Inexact & r.Negative;
 }
 
-internal struct ToOddRule : IRoundingRule
+internal struct ToOddRule : IOneRegisterPerStep
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV VariableIncrement<TV>(TV sig, TV kept, TV lowMask, TV negative, TV random) where TV : struct, ILanes<TV> =>

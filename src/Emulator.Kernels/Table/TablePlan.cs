@@ -46,14 +46,14 @@ internal sealed class TableData
 
     /// <summary>
     /// The decision thresholds of a deterministic mode, or null where the code is not a non-decreasing function of the
-    /// input (stochastic modes; toward-zero when an interval straddles 0; nearest-toward-zero when a midpoint is 0) or the
-    /// table is long. Entry i (i &gt;= 1) is key - 1 of the smallest float32 the reference encodes to i or above, with keys
+    /// input (stochastic modes; toward-zero when an interval straddles 0; nearest-toward-zero when a midpoint is 0: see
+    /// <see cref="IsMonotone"/>) or the table is long. Entry i (i &gt;= 1) is key - 1 of the smallest float32 the reference encodes to i or above, with keys
     /// that keep -0 below +0, so code = #{i : key &gt; entry i}. Found by binary search over float32 keys with the
     /// reference Encode itself; built once per format and mode.
     /// </summary>
     public LaneTable? Decisions(RoundingMode mode)
     {
-        if (mode is RoundingMode.Stochastic or RoundingMode.StochasticEqual || (uint)mode >= (uint)_decisions.Length) return null;
+        if ((uint)mode >= (uint)_decisions.Length || new RoundingOptions(mode).IsStochastic) return null;
         ref LaneTable? slot = ref _decisions[(int)mode];
         if (slot is not null) return slot;
         ref sbyte monotone = ref _monotone[(int)mode];
@@ -79,16 +79,26 @@ internal sealed class TableData
         return slot;
     }
 
-    /// <summary>Whether the mode's code is a non-decreasing function of the input over a table short enough to search
-    /// (not toward-zero with an interval straddling 0, not nearest-toward-zero with a midpoint at 0).</summary>
+    /// <summary>
+    /// Whether a deterministic mode's code is a non-decreasing function of the input over a table short enough to search,
+    /// asked of the reference's own decision (<see cref="RoundingDecision.RoundsUp"/>), so no mode is named here. Within
+    /// an interval [v_i, v_i+1) the code can only fall where the candidate toward zero changes, at ±0 inside an interval
+    /// with v_i &lt; 0 &lt; v_i+1: +0 rounds from i with nu = -v_i / w, -0 from i + 1 with nu = v_i+1 / w (w = v_i+1 - v_i);
+    /// elsewhere a larger nu never rounds up less. Toward zero fails on every such interval, nearest-toward-zero where
+    /// the midpoint is 0.
+    /// </summary>
     private bool IsMonotone(RoundingMode mode)
     {
         IReadOnlyList<double> v = _format.Values;
         if (v.Count > MaxDecisionValues) return false;
+        var options = new RoundingOptions(mode);
         for (int i = 0; i + 1 < v.Count; i++)
         {
-            if (mode == RoundingMode.TowardZero && v[i] < 0 && v[i + 1] > 0) return false;
-            if (mode == RoundingMode.NearestZero && v[i] == -v[i + 1]) return false;
+            if (!(v[i] < 0 && v[i + 1] > 0)) continue;
+            int compare = (-v[i]).CompareTo(v[i + 1]); // nu of +0 against 1/2; -0 has the opposite relation
+            bool plusUp = RoundingDecision.RoundsUp(options, negative: false, lowerOdd: (i & 1) != 0, new Remainder(true, compare, 0), 0);
+            bool minusUp = RoundingDecision.RoundsUp(options, negative: true, lowerOdd: (i & 1) == 0, new Remainder(true, -compare, 0), 0);
+            if ((minusUp ? i : i + 1) > (plusUp ? i + 1 : i)) return false;
         }
         return true;
     }

@@ -16,7 +16,7 @@ namespace Emulator.Nn.Autograd;
 ///         for (int i = 0; i &lt; x.Numel; i++) y.Data[i] = x.Data[i] * x.Data[i];
 ///         return new Square(x).Record(y, x);
 ///     }
-///     protected internal override void Backward(Tensor grad)
+///     protected override void Backward(Tensor grad)
 ///     {
 ///         var g = Tensor.Empty(x.ShapeArray);
 ///         for (int i = 0; i &lt; x.Numel; i++) g.Data[i] = 2 * x.Data[i] * grad.Data[i];

@@ -2,7 +2,7 @@ namespace Emulator.Nn.Modules;
 
 /// <summary>y = x Wᵀ + b (<c>nn.Linear</c>): weight [out, in], bias [out]; PyTorch's default initialisation
 /// (Kaiming-uniform with a = √5, i.e. U(-1/√in, 1/√in), and the bias from the same bound), seeded.</summary>
-public sealed class Linear : Module
+public sealed class Linear : Module, IWeightLayer
 {
     /// <summary>The weight [out_features, in_features].</summary>
     public Tensor Weight { get; }
@@ -28,5 +28,6 @@ public sealed class Linear : Module
     }
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => Functional.Linear(input, Weight, Bias);
+    public override Tensor Forward(Tensor input) =>
+        Functional.Linear(input, UseParameter("weight", Weight), Bias is null ? null : UseParameter("bias", Bias));
 }

@@ -26,8 +26,33 @@ public abstract class Module
     /// <summary>Runs the module.</summary>
     public abstract Tensor Forward(Tensor input);
 
-    /// <summary>Same as <see cref="Forward"/>.</summary>
-    public Tensor Call(Tensor input) => Forward(input);
+    /// <summary>
+    /// Runs the module with its hooks (PyTorch's <c>module(x)</c>): each forward pre-hook may replace the input, then
+    /// <see cref="Forward"/>, then each forward hook may replace the output. Composite modules call their children
+    /// through <c>Call</c> so hooks (quantizers of a QuantSim, for instance) see every layer.
+    /// </summary>
+    public Tensor Call(Tensor input)
+    {
+        foreach (var hook in ForwardPreHooks) input = hook(this, input);
+        var output = Forward(input);
+        foreach (var hook in ForwardHooks) output = hook(this, output);
+        return output;
+    }
+
+    /// <summary>Functions applied to the input before <see cref="Forward"/> (<c>register_forward_pre_hook</c>).</summary>
+    public List<Func<Module, Tensor, Tensor>> ForwardPreHooks { get; } = [];
+
+    /// <summary>Functions applied to the output after <see cref="Forward"/> (<c>register_forward_hook</c>).</summary>
+    public List<Func<Module, Tensor, Tensor>> ForwardHooks { get; } = [];
+
+    /// <summary>
+    /// A function applied to a parameter each time the module reads it for its computation (by name, e.g. "weight"):
+    /// the hook a weight quantizer uses. Null: parameters are used as they are.
+    /// </summary>
+    public Func<string, Tensor, Tensor>? ParameterHook { get; set; }
+
+    /// <summary>The value of a parameter as the computation should use it (after <see cref="ParameterHook"/>).</summary>
+    protected Tensor UseParameter(string name, Tensor parameter) => ParameterHook is null ? parameter : ParameterHook(name, parameter);
 
     /// <summary>Sets training mode on this module and every descendant (<c>train()</c>).</summary>
     public Module Train(bool on = true)
