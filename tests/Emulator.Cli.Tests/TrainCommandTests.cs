@@ -90,7 +90,8 @@ public class TrainCommandTests
         bool png = File.Exists(Path.Combine(outDir, "training.png"));
         Assert.True(png || err.Contains("training.png not written"), err);
         if (png) Assert.Equal(0x89, File.ReadAllBytes(Path.Combine(outDir, "training.png"))[0]);
-        Assert.Empty(Directory.GetFiles(outDir).Select(Path.GetFileName).Except(["model.safetensors", "metrics.json", "training.svg", "training.png"]));
+        Assert.True(File.Exists(Path.Combine(outDir, "optimizer.safetensors")));
+        Assert.Empty(Directory.GetFiles(outDir).Select(Path.GetFileName).Except(["model.safetensors", "optimizer.safetensors", "metrics.json", "training.svg", "training.png"]));
     }
 
     [Fact]

@@ -29,9 +29,9 @@ public static class TrainCommand
         var data = new Option<string?>("--data") { Description = $"Directory in the MNIST layout (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, each optionally .gz). Default: {FashionMnist.PackageDirectory} when installed, else the embedded subset" };
         var threads = new Option<int>("--threads") { Description = "Threads (the bits never depend on it)", DefaultValueFactory = _ => 1 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the initialisation and the data order", DefaultValueFactory = _ => 0 };
-        var output = new Option<string>("--out") { Description = "Output directory (model.safetensors, metrics.json, training.svg, training.png)", DefaultValueFactory = _ => "train-out" };
+        var output = new Option<string>("--out") { Description = "Output directory (model.safetensors, optimizer.safetensors, metrics.json, training.svg, training.png)", DefaultValueFactory = _ => "train-out" };
         var command = new Command("train",
-            "Train a model of the zoo with SGD and write model.safetensors (PyTorch names), metrics.json and the loss/accuracy curves.\n" +
+            "Train a model of the zoo with SGD and write the checkpoint (model.safetensors with PyTorch names, optimizer.safetensors), metrics.json\nand the loss/accuracy curves (training.svg, training.png).\n" +
             "Every report names the data used: the full Fashion-MNIST (Debian package dataset-fashion-mnist), a --data directory, or the embedded subset.\n\n" +
             "Examples:\n" +
             "  emu train                                          fashion-cnn, 5 epochs, batch 128, SGD 0.05 cosine -> ./train-out\n" +
@@ -70,7 +70,7 @@ public static class TrainCommand
                 var trainer = new Trainer(net, recipe);
                 var clock = Stopwatch.StartNew();
                 IReadOnlyList<EpochMetrics> history = Run(context, trainer, splits);
-                var run = new TrainRun(name, net, splits, recipe, t, history, clock.Elapsed.TotalSeconds);
+                var run = new TrainRun(name, net, trainer, splits, recipe, t, history, clock.Elapsed.TotalSeconds);
                 var (files, warning) = TrainReport.Write(outDir, run);
                 if (warning is not null) context.Error.WriteLine($"emu: warning: {warning}");
                 var last = history[^1];

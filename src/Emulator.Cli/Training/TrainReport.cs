@@ -4,6 +4,7 @@ using System.Runtime.Intrinsics;
 using System.Text;
 using System.Text.Json;
 using Emulator.Cli.IO;
+using Emulator.Nn.Checkpoints;
 using Emulator.Nn.Data;
 using Emulator.Nn.Modules;
 using Emulator.Nn.Training;
@@ -13,15 +14,17 @@ namespace Emulator.Cli.Training;
 /// <summary>Everything a finished training run reports.</summary>
 /// <param name="ModelName">The zoo name.</param>
 /// <param name="Model">The trained model.</param>
+/// <param name="Trainer">The trainer (optimizer and schedule state for the checkpoint).</param>
 /// <param name="Data">The data used (source, normalisation).</param>
 /// <param name="Options">The recipe.</param>
 /// <param name="Threads">Nn threads.</param>
 /// <param name="Epochs">Per-epoch metrics.</param>
 /// <param name="TotalSeconds">Wall time of training and evaluation.</param>
-public sealed record TrainRun(string ModelName, Module Model, DataSplits Data, TrainOptions Options, int Threads, IReadOnlyList<EpochMetrics> Epochs, double TotalSeconds);
+public sealed record TrainRun(string ModelName, Module Model, Trainer Trainer, DataSplits Data, TrainOptions Options, int Threads, IReadOnlyList<EpochMetrics> Epochs, double TotalSeconds);
 
-/// <summary>Writes a training run's outputs: <c>model.safetensors</c>, <c>metrics.json</c>, <c>training.svg</c> and (when
-/// ScottPlot's native renderer loads) <c>training.png</c>, all atomically.</summary>
+/// <summary>Writes a training run's outputs, each atomically: the checkpoint (<c>model.safetensors</c> with PyTorch names
+/// and the input normalisation, <c>optimizer.safetensors</c>), <c>metrics.json</c>, <c>training.svg</c> and (when
+/// ScottPlot's native renderer loads) <c>training.png</c>.</summary>
 public static class TrainReport
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -34,7 +37,7 @@ public static class TrainReport
         {
             throw new CliException($"--out '{dir}': cannot create the directory: {e.Message}");
         }
-        var files = new List<string> { "model.safetensors", "metrics.json", "training.svg" };
+        var files = new List<string> { Checkpoint.ModelFileName, Checkpoint.OptimizerFileName, "metrics.json", "training.svg" };
         string? warning = null;
         byte[]? png = null;
         try { png = Png(run.Epochs, run.ModelName); files.Add("training.png"); }
@@ -42,8 +45,8 @@ public static class TrainReport
         {
             warning = $"training.png not written: ScottPlot's native renderer could not load ({EmuApp.OneLine(e.InnerException?.Message ?? e.Message)}); training.svg has the same curves";
         }
+        SaveCheckpoint(dir, run);
         using var outputs = new AtomicOutputs();
-        outputs.Add(Path.Combine(dir, "model.safetensors"), "--out", Checkpoint(run));
         outputs.Add(Path.Combine(dir, "metrics.json"), "--out", Metrics(run, files));
         outputs.Add(Path.Combine(dir, "training.svg"), "--out", Encoding.UTF8.GetBytes(Svg(run.Epochs, run.ModelName)));
         if (png is not null) outputs.Add(Path.Combine(dir, "training.png"), "--out", png);
@@ -51,21 +54,18 @@ public static class TrainReport
         return (files, warning);
     }
 
-    /// <summary>The checkpoint: the state dict with PyTorch names and the input normalisation in <c>__metadata__</c>.</summary>
-    public static byte[] Checkpoint(TrainRun run)
+    /// <summary>The checkpoint (<see cref="Checkpoint.Save"/>): the state dict with PyTorch names, the optimizer and
+    /// schedule state, the position after the last epoch, the input normalisation, and the run's model, data source and seed.</summary>
+    public static void SaveCheckpoint(string dir, TrainRun run)
     {
         var meta = new Dictionary<string, string>
         {
-            ["format"] = "pt",
             ["model"] = run.ModelName,
-            ["inputMean"] = string.Join(",", run.Data.Mean.Select(v => v.ToString("R", Inv))),
-            ["inputStd"] = string.Join(",", run.Data.Std.Select(v => v.ToString("R", Inv))),
             ["dataSource"] = run.Data.DataSource,
             ["seed"] = run.Options.Seed.ToString(Inv),
-            ["epochs"] = run.Options.Epochs.ToString(Inv),
             ["testAccuracy"] = run.Epochs.Count > 0 ? run.Epochs[^1].TestAccuracy.ToString("R", Inv) : "",
         };
-        return Interim.Safetensors(run.Model, meta); // TODO(lead): the real checkpoint writer (branch train)
+        Checkpoint.Save(dir, run.Model, new TrainingPosition(run.Epochs.Count, 0), run.Trainer.Optimizer, run.Trainer.Scheduler, run.Data.Mean, run.Data.Std, meta);
     }
 
     /// <summary>metrics.json: test accuracy (fraction 0..1), per-epoch loss/accuracy/time/throughput, data source, recipe, seed, threads.</summary>

@@ -45,7 +45,7 @@ public static class FlopCounter
             return true;
         }
         if (m.NamedChildren().Any(c => c.Module.Parameters().Any())) return false; // a composite: data flow unknown
-        var y = m.Forward(x);
+        var y = m.Call(x);
         var weight = m.NamedParameters().FirstOrDefault(p => p.Name == "weight").Parameter;
         if (weight is { Rank: 2 }) total += 2L * y.Numel * weight.Size(1);
         else if (weight is { Rank: 4 }) total += 2L * y.Numel * (weight.Numel / weight.Size(0));

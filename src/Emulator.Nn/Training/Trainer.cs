@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Emulator.Nn.Autograd;
 using Emulator.Nn.Data;
 using Emulator.Nn.Modules;
+using Emulator.Nn.Optim;
 
 namespace Emulator.Nn.Training;
 
@@ -28,16 +29,15 @@ public sealed record EpochMetrics(int Epoch, double TrainLoss, double TrainAccur
 public readonly record struct StepProgress(int Epoch, int Step, int StepsPerEpoch, double Loss, double Accuracy, double ImagesPerSecond);
 
 /// <summary>
-/// Supervised training of a classifier: per step a <see cref="DisposeScope"/>, forward, cross-entropy, backward, an
-/// SGD step at the scheduled learning rate; after each epoch an evaluation in eval mode under
-/// <see cref="GradMode.NoGrad"/>. The data order and augmentation are keyed by (seed, epoch), so a run is reproducible
-/// bit for bit.
+/// Supervised training of a classifier: per step a <see cref="DisposeScope"/>, forward (<see cref="Module.Call"/>, so
+/// hooks run), cross-entropy, backward, an <see cref="Sgd"/> step, then the schedule's step (<see cref="CosineAnnealingLR"/>
+/// over all steps, stepped per batch as in PyTorch); after each epoch an evaluation in eval mode under
+/// <see cref="GradMode.NoGrad"/>. Gradients are zeroed in place (no allocation per step). The data order and
+/// augmentation are keyed by (seed, epoch), so a run is reproducible bit for bit.
 /// </summary>
 public sealed class Trainer
 {
     private readonly Module _model;
-    private readonly Interim.Sgd _optimizer; // TODO(lead): the real Sgd (branch train)
-    private long _totalSteps;
 
     /// <summary>A trainer of <paramref name="model"/> with a recipe (validated).</summary>
     public Trainer(Module model, TrainOptions options)
@@ -46,8 +46,14 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(options);
         _model = model;
         Options = options.Validated();
-        _optimizer = new Interim.Sgd(model.Parameters(), options.LearningRate, options.Momentum, options.WeightDecay, options.Nesterov);
+        Optimizer = new Sgd(model.Parameters(), options.LearningRate, options.Momentum, weightDecay: options.WeightDecay, nesterov: options.Nesterov);
     }
+
+    /// <summary>The optimizer (its state is saved with checkpoints).</summary>
+    public Sgd Optimizer { get; }
+
+    /// <summary>The learning-rate schedule once the run's length is known (<see cref="Fit"/> or <see cref="PlanSteps"/>); null for a constant rate.</summary>
+    public LrScheduler? Scheduler { get; private set; }
 
     /// <summary>The recipe.</summary>
     public TrainOptions Options { get; }
@@ -72,7 +78,7 @@ public sealed class Trainer
             throw new ArgumentException($"training images are {string.Join("x", train.SampleShape)}, test images {string.Join("x", test.SampleShape)}", nameof(test));
         int steps = train.BatchCount(Options.BatchSize, Options.DropLast);
         if (steps == 0) throw new ArgumentException($"the training set has {train.Count} images, fewer than one batch of {Options.BatchSize} with drop-last", nameof(train));
-        _totalSteps = (long)steps * Options.Epochs;
+        PlanSteps((long)steps * Options.Epochs);
         var history = new List<EpochMetrics>();
         for (int epoch = 0; epoch < Options.Epochs; epoch++)
         {
@@ -103,8 +109,10 @@ public sealed class Trainer
             OnStep?.Invoke(new StepProgress(epoch + 1, step, steps, lossSum / seen, (double)correct / seen, seen / clock.Elapsed.TotalSeconds));
         }
         double seconds = clock.Elapsed.TotalSeconds;
-        return new EpochMetrics(epoch + 1, lossSum / seen, (double)correct / seen, double.NaN, double.NaN, seconds, seen / seconds, 0, _optimizer.Lr);
+        return new EpochMetrics(epoch + 1, lossSum / seen, (double)correct / seen, double.NaN, double.NaN, seconds, seen / seconds, 0, _lastLr);
     }
+
+    private double _lastLr;
 
     /// <summary>
     /// One optimizer step on a batch (inside its own <see cref="DisposeScope"/>): forward, cross-entropy, backward, SGD at
@@ -114,22 +122,26 @@ public sealed class Trainer
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
+        if (Options.Schedule == LrSchedule.Cosine && Scheduler is null)
+            throw new InvalidOperationException("TrainStep: the cosine schedule needs the run's length: call PlanSteps(totalSteps) first (Fit does)");
         using var scope = DisposeScope.Begin();
-        var logits = _model.Forward(x);
-        var loss = Interim.CrossEntropy(logits, y, (float)Options.LabelSmoothing); // TODO(lead): Functional.CrossEntropy
-        _optimizer.ZeroGrad();
+        var logits = _model.Call(x);
+        var loss = Interim.CrossEntropy(logits, y, (float)Options.LabelSmoothing); // TODO(lead): Functional.CrossEntropy (branch ops)
+        Optimizer.ZeroGrad(setToNone: false);
         loss.Backward();
-        _optimizer.Lr = Options.Schedule == LrSchedule.Cosine ? Interim.CosineLr(Options.LearningRate, Steps, _totalSteps) : Options.LearningRate; // TODO(lead): the real schedule
-        _optimizer.Step();
+        _lastLr = Optimizer.LearningRate;
+        Optimizer.Step();
+        Scheduler?.Step();
         Steps++;
         return (loss.Item(), CountCorrect(logits, y));
     }
 
-    /// <summary>Sets the number of steps the schedule spans (by default the epochs of <see cref="Fit"/>; set it when calling <see cref="TrainStep"/> directly).</summary>
+    /// <summary>Creates the schedule over <paramref name="totalSteps"/> steps (<see cref="Fit"/> does it for its epochs;
+    /// call it before using <see cref="TrainStep"/> directly).</summary>
     public void PlanSteps(long totalSteps)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(totalSteps);
-        _totalSteps = totalSteps;
+        if (totalSteps is < 1 or > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(totalSteps), totalSteps, $"total steps must be in 1..{int.MaxValue}");
+        if (Options.Schedule == LrSchedule.Cosine && Scheduler is null) Scheduler = new CosineAnnealingLR(Optimizer, (int)totalSteps);
     }
 
     /// <summary>Mean cross-entropy and accuracy (0..1) of a model on a data set, in eval mode without gradient recording
@@ -149,8 +161,8 @@ public sealed class Trainer
             foreach (var (x, y) in data.Batches(batchSize, shuffle: false))
             {
                 using var scope = DisposeScope.Begin();
-                var logits = model.Forward(x);
-                lossSum += (double)Interim.CrossEntropy(logits, y).Item() * y.Length; // TODO(lead): Functional.CrossEntropy
+                var logits = model.Call(x);
+                lossSum += (double)Interim.CrossEntropy(logits, y).Item() * y.Length; // TODO(lead): Functional.CrossEntropy (branch ops)
                 correct += CountCorrect(logits, y);
             }
         }

@@ -50,7 +50,7 @@ public class FashionMnistTests
     [Fact]
     public void MissingDirectoryNamesTheDirectoryAndThePackage()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("emu-nn-data-");
         var e = Assert.Throws<FileNotFoundException>(() => FashionMnist.Load(dir.Path));
         Assert.Contains($"'{dir.Path}'", e.Message);
         Assert.Contains("dataset-fashion-mnist", e.Message);

@@ -26,10 +26,10 @@ public class IdxFileTests
     [InlineData(true)]
     public void ReadsHandMadeFilesPlainAndGzipped(bool gzip)
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("emu-nn-data-");
         byte[] plain = HandMadeImages(3, 2, 5, i => (byte)(i * 7 + 1));
         // the name does not decide: a gzip file without .gz and a plain file with .gz both read
-        string path = dir.File(gzip ? "images" : "images.gz");
+        string path = dir.PathOf(gzip ? "images" : "images.gz");
         File.WriteAllBytes(path, gzip ? Gzip(plain) : plain);
         var a = IdxFile.Read(path);
         Assert.Equal(NdType.UInt8, a.Type);
@@ -44,14 +44,14 @@ public class IdxFileTests
     [MemberData(nameof(IdxTypes))]
     public void EveryTypeRoundTripsThroughWriteAndRead(NdType type)
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("emu-nn-data-");
         var a = NdArray.Zeros(type, 4, 3);
         Array values = a.Values;
         for (int i = 0; i < values.Length; i++)
             values.SetValue(Convert.ChangeType(type is NdType.UInt8 ? i * 9 : type is NdType.Float32 or NdType.Float64 ? i * -1.25 : i * -3 + 1, values.GetType().GetElementType()!), i);
         foreach (bool gz in new[] { false, true })
         {
-            string path = dir.File($"a{gz}");
+            string path = dir.PathOf($"a{gz}");
             IdxFile.Write(path, a, gz);
             Assert.Equal(gz, File.ReadAllBytes(path)[0] == 0x1F);
             var b = IdxFile.Read(path);
@@ -72,11 +72,11 @@ public class IdxFileTests
     [Fact]
     public void MalformedFilesNameTheFileAndTheProblem()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("emu-nn-data-");
         byte[] good = HandMadeImages(2, 2, 2, i => (byte)i);
         void Expect(byte[] bytes, string part)
         {
-            string p = dir.File("bad");
+            string p = dir.PathOf("bad");
             File.WriteAllBytes(p, bytes);
             var e = Assert.Throws<InvalidDataException>(() => IdxFile.Read(p));
             Assert.Contains(p, e.Message);
@@ -87,6 +87,6 @@ public class IdxFileTests
         Expect([1, 2, 8, 1, 0, 0, 0, 0], "not an IDX file");
         Expect([0, 0, 0x0A, 1, 0, 0, 0, 0], "unknown type code 0x0A");
         Expect(Gzip(good)[..20], "truncated");
-        Assert.Throws<FileNotFoundException>(() => IdxFile.Read(dir.File("missing")));
+        Assert.Throws<FileNotFoundException>(() => IdxFile.Read(dir.PathOf("missing")));
     }
 }

@@ -23,7 +23,7 @@ public class MnistLayoutTests
     [Fact]
     public void LoadsAnyImageSizeAndClassCountWithTrainingStatistics()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("emu-nn-data-");
         Write(dir.Path, train: 12, test: 6, h: 3, w: 7, classes: 4);
         var data = MnistLayout.Load(dir.Path);
         Assert.Equal(12, data.Train.Count);
@@ -44,7 +44,7 @@ public class MnistLayoutTests
     [Fact]
     public void TwoHundredFiftySixClasses()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("emu-nn-data-");
         Write(dir.Path, train: 300, test: 10, h: 2, w: 2, classes: 256);
         var data = MnistLayout.Load(dir.Path);
         Assert.Equal(256, data.Train.NumClasses);
@@ -54,7 +54,7 @@ public class MnistLayoutTests
     [Fact]
     public void MissingFilesNameTheDirectoryAndTheFiles()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("emu-nn-data-");
         Write(dir.Path, 4, 2, 2, 2, 2);
         File.Delete(Path.Combine(dir.Path, "t10k-labels-idx1-ubyte"));
         var e = Assert.Throws<FileNotFoundException>(() => MnistLayout.Load(dir.Path));
@@ -67,7 +67,7 @@ public class MnistLayoutTests
     [Fact]
     public void DisagreeingFilesAreClearErrors()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("emu-nn-data-");
         Write(dir.Path, 4, 2, 2, 2, 2);
         IdxFile.Write(Path.Combine(dir.Path, "t10k-images-idx3-ubyte"), NdArray.Zeros(NdType.UInt8, 2, 3, 3), gzip: false);
         var e = Assert.Throws<InvalidDataException>(() => MnistLayout.Load(dir.Path));
