@@ -125,7 +125,7 @@ public static class TrainCommand
                 {
                     task.Increment(1);
                     if (p.Step % 10 == 0 || p.Step == p.StepsPerEpoch)
-                        task.Description = string.Create(Inv, $"epoch {p.Epoch}/{epochs}  loss {p.Loss:F4}  accuracy {100 * p.Accuracy:F2}%  {p.ImagesPerSecond:N0} images/s");
+                        task.Description = string.Create(Inv, $"epoch {p.Epoch}/{epochs} loss {p.Loss:F4} acc {100 * p.Accuracy:F1}% {p.ImagesPerSecond:N0} img/s");
                 };
                 trainer.OnEpoch = m => ctx.Refresh();
                 history = trainer.Fit(splits.Train, splits.Test);

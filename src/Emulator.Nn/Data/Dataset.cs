@@ -117,6 +117,16 @@ public sealed class Dataset
         catch (ArgumentException e) { throw new InvalidDataException(e.Message, e); }
     }
 
+    /// <summary>A data set from two .npy files: images [N, H, W] or [N, C, H, W] (uint8 read as b / 255, or any other
+    /// numeric type) and integer labels [N] (see <see cref="FromArrays"/>).</summary>
+    /// <exception cref="InvalidDataException">A file is not a supported .npy array or the arrays do not match; the message names the file.</exception>
+    public static Dataset FromNpy(string imagesPath, string labelsPath, int? numClasses = null)
+    {
+        NdArray images = NpyFile.Read(imagesPath), labels = NpyFile.Read(labelsPath);
+        try { return FromArrays(images, labels, numClasses); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"'{imagesPath}' and '{labelsPath}': {e.Message}", e); }
+    }
+
     private static int Validate(int pixelCount, int[] labels, int channels, int height, int width, int? numClasses)
     {
         ArgumentNullException.ThrowIfNull(labels);

@@ -103,4 +103,22 @@ public class DatasetTests
         d.GetSample(1, s);
         Assert.Equal(Enumerable.Range(12, 12).Select(v => (float)v), s);
     }
+
+    [Fact]
+    public void FromNpyReadsImagesAndLabelsFiles()
+    {
+        using var dir = new TempDirectory("emu-nn-data-");
+        var px = NdArray.Zeros(NdType.UInt8, 3, 2, 2);
+        ((byte[])px.Values)[5] = 255;
+        NpyFile.Write(dir.PathOf("x.npy"), px);
+        NpyFile.Write(dir.PathOf("y.npy"), new NdArray(NdType.Int64, [3], new long[] { 2, 0, 1 }));
+        var d = Dataset.FromNpy(dir.PathOf("x.npy"), dir.PathOf("y.npy"));
+        Assert.Equal([2, 0, 1], d.Labels.ToArray());
+        var s = new float[4];
+        d.GetSample(1, s);
+        Assert.Equal([0f, 1f, 0f, 0f], s);
+        NpyFile.Write(dir.PathOf("y.npy"), new NdArray(NdType.Int64, [2], new long[] { 2, 0 }));
+        var e = Assert.Throws<InvalidDataException>(() => Dataset.FromNpy(dir.PathOf("x.npy"), dir.PathOf("y.npy")));
+        Assert.Contains("y.npy", e.Message);
+    }
 }
