@@ -46,7 +46,8 @@ public static class EmuApp
             "  emu conform --format e4m3 --cases my-rtl.txt                  check your implementation's conversions\n" +
             "  emu check my-format.json                                      validate a spec and run the format laws\n" +
             "  emu matmul --a A.npy --b B.npy --out C.npy --accumulator binary16\n" +
-            "  emu bench gemm --threads 1");
+            "  emu bench gemm --threads 1\n" +
+            "  emu train --model fashion-cnn                                 train on Fashion-MNIST -> ./train-out");
         root.Subcommands.Add(FormatsCommand.Create(context));
         root.Subcommands.Add(ShowCommand.Create(context));
         root.Subcommands.Add(QuantizeCommand.Create(context));
@@ -56,6 +57,7 @@ public static class EmuApp
         root.Subcommands.Add(MatmulCommand.Create(context));
         root.Subcommands.Add(BenchCommand.Create(context));
         root.Subcommands.Add(VerifyCommand.Create(context));
+        root.Subcommands.Add(TrainCommand.Create(context));
         return root;
     }
 

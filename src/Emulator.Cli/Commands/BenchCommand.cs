@@ -15,9 +15,10 @@ public static class BenchCommand
     /// <summary>Builds the command and its subcommands.</summary>
     public static Command Create(CliContext context)
     {
-        var command = new Command("bench", "Measure kernel throughput against baselines measured in the same run (quote ratios: machines are shared and noisy).\n\nExamples:\n  emu bench quantize --threads 1\n  emu bench gemm --threads 1 --size 2048 --json gemm.json");
+        var command = new Command("bench", "Measure kernel throughput against baselines measured in the same run (quote ratios: machines are shared and noisy).\n\nExamples:\n  emu bench quantize --threads 1\n  emu bench gemm --threads 1 --size 2048 --json gemm.json\n  emu bench train --models fashion-cnn --threads 1 2");
         command.Subcommands.Add(Quantize(context));
         command.Subcommands.Add(Gemm(context));
+        command.Subcommands.Add(TrainBenchCommand.Create(context));
         return command;
     }
 
@@ -59,9 +60,9 @@ public static class BenchCommand
         return command;
     }
 
-    private static Option<int> Threads() => new("--threads") { Description = "Threads: 1 or more", DefaultValueFactory = _ => 1 };
+    internal static Option<int> Threads() => new("--threads") { Description = "Threads: 1 or more", DefaultValueFactory = _ => 1 };
 
-    private static Option<string?> Json() => new("--json") { Description = "Also write the results as a JSON array to this file" };
+    internal static Option<string?> Json() => new("--json") { Description = "Also write the results as a JSON array to this file" };
 
     private static Command Gemm(CliContext context)
     {
