@@ -5,7 +5,7 @@ namespace Emulator.Nn.Modules;
 /// (Kaiming-uniform with a = √5, i.e. U(−1/√fan_in, 1/√fan_in) with fan_in = in / groups · kH · kW, and the bias from the
 /// same bound), seeded. See <see cref="Functional.Conv2d"/>.
 /// </summary>
-public sealed class Conv2d : Module
+public sealed class Conv2d : Module, IWeightLayer
 {
     /// <summary>The weight [out_channels, in_channels / groups, kH, kW].</summary>
     public Tensor Weight { get; }
@@ -58,5 +58,6 @@ public sealed class Conv2d : Module
     }
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => Functional.Conv2d(input, Weight, Bias, Stride, Padding, Dilation, Groups);
+    public override Tensor Forward(Tensor input) =>
+        Functional.Conv2d(input, UseParameter("weight", Weight), Bias is null ? null : UseParameter("bias", Bias), Stride, Padding, Dilation, Groups);
 }

@@ -126,7 +126,7 @@ public sealed class Trainer
             throw new InvalidOperationException("TrainStep: the cosine schedule needs the run's length: call PlanSteps(totalSteps) first (Fit does)");
         using var scope = DisposeScope.Begin();
         var logits = _model.Call(x);
-        var loss = Interim.CrossEntropy(logits, y, (float)Options.LabelSmoothing); // TODO(lead): Functional.CrossEntropy (branch ops)
+        var loss = Functional.CrossEntropy(logits, y, labelSmoothing: (float)Options.LabelSmoothing);
         Optimizer.ZeroGrad(setToNone: false);
         loss.Backward();
         _lastLr = Optimizer.LearningRate;
@@ -162,7 +162,7 @@ public sealed class Trainer
             {
                 using var scope = DisposeScope.Begin();
                 var logits = model.Call(x);
-                lossSum += (double)Interim.CrossEntropy(logits, y).Item() * y.Length; // TODO(lead): Functional.CrossEntropy (branch ops)
+                lossSum += (double)Functional.CrossEntropy(logits, y).Item() * y.Length;
                 correct += CountCorrect(logits, y);
             }
         }

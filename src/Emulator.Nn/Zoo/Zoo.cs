@@ -8,18 +8,13 @@ namespace Emulator.Nn.Models;
 /// The model zoo by name (the names <c>emu train --model</c> takes), with each model's default training recipe. Every
 /// model's state dict uses the names of its PyTorch equivalent.
 /// </summary>
-/// <remarks>
-/// TODO(lead): plug in the zoo models when their branches merge (cnn: Conv2d/BatchNorm2d/MaxPool2d; ops: ReLU/Flatten;
-/// the zoo branch): "fashion-cnn" (FashionCnn), "resnet8", "mobilenet", "vit-tiny" — add a case to <see cref="Build"/>
-/// and to <see cref="IsAvailable"/>, and replace Interim.ReLU/Interim.Flatten in <see cref="Mlp"/> with the real modules.
-/// </remarks>
 public static class Zoo
 {
     /// <summary>Every model name, in the order the CLI lists them.</summary>
     public static IReadOnlyList<string> Names { get; } = ["fashion-cnn", "mlp", "resnet8", "mobilenet", "vit-tiny"];
 
     /// <summary>Whether a model is built in this build (the others are listed but not yet merged).</summary>
-    public static bool IsAvailable(string name) => name == "mlp";
+    public static bool IsAvailable(string name) => Names.Contains(name);
 
     /// <summary>
     /// Builds a model by name for images of <paramref name="sampleShape"/> [C, H, W] and <paramref name="numClasses"/>
@@ -43,6 +38,10 @@ public static class Zoo
     private static Module Build(string name, int[] shape, int numClasses, ulong seed) => name switch
     {
         "mlp" => Mlp(ShapeMath.Numel(shape), numClasses, seed),
+        "fashion-cnn" => FashionCnn.Create(seed, numClasses, shape[0], shape[1], shape[2]),
+        "resnet8" => new ResNet(8, numClasses, shape[0], seed),
+        "mobilenet" => new MobileNet(numClasses, shape[0], seed),
+        "vit-tiny" => new VitTiny(numClasses, shape[0], shape[1], shape[2], seed: seed),
         _ => throw new ArgumentException($"model '{name}' is not available in this build yet", nameof(name)),
     };
 
@@ -50,7 +49,7 @@ public static class Zoo
     public static TrainOptions Recipe(string name) => name switch
     {
         "fashion-cnn" or "mlp" => new TrainOptions(),
-        _ => new TrainOptions(), // TODO(lead): the zoo branch sets the recipes of resnet8, mobilenet and vit-tiny
+        _ => new TrainOptions(),
     };
 
     /// <summary>
@@ -58,11 +57,11 @@ public static class Zoo
     /// Linear(128, classes))</c>: state-dict names <c>1.weight</c>, <c>1.bias</c>, <c>3.*</c>, <c>5.*</c>.
     /// </summary>
     public static Sequential Mlp(int inFeatures = 784, int numClasses = 10, ulong seed = 0) => new(
-        new Interim.Flatten(),
+        new Flatten(),
         new Linear(inFeatures, 256, seed: LayerSeed(seed, 1)),
-        new Interim.ReLU(),
+        new ReLU(),
         new Linear(256, 128, seed: LayerSeed(seed, 3)),
-        new Interim.ReLU(),
+        new ReLU(),
         new Linear(128, numClasses, seed: LayerSeed(seed, 5)));
 
     /// <summary>The initialisation seed of layer <paramref name="index"/> of a model seeded with <paramref name="seed"/>

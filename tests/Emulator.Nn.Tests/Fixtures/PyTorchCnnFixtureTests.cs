@@ -1,7 +1,6 @@
 // TODO(lead): compiled once Conv2d, BatchNorm2d, MaxPool2d (branch cnn) and ReLU, Flatten (branch ops) are merged
 // (checked on a scratch merge of train + cnn 75157d3 + ops 10e674b: passes, logits within 2e-8 of PyTorch's);
 // delete this #if and its #endif when merging them with branch train.
-#if NN_CNN_MODULES
 using Emulator.Nn.IO;
 using Emulator.Nn.Modules;
 
@@ -35,4 +34,3 @@ public class PyTorchCnnFixtureTests
         }
     }
 }
-#endif

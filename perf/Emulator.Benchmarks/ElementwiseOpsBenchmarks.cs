@@ -9,10 +9,10 @@ namespace Emulator.Benchmarks;
 /// Each call runs inside a <see cref="DisposeScope"/> (as a training step does), so buffers return to the pool; the
 /// inputs are leaves whose gradients stay allocated and accumulate (as parameters' do between ZeroGrad calls), so the
 /// backward timings include the engine's seed copy and the accumulation pass.
-/// Run: dotnet run -c Release --project perf/Emulator.Benchmarks -- --filter '*NnOpsBenchmarks*'
+/// Run: dotnet run -c Release --project perf/Emulator.Benchmarks -- --filter '*ElementwiseOpsBenchmarks*'
 /// </summary>
 [MemoryDiagnoser]
-public class NnOpsBenchmarks
+public class ElementwiseOpsBenchmarks
 {
     private Tensor _act = null!, _actGrad = null!, _logits = null!, _rows = null!, _tokens = null!, _gamma = null!, _beta = null!;
     private readonly int[] _targets = new int[128];
