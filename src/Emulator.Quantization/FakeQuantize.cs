@@ -30,8 +30,8 @@ public static class FakeQuantize
         var y = Tensor.Empty(x.ShapeArray);
         quantizer.Quantize(x.Data, shape, y.Data, indexOffset);
         var node = new Node(x, quantizer, shape, y);
-        return quantizer is { HasScale: true, Scale: { } s }
-            ? quantizer.Offset is { RequiresGrad: true } b ? node.Record(y, x, s, b) : node.Record(y, x, s)
+        return quantizer.HasScale
+            ? node.Record(y, x, quantizer.Scale, quantizer.Offset is { RequiresGrad: true } b ? b : null)
             : node.Record(y, x);
     }
 

@@ -25,7 +25,6 @@ public sealed class TensorQuantizer
     private readonly ScalarGrid? _grid;
     private (float Min, float Max)[]? _running;
     private List<float>[]? _samples;
-    private int[]? _observedShape;
 
     /// <summary>A quantizer; the defaults are per-tensor float32 scales, nearest-even, min-max.</summary>
     public TensorQuantizer(NumberFormat format, Granularity? granularity = null, ScaleFormat? scaleFormat = null,
@@ -93,7 +92,6 @@ public sealed class TensorQuantizer
     {
         if (_grid is null) return;
         var layout = Layout(x, shape);
-        _observedShape ??= shape.ToArray();
         if (Estimator is RunningMinMaxEstimator ema)
         {
             bool first = _running is null;

@@ -37,15 +37,25 @@ public abstract class Function
 
     /// <summary>
     /// Attaches this node to <paramref name="output"/> when gradient recording is on and any input requires grad; returns
-    /// the output either way (which then requires grad exactly when the node was attached).
+    /// the output either way (which then requires grad exactly when the node was attached). Null inputs (an optional
+    /// bias, say) are skipped.
     /// </summary>
-    public Tensor Record(Tensor output, params Tensor[] inputs)
+    public Tensor Record(Tensor output, params Tensor?[] inputs)
     {
         if (!GradMode.IsEnabled) return output;
         bool any = false;
-        foreach (var t in inputs) any |= t.RequiresGrad;
+        int count = 0;
+        foreach (var t in inputs)
+            if (t is not null) { any |= t.RequiresGrad; count++; }
         if (!any) return output;
-        _inputs = inputs;
+        if (count == inputs.Length) _inputs = inputs!;
+        else
+        {
+            _inputs = new Tensor[count];
+            count = 0;
+            foreach (var t in inputs)
+                if (t is not null) _inputs[count++] = t;
+        }
         output.GradFn = this;
         output.RequiresGrad = true;
         return output;

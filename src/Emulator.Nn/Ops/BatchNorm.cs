@@ -61,13 +61,7 @@ public static partial class Functional
             var invStd = Tensor.Empty(c);
             RangeWork.Run(c, 4L * n * inner, new Forward(x, y, runningMean, runningVar, weight, bias, mean, invStd, training, momentum, eps, n, c, inner));
             var node = new BatchNormNode(x, weight, bias, mean, invStd, training, n, c, inner);
-            return (weight, bias) switch
-            {
-                (null, null) => node.Record(y, x),
-                (not null, null) => node.Record(y, x, weight),
-                (null, not null) => node.Record(y, x, bias),
-                _ => node.Record(y, x, weight, bias),
-            };
+            return node.Record(y, x, weight, bias);
         }
 
         protected internal override void Backward(Tensor grad)

@@ -87,7 +87,7 @@ public static partial class Functional
             int chunks = (g.N + chunk - 1) / chunk;
             RangeWork.Run(chunks, WorkPerImage(g) * chunk, new Forward(g, chunk, x, w, b, y, GemmThreads(chunks)));
             var node = new ConvNode(x, w, b, g, chunk);
-            return b is null ? node.Record(y, x, w) : node.Record(y, x, w, b);
+            return node.Record(y, x, w, b);
         }
 
         /// <summary>Multiply-adds of one image (the split threshold of <see cref="RangeWork"/>).</summary>

@@ -20,7 +20,7 @@ public static partial class Functional
             var y = Tensor.Empty(g.N, g.OutC, g.OH, g.OW);
             RangeWork.Run(g.N, (long)g.OutC * g.P * g.KH * g.KW, new Forward(g, x, w, b, y));
             var node = new DepthwiseConvNode(x, w, b, g);
-            return b is null ? node.Record(y, x, w) : node.Record(y, x, w, b);
+            return node.Record(y, x, w, b);
         }
 
         protected internal override void Backward(Tensor grad)

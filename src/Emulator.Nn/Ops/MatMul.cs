@@ -124,7 +124,7 @@ public static partial class Functional
                 beta = 1f; // C = fma(1, x·wᵀ, bias): one rounding
             }
             Gemm(false, true, rows, outF, inF, 1f, x.Data, w.Data, beta, dy);
-            return bias is null ? new LinearNode(x, w, null, rows).Record(y, x, w) : new LinearNode(x, w, bias, rows).Record(y, x, w, bias);
+            return new LinearNode(x, w, bias, rows).Record(y, x, w, bias);
         }
 
         protected internal override void Backward(Tensor grad)

@@ -45,13 +45,7 @@ public static partial class Functional
             var stats = Tensor.Empty(rows, 2);
             RangeWork.Run(rows, 4L * d, new NormRows(x, weight, bias, stats, y, null, eps, center));
             var node = new NormNode(x, weight, bias, stats, d, center);
-            return (weight, bias) switch
-            {
-                (null, null) => node.Record(y, x),
-                (not null, null) => node.Record(y, x, weight),
-                (null, not null) => node.Record(y, x, bias),
-                _ => node.Record(y, x, weight, bias),
-            };
+            return node.Record(y, x, weight, bias);
         }
 
         protected internal override void Backward(Tensor grad)
